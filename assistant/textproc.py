@@ -1,0 +1,214 @@
+"""Tokens for lexical search and sentence scoring.
+
+Council questions hinge on figures and codes as much as words ("NI 179a", "£4.1m", "2012/13"), so
+numbers keep their form (thousands separators dropped, "£20m" also yields "20"), financial years
+yield both halves' forms ("2023/24" -> "2023/24", "23/24"), and words are Snowball-stemmed so that
+"savings" meets "saving".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ingest.text import fold
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "us",
+        "within",
+        "per",
+        "via",
+        "upon",
+        "whether",
+    ]
+)
+
+_TOKEN = re.compile(
+    r"£?\d[\d,]*(?:\.\d+)?(?:[/-]\d{2,4}(?:\.\d+)?)?(?:bn|m|k|%)?(?![a-z\d])|\d+[a-z]+|[a-z][a-z']*[a-z]|[a-z]"
+)
+_UNIT = re.compile(r"^(.*?)(bn|m|k|%)$")
+
+
+def financial_year(a: str, b: str) -> str | None:
+    """'2012','13' -> '2012/13' when the pair reads as a financial year, else None."""
+    if not (a.isdigit() and b.isdigit()):
+        return None
+    if len(a) == 4 and a[:2] in ("19", "20"):
+        start = int(a)
+    elif len(a) == 2 and len(b) == 2:
+        start = (2000 if int(a) < 70 else 1900) + int(a)
+    else:
+        return None
+    follows = int(b) == start + 1 if len(b) == 4 else len(b) == 2 and int(b) == (start + 1) % 100
+    return f"{start}/{(start + 1) % 100:02d}" if follows else None
+
+
+def _number_forms(tok: str) -> list[str]:
+    tok = tok.lstrip("£").replace(",", "")
+    parts = re.split(r"[/-]", tok)
+    if len(parts) == 2:
+        fy = financial_year(*parts)
+        if fy:
+            return [fy, fy[2:]]
+        unit = _UNIT.match(parts[1])
+        suffix = unit.group(2) if unit else ""
+        return [f for p in parts for f in _number_forms(p if p.endswith(suffix) else p + suffix)]
+    forms = [tok]
+    if m := _UNIT.match(tok):
+        forms.append(m.group(1))
+    return forms
+
+
+@cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
+    out: list[str] = []
+    for tok in _TOKEN.findall(fold(text).lower()):
+        if tok[0] == "£" or (tok[0].isdigit() and (not re.match(r"^\d+[a-z]+$", tok) or _UNIT.match(tok))):
+            out.extend(_number_forms(tok))
+        elif drop_stopwords and tok in STOPWORDS:
+            continue
+        else:
+            out.append(stem(tok.replace("'", "")))
+    return out

@@ -1,0 +1,195 @@
+"""Pack units into chunks for retrieval.
+
+A chunk is a run of whole units (never half a sentence), cut preferably where a paragraph or section
+ends, with tables kept in chunks of their own. Its text is the verbatim page text from its first unit
+to its last, page by page, so a reader finds it on its stated pages. Each chunk keeps the offsets of
+its units, so the answerer can quote one sentence or one table row out of it with its own page and
+section. An embedding model sees only so many tokens (MiniLM: 256), so the word budget stays under
+that; the evals measure which budget retrieves best.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.structure import Span, TableInfo, Unit
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    start: int  # offsets in the chunk text
+    end: int
+    kind: str
+    section: str | None
+    heading: str | None
+    page: int
+    block: int
+    table: int | None = None  # index into Chunk.tables
+
+
+@dataclass
+class Chunk:
+    seq: int
+    text: str
+    spans: list[Span]
+    units: list[UnitRef]
+    tables: list[TableInfo] = field(default_factory=list)
+    kind: str = "text"  # text | table
+
+    @property
+    def page_start(self) -> int:
+        return self.spans[0].page
+
+    @property
+    def page_end(self) -> int:
+        return self.spans[-1].page
+
+    @property
+    def char_start(self) -> int:
+        return self.spans[0].start
+
+    @property
+    def char_end(self) -> int:
+        return self.spans[-1].end
+
+    @property
+    def section(self) -> str | None:
+        return next((u.section for u in self.units if u.section), None)
+
+    @property
+    def heading(self) -> str | None:
+        return next((u.heading for u in self.units if u.heading), None)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha1(self.text.encode("utf-8")).hexdigest()
+
+
+def _words(unit: Unit) -> int:
+    return len(unit.text.split())
+
+
+Contiguous = Callable[[int, int, int], bool]
+
+
+def _always(page: int, start: int, end: int) -> bool:
+    return True
+
+
+def _extends(cur: list[Unit], unit: Unit, contiguous: Contiguous) -> bool:
+    """Whether the chunk's text, grown by `unit`, is still read as one run on each of its pages."""
+    for span in unit.spans:
+        on_page = [s for u in cur for s in u.spans if s.page == span.page]
+        if not on_page:
+            continue
+        lo = min(s.start for s in [*on_page, span])
+        hi = max(s.end for s in [*on_page, span])
+        if not contiguous(span.page, lo, hi):
+            return False
+    return True
+
+
+def _group(
+    units: list[Unit], quotable: list[bool], target: int, max_words: int, contiguous: Contiguous
+) -> list[list[Unit]]:
+    groups: list[list[Unit]] = []
+    cur: list[Unit] = []
+    words = 0
+
+    def flush() -> None:
+        nonlocal cur, words
+        carry: list[Unit] = []
+        while cur and cur[-1].kind == "heading" and len(cur) > 1:
+            carry.insert(0, cur.pop())  # a heading opens the next chunk rather than closing this one
+        if cur:
+            groups.append(cur)
+        cur = carry
+        words = sum(_words(u) for u in cur)
+
+    for unit, ok in zip(units, quotable, strict=True):
+        if not ok:
+            # A chunk never spans a unit we will not quote, so its text stays verbatim page text.
+            flush()
+            if cur:
+                groups.append(cur)
+                cur, words = [], 0
+            continue
+        w = _words(unit)
+        if cur:
+            last = cur[-1]
+            is_table = unit.table is not None
+            was_table = last.table is not None
+            new_block = unit.block != last.block
+            boundary = (
+                words + w > max_words
+                or is_table != was_table
+                or (is_table and was_table and unit.table.table_id != last.table.table_id)  # type: ignore[union-attr]
+                or (new_block and words >= target)
+                or (new_block and unit.section != last.section and words >= target // 2)
+                or (unit.kind == "heading" and words >= target // 3)
+                or not _extends(cur, unit, contiguous)
+            )
+            if boundary:
+                flush()
+                if cur and not _extends(cur, unit, contiguous):
+                    groups.append(cur)
+                    cur, words = [], 0
+        cur.append(unit)
+        words += w
+    flush()
+    return groups
+
+
+def _assemble(seq: int, units: list[Unit], page_text: dict[int, str]) -> Chunk:
+    bounds: dict[int, list[int]] = {}
+    for u in units:
+        for s in u.spans:
+            lo_hi = bounds.setdefault(s.page, [s.start, s.end])
+            lo_hi[0], lo_hi[1] = min(lo_hi[0], s.start), max(lo_hi[1], s.end)
+    spans = [Span(p, lo, hi) for p, (lo, hi) in sorted(bounds.items())]
+    parts, offset_of = [], {}
+    pos = 0
+    for s in spans:
+        offset_of[s.page] = pos - s.start
+        piece = page_text[s.page][s.start : s.end]
+        parts.append(piece)
+        pos += len(piece) + 1
+    text = "\n".join(parts)
+    tables: list[TableInfo] = []
+    refs: list[UnitRef] = []
+    for u in units:
+        table_index = None
+        if u.table is not None:
+            tables.append(u.table)
+            table_index = len(tables) - 1
+        first, last = u.spans[0], u.spans[-1]
+        refs.append(
+            UnitRef(
+                start=offset_of[first.page] + first.start,
+                end=offset_of[last.page] + last.end,
+                kind=u.kind,
+                section=u.section,
+                heading=u.heading,
+                page=u.page,
+                block=u.block,
+                table=table_index,
+            )
+        )
+    kind = "table" if any(u.table is not None for u in units) else "text"
+    return Chunk(seq=seq, text=text, spans=spans, units=refs, tables=tables, kind=kind)
+
+
+def build_chunks(
+    units: list[Unit],
+    page_text: dict[int, str],
+    quotable: list[bool] | None = None,
+    target_words: int = 120,
+    max_words: int = 180,
+    contiguous: Contiguous = _always,
+) -> list[Chunk]:
+    """`contiguous(page, start, end)` says whether a second reader sees that page text as one run."""
+    flags = quotable if quotable is not None else [True] * len(units)
+    groups = _group(units, flags, target_words, max_words, contiguous)
+    return [_assemble(i, g, page_text) for i, g in enumerate(groups)]

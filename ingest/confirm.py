@@ -1,0 +1,64 @@
+"""Confirm each unit against a second, independent reading of the PDF (poppler's pdftotext).
+
+pypdf and pdftotext order cells differently on some badly-formed tables. A unit whose text the
+second reader cannot find on the same page is never offered for quoting: a citation a reader
+cannot find is worse than no citation.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from ingest.structure import Unit
+from ingest.text import match_key
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def pdftotext_path() -> str | None:
+    path = shutil.which("pdftotext")
+    if path is None:
+        log.warning("pdftotext (poppler-utils) is not installed; quotes are not cross-checked at ingest")
+    return path
+
+
+def second_reading(path: Path) -> dict[int, str] | None:
+    """Match keys of each page as pdftotext reads them, or None where pdftotext is unavailable."""
+    exe = pdftotext_path()
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run(
+            [exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=120, check=True
+        ).stdout
+    except (subprocess.SubprocessError, OSError) as exc:
+        log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", path.name, exc)
+        return None
+    pages = out.split("\f")
+    return {i + 1: match_key(text) for i, text in enumerate(pages)}
+
+
+def confirm(units: list[Unit], page_text: dict[int, str], keys: dict[int, str] | None) -> list[bool]:
+    """For each unit, whether every one of its page spans is found by the second reader."""
+    if keys is None:
+        return [True] * len(units)
+    return [
+        all(match_key(page_text[s.page][s.start : s.end]) in keys.get(s.page, "") for s in u.spans)
+        for u in units
+    ]
+
+
+def contiguity(page_text: dict[int, str], keys: dict[int, str] | None):  # type: ignore[no-untyped-def]
+    """A predicate for `build_chunks`: is this run of page text one run in the second reading too?"""
+    if keys is None:
+        return lambda page, start, end: True
+
+    def contiguous(page: int, start: int, end: int) -> bool:
+        return match_key(page_text[page][start:end]) in keys.get(page, "")
+
+    return contiguous

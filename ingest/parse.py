@@ -1,0 +1,102 @@
+"""One PDF in, one parsed document out: clean pages, confirmed units and chunks.
+
+This is the CPU-bound half of ingest, kept free of any store so it can run in a worker process while
+the main process embeds the previous document's chunks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunk import Chunk, build_chunks
+from ingest.clean import CleanPage, clean_pages
+from ingest.confirm import confirm, contiguity, second_reading
+from ingest.manifest import DocMeta
+from ingest.pdf import read_pdf
+from ingest.structure import Unit, parse_units
+from ingest.tables import extract_grids, ruled_pages
+from ingest.text import squash
+
+# Bump when parsing or chunking changes, so that `assistant ingest` re-reads every document.
+PARSER_VERSION = "1"
+
+
+@dataclass
+class ParsedDocument:
+    meta: DocMeta
+    path: Path
+    sha256: str
+    pages: list[CleanPage]
+    chunks: list[Chunk]
+    units: list[Unit]
+    quotable: list[bool]
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def units_dropped(self) -> int:
+        return sum(not q for q in self.quotable)
+
+
+def parse_document(path: Path, meta: DocMeta, target_words: int, max_words: int) -> ParsedDocument:
+    started = time.perf_counter()
+    doc = read_pdf(path)
+    pages = clean_pages(doc.pages)
+    from pypdf import PdfReader
+
+    grids = extract_grids(path, ruled_pages(PdfReader(str(path))))
+    units = parse_units(pages, grids)
+    page_text = {p.number: p.text for p in pages}
+    keys = second_reading(path)
+    quotable = confirm(units, page_text, keys)
+    chunks = build_chunks(
+        units,
+        page_text,
+        quotable,
+        target_words=target_words,
+        max_words=max_words,
+        contiguous=contiguity(page_text, keys),
+    )
+    warnings = list(meta.warnings)
+    empty = [p.number for p in pages if not p.text.strip()]
+    if empty:
+        warnings.append(f"{path.name}: pages {empty} have no text layer; OCR would be needed to read them")
+    return ParsedDocument(
+        meta=meta,
+        path=path,
+        sha256=doc.sha256,
+        pages=pages,
+        chunks=chunks,
+        units=units,
+        quotable=quotable,
+        warnings=warnings,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def embed_text(meta: DocMeta, chunk: Chunk) -> str:
+    """What the embedding model and BM25 see: the verbatim chunk under a short provenance header.
+
+    A table row alone ("Total 55.5 59.0 165") means little; with its table title and column headers
+    it can be found by a question that names them.
+    """
+    head = [meta.title]
+    if chunk.section:
+        head.append(chunk.section)
+    if chunk.heading and chunk.heading != chunk.section:
+        head.append(chunk.heading)
+    seen: set[str] = set()
+    for table in chunk.tables:
+        if table.table_id in seen:
+            continue
+        seen.add(table.table_id)
+        if table.title:
+            head.append(table.title)
+        headers = [h for h in table.headers if h]
+        if headers:
+            head.append("columns: " + " | ".join(headers))
+        if table.group:
+            head.append(table.group)
+    return " · ".join(head) + "\n" + squash(chunk.text)

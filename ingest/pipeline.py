@@ -1,0 +1,400 @@
+"""Incremental, crash-safe ingest of a corpus folder into the catalog, Chroma and the BM25 index.
+
+The order of writes is what makes a SIGKILL harmless:
+1. parse the new and changed documents (nothing written yet);
+2. add their vectors to Chroma under content-addressed ids (invisible to queries: the catalog does
+   not list them yet; an id that already exists is reused, not embedded again);
+3. write the new BM25 index to a fresh folder;
+4. commit documents, pages, chunks, facts and the new lexical folder in one SQLite transaction;
+5. sweep vectors and lexical folders nothing refers to any more.
+A kill before step 4 leaves the previous index whole; the next run reuses the vectors step 2 added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import AssistantError, IngestError
+from assistant.index.catalog import Catalog
+from assistant.index.lexical import LexicalIndex
+from assistant.settings import Settings
+from ingest.facts import extract_facts
+from ingest.manifest import DocMeta, load_manifest, meta_from_pdf
+from ingest.parse import PARSER_VERSION, ParsedDocument, embed_text, parse_document
+from ingest.pdf import file_sha256
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class DocReport:
+    file: str
+    doc_id: str | None
+    status: str  # new | updated | unchanged | removed | failed | missing
+    pages: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    docs: list[DocReport]
+    seconds: float
+    generation: int
+    embedded: int = 0
+    reused: int = 0
+
+    @property
+    def failed(self) -> list[DocReport]:
+        return [d for d in self.docs if d.status == "failed"]
+
+    @property
+    def changed(self) -> bool:
+        return any(d.status in ("new", "updated", "removed") for d in self.docs)
+
+
+def collection_name(settings: Settings, suffix: str = "") -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(settings.embedding_model).name.lower()).strip("-")
+    return f"{settings.chroma_collection}-{slug}{suffix}"[:60]
+
+
+def fingerprint(sha256: str, meta: DocMeta, settings: Settings) -> str:
+    """Changes when the file, its manifest entry, the parser or the embedding set-up changes."""
+    payload = json.dumps(
+        [
+            sha256,
+            meta.as_dict(),
+            PARSER_VERSION,
+            settings.chunk_target_words,
+            settings.chunk_max_words,
+            settings.embedding_model,
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def discover(settings: Settings, paths: Iterable[Path] | None) -> list[Path]:
+    if paths:
+        out = []
+        for p in paths:
+            p = Path(p)
+            out.extend(sorted(p.glob("*.pdf")) if p.is_dir() else [p])
+        return out
+    if not settings.corpus_dir.is_dir():
+        raise IngestError(f"corpus folder {settings.corpus_dir} does not exist (ASSISTANT_CORPUS_DIR)")
+    return sorted(p for p in settings.corpus_dir.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
+
+
+def chroma_metadata(meta: DocMeta, page_start: int, page_end: int) -> dict[str, object]:
+    md: dict[str, object] = {
+        "doc_id": meta.doc_id,
+        "audience": meta.audience,
+        "page_start": page_start,
+        "page_end": page_end,
+    }
+    if meta.year:
+        md["year"] = meta.year
+    if meta.doc_type:
+        md["doc_type"] = meta.doc_type
+    for council in meta.councils:
+        md[council_key(council)] = True
+    return md
+
+
+def council_key(council: str) -> str:
+    return "c_" + re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
+
+
+def _chunk_ids(doc_id: str, texts: list[str], model: str) -> list[str]:
+    ids, seen = [], {}
+    for t in texts:
+        h = hashlib.sha1(f"{model}\n{t}".encode()).hexdigest()[:20]
+        n = seen.get(h, 0)
+        seen[h] = n + 1
+        ids.append(f"{doc_id}:{h}" + (f":{n}" if n else ""))
+    return ids
+
+
+def run_ingest(
+    settings: Settings,
+    paths: Iterable[Path] | None = None,
+    rebuild: bool = False,
+    prune: bool = False,
+    embedder=None,  # type: ignore[no-untyped-def]
+    vectors=None,  # type: ignore[no-untyped-def]
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the index in line with the corpus. Bad files are reported, never fatal to the batch."""
+    started = time.perf_counter()
+    tick = progress or (lambda stage, done, total: None)
+    catalog = Catalog(settings.catalog_path)
+    try:
+        return _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started)
+    finally:
+        catalog.close()
+
+
+def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started) -> IngestReport:  # type: ignore[no-untyped-def]
+    manifest = load_manifest(settings.manifest_path)
+    files = discover(settings, paths)
+    indexed = {d.doc_id: d for d in catalog.documents()}
+    reports: list[DocReport] = []
+    todo: list[tuple[Path, DocMeta, str, str]] = []
+
+    seen_ids: set[str] = set()
+    for path in files:
+        try:
+            if not path.exists():
+                raise IngestError(f"{path.name}: file not found")
+            sha = file_sha256(path)
+            meta = manifest.get(path.name)
+            if meta is None:
+                from ingest.pdf import read_pdf
+
+                meta = meta_from_pdf(path.name, read_pdf(path).info, settings.default_audience)
+        except AssistantError as exc:
+            reports.append(DocReport(path.name, None, "failed", error=exc.message))
+            continue
+        seen_ids.add(meta.doc_id)
+        fp = fingerprint(sha, meta, settings)
+        old = indexed.get(meta.doc_id)
+        if old is not None and old.fingerprint == fp and not rebuild:
+            reports.append(DocReport(path.name, meta.doc_id, "unchanged", old.pages, old.chunks))
+            continue
+        todo.append((path, meta, fp, "updated" if old is not None else "new"))
+
+    removed: list[str] = []
+    if prune:
+        for doc_id, doc in indexed.items():
+            if doc_id not in seen_ids and (not paths or not Path(doc.path).exists()):
+                removed.append(doc_id)
+                reports.append(DocReport(doc.file, doc_id, "removed", doc.pages, doc.chunks))
+    elif not paths:
+        for doc_id, doc in indexed.items():
+            if doc_id not in seen_ids:
+                reports.append(
+                    DocReport(
+                        doc.file,
+                        doc_id,
+                        "missing",
+                        doc.pages,
+                        doc.chunks,
+                        warnings=[
+                            f"{doc.file}: no longer in the corpus; `assistant ingest --prune` removes it"
+                        ],
+                    )
+                )
+
+    if not todo and not removed:
+        return IngestReport(reports, time.perf_counter() - started, catalog.generation)
+
+    # -- 1. parse -----------------------------------------------------------------------------
+    parsed: list[tuple[ParsedDocument, str, str]] = []
+    for i, (path, meta, fp, status) in enumerate(todo):
+        tick("parse", i, len(todo))
+        try:
+            doc = parse_document(path, meta, settings.chunk_target_words, settings.chunk_max_words)
+        except AssistantError as exc:
+            reports.append(DocReport(path.name, meta.doc_id, "failed", error=exc.message))
+            continue
+        except Exception as exc:  # an unexpected parser failure is this file's problem only
+            log.exception("parsing %s failed", path)
+            reports.append(
+                DocReport(path.name, meta.doc_id, "failed", error=f"{path.name}: cannot be parsed ({exc})")
+            )
+            continue
+        parsed.append((doc, fp, status))
+    tick("parse", len(todo), len(todo))
+
+    # -- 2. vectors ---------------------------------------------------------------------------
+    if vectors is None:
+        from assistant.index.vectors import VectorStore
+
+        vectors = VectorStore(
+            settings.chroma_path, settings.chroma_host, settings.chroma_port, settings.chroma_ssl
+        )
+    old_collection = catalog.meta("collection")
+    collection = old_collection or collection_name(settings)
+    if rebuild:
+        collection = collection_name(settings, f"-g{catalog.generation + 1}")
+    crashed_before = catalog.meta("ingest_started") not in (None, "")
+    catalog.set_meta("ingest_started", dt.datetime.now(dt.UTC).isoformat())
+
+    doc_rows, page_rows, chunk_rows, fact_rows = [], [], [], []
+    embedded_total = reused_total = 0
+    pending: list[tuple[str, str, dict]] = []  # id, embed text, chroma metadata
+    per_doc: dict[str, DocReport] = {}
+    for doc, fp, status in parsed:
+        meta = doc.meta
+        texts = [embed_text(meta, c) for c in doc.chunks]
+        ids = _chunk_ids(meta.doc_id, texts, settings.embedding_model)
+        for cid, text, chunk in zip(ids, texts, doc.chunks, strict=True):
+            pending.append((cid, text, chroma_metadata(meta, chunk.page_start, chunk.page_end)))
+            chunk_rows.append(
+                {
+                    "id": cid,
+                    "doc_id": meta.doc_id,
+                    "seq": chunk.seq,
+                    "text": chunk.text,
+                    "embed_text": text,
+                    "page_start": chunk.page_start,
+                    "page_end": chunk.page_end,
+                    "section": chunk.section,
+                    "heading": chunk.heading,
+                    "char_start": chunk.char_start,
+                    "char_end": chunk.char_end,
+                    "spans": _span_dicts(chunk),
+                    "kind": chunk.kind,
+                    "hash": chunk.content_hash,
+                    "units": [u.__dict__ for u in chunk.units],
+                    "tables": [_table_dict(t) for t in chunk.tables],
+                }
+            )
+        page_rows.extend((meta.doc_id, p.number, p.text) for p in doc.pages)
+        fact_rows.extend((meta.doc_id, kind, data) for kind, data in extract_facts(meta, doc))
+        doc_rows.append(
+            {
+                "doc_id": meta.doc_id,
+                "file": meta.file,
+                "path": str(doc.path.resolve()),
+                "title": meta.title,
+                "date": meta.date,
+                "year": meta.year,
+                "author": meta.author,
+                "doc_type": meta.doc_type,
+                "councils": list(meta.councils),
+                "audience": meta.audience,
+                "programme": meta.programme,
+                "fingerprint": fp,
+                "sha256": doc.sha256,
+                "pages": len(doc.pages),
+                "chunks": len(doc.chunks),
+                "units_dropped": doc.units_dropped,
+                "warnings": doc.warnings,
+                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "seconds": round(doc.seconds, 3),
+            }
+        )
+        per_doc[meta.doc_id] = DocReport(
+            meta.file,
+            meta.doc_id,
+            status,
+            len(doc.pages),
+            len(doc.chunks),
+            seconds=doc.seconds,
+            warnings=doc.warnings,
+        )
+
+    if pending:
+        all_ids = [p[0] for p in pending]
+        existing = vectors.existing(collection, all_ids)
+        fresh = [p for p in pending if p[0] not in existing]
+        reuse = [p for p in pending if p[0] in existing]
+        if reuse:
+            vectors.update_metadata(collection, [p[0] for p in reuse], [p[2] for p in reuse])
+        if fresh:
+            if embedder is None:
+                from assistant.embed import get_embedder
+
+                embedder = get_embedder(
+                    settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+                )
+            step = max(settings.embedding_batch_size * 8, 64)
+            t0 = time.perf_counter()
+            for i in range(0, len(fresh), step):
+                tick("embed", i, len(fresh))
+                batch = fresh[i : i + step]
+                vecs = embedder.embed_documents([b[1] for b in batch])
+                vectors.upsert(collection, [b[0] for b in batch], vecs, [b[2] for b in batch])
+            tick("embed", len(fresh), len(fresh))
+            embed_seconds = time.perf_counter() - t0
+            by_doc: dict[str, int] = {}
+            for b in fresh:
+                by_doc[b[0].split(":")[0]] = by_doc.get(b[0].split(":")[0], 0) + 1
+            total_chunks = max(1, len(fresh))
+            for doc_id, n in by_doc.items():
+                if doc_id in per_doc:
+                    per_doc[doc_id].embedded = n
+                    per_doc[doc_id].seconds += embed_seconds * n / total_chunks
+        embedded_total, reused_total = len(fresh), len(reuse)
+
+    # -- 3. lexical ---------------------------------------------------------------------------
+    replaced = set(per_doc) | set(removed)
+    keep = [c for c in catalog.chunks() if c.doc_id not in replaced]
+    lex_ids = [c.id for c in keep] + [r["id"] for r in chunk_rows]
+    lex_texts = [c.embed_text for c in keep] + [r["embed_text"] for r in chunk_rows]
+    generation = catalog.generation + 1
+    lexical_name = f"g{generation}"
+    tick("lexical", 0, 1)
+    LexicalIndex.build(lex_ids, lex_texts).save(settings.lexical_dir / lexical_name)
+    tick("lexical", 1, 1)
+
+    # -- 4. commit ----------------------------------------------------------------------------
+    old_ids = catalog.chunk_ids()
+    generation = catalog.commit_ingest(
+        doc_rows,
+        page_rows,
+        chunk_rows,
+        fact_rows,
+        replaced,
+        {
+            "collection": collection,
+            "lexical": lexical_name,
+            "embedding_model": settings.embedding_model,
+            "ingest_started": "",
+        },
+    )
+
+    # -- 5. sweep -----------------------------------------------------------------------------
+    live = catalog.chunk_ids()
+    if rebuild or crashed_before or prune:
+        stale = [i for i in vectors.all_ids(collection) if i not in live]
+    else:
+        stale = [i for i in old_ids if i not in live]
+    if stale:
+        vectors.delete(collection, stale)
+    if rebuild and old_collection and old_collection != collection:
+        vectors.drop(old_collection)
+    for folder in settings.lexical_dir.glob("*"):
+        if folder.name != lexical_name:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    reports.extend(per_doc.values())
+    return IngestReport(reports, time.perf_counter() - started, generation, embedded_total, reused_total)
+
+
+def _span_dicts(chunk) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Each page's piece of the chunk: page, offsets in the page text, and offset in the chunk text."""
+    out, pos = [], 0
+    for s in chunk.spans:
+        out.append({"page": s.page, "start": s.start, "end": s.end, "offset": pos})
+        pos += s.end - s.start + 1
+    return out
+
+
+def _table_dict(t) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "table_id": t.table_id,
+        "title": t.title,
+        "headers": list(t.headers),
+        "row_label": t.row_label,
+        "cells": [c.__dict__ for c in t.cells],
+        "group": t.group,
+        "is_header": t.is_header,
+        "column": t.column,
+    }

@@ -1,0 +1,135 @@
+"""Shared fixtures.
+
+- Every test gets its own data folder through the environment, like simonw/llm's `env_setup`.
+- A guard refuses any connection that leaves the machine: nothing may download a model or call a
+  provider from a test.
+- `built_index` ingests the real corpus once per session with the real packaged MiniLM and a real
+  embedded Chroma in a temporary folder; tests that change an index work on a copy of it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+VENV_BIN = Path(sys.executable).parent
+ASSISTANT = str(VENV_BIN / "assistant")
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _is_local(address: object) -> bool:
+    if not isinstance(address, tuple) or not address:
+        return True  # unix sockets and the like
+    host = str(address[0])
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> None:
+    """Tests talk to loopback servers only; anything else is a bug (a download, a real provider)."""
+    original = socket.socket.connect
+
+    def guarded(self, address):  # type: ignore[no-untyped-def]
+        if not _is_local(address):
+            raise RuntimeError(f"test tried to reach {address}: tests must not use the network")
+        return original(self, address)
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
+
+
+def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):  # type: ignore[no-untyped-def]
+    from assistant.settings import Settings
+
+    return Settings(data_dir=data_dir, corpus_dir=corpus_dir, **overrides)
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    from assistant.embed import get_embedder
+    from assistant.settings import PACKAGED_MODEL
+
+    model = get_embedder(PACKAGED_MODEL)
+    model.warm_up()
+    return model
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    """Settings of a read-only index of the real corpus. Copy it (`index_copy`) before changing it."""
+    from ingest.pipeline import run_ingest
+
+    data = tmp_path_factory.mktemp("built") / "data"
+    settings = make_settings(data)
+    report = run_ingest(settings, embedder=embedder)
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture()
+def index_copy(built_index, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A private copy of the built index and of the corpus, free to change."""
+    data = tmp_path / "data"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(built_index.data_dir, data)
+    shutil.copytree(CORPUS, corpus)
+    return make_settings(data, corpus)
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [ASSISTANT, *args], capture_output=True, text=True, env=full_env, timeout=timeout, check=False
+    )
+
+
+def pdftotext_pages(pdf: Path) -> list[str]:
+    """The PDF re-read by poppler, independently of our ingest code: one string per page."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test does)")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return out.stdout.split("\f")
+
+
+_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def key(text: str) -> str:
+    """Compare texts allowing only whitespace, hyphenation and typographic quotes to differ.
+
+    Written here, not imported from ingest, so the tests do not trust the code they check.
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-•\x7f")
