@@ -16,7 +16,7 @@ from ingest.confirm import confirm, contiguity, second_reading
 from ingest.manifest import DocMeta
 from ingest.pdf import read_pdf
 from ingest.structure import Unit, parse_units
-from ingest.tables import extract_grids, ruled_pages
+from ingest.tables import extract_grids
 from ingest.text import squash
 
 # Bump when parsing or chunking changes, so that `assistant ingest` re-reads every document.
@@ -44,10 +44,7 @@ def parse_document(path: Path, meta: DocMeta, target_words: int, max_words: int)
     started = time.perf_counter()
     doc = read_pdf(path)
     pages = clean_pages(doc.pages)
-    from pypdf import PdfReader
-
-    grids = extract_grids(path, ruled_pages(PdfReader(str(path))))
-    units = parse_units(pages, grids)
+    units = parse_units(pages, extract_grids(path))
     page_text = {p.number: p.text for p in pages}
     keys = second_reading(path)
     quotable = confirm(units, page_text, keys)

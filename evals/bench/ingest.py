@@ -1,0 +1,85 @@
+"""Ingest benchmark: pages/s, chunks/s and peak RSS of the whole pipeline on a 500+ page corpus,
+beside the embedding model's own chunks/s on the same chunk texts, measured in the same run.
+
+    python evals/bench/ingest.py [--pages 500] [--out evals/bench/out]
+
+The pipeline should reach at least 80% of the model's own throughput: everything that is not
+embedding (parsing, tables, the second reader, Chroma writes, BM25, the catalog) must stay small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
+    args = parser.parse_args()
+
+    from assistant.embed import get_embedder
+    from assistant.index.catalog import Catalog
+    from assistant.settings import PACKAGED_MODEL, Settings
+    from evals.bench.corpus_gen import generate
+    from ingest.pipeline import run_ingest
+
+    work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    corpus = work / "corpus"
+    files = generate(corpus, args.pages)
+    settings = Settings(data_dir=work / "data", corpus_dir=corpus)
+    embedder = get_embedder(PACKAGED_MODEL)
+    embedder.warm_up()  # model loading is start-up cost, not throughput
+    rss_before = peak_rss_mb()
+
+    started = time.perf_counter()
+    report = run_ingest(settings, embedder=embedder)
+    pipeline_s = time.perf_counter() - started
+    assert not report.failed, report.failed
+    pages = sum(d.pages for d in report.docs)
+    chunks = sum(d.chunks for d in report.docs)
+
+    texts = [c.embed_text for c in Catalog(settings.catalog_path).chunks()]
+    started = time.perf_counter()
+    embedder.embed_documents(texts)
+    model_s = time.perf_counter() - started
+
+    result = {
+        "documents": len(files),
+        "pages": pages,
+        "chunks": chunks,
+        "pipeline_seconds": round(pipeline_s, 2),
+        "pipeline_pages_per_s": round(pages / pipeline_s, 2),
+        "pipeline_chunks_per_s": round(chunks / pipeline_s, 2),
+        "model_seconds": round(model_s, 2),
+        "model_chunks_per_s": round(len(texts) / model_s, 2),
+        "pipeline_vs_model": round((chunks / pipeline_s) / (len(texts) / model_s), 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "rss_after_model_load_mb": round(rss_before, 1),
+        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "ingest.json").write_text(json.dumps(result, indent=2))
+    for k, v in result.items():
+        print(f"{k:26} {v}")
+    verdict = "meets" if result["pipeline_vs_model"] >= 0.8 else "MISSES"
+    print(f"pipeline {verdict} the 80% target ({result['pipeline_vs_model']:.0%} of the model's own throughput)")
+    return result
+
+
+if __name__ == "__main__":
+    main()
