@@ -77,7 +77,9 @@ def main() -> dict:
     for k, v in result.items():
         print(f"{k:26} {v}")
     verdict = "meets" if result["pipeline_vs_model"] >= 0.8 else "MISSES"
-    print(f"pipeline {verdict} the 80% target ({result['pipeline_vs_model']:.0%} of the model's own throughput)")
+    print(
+        f"pipeline {verdict} the 80% target ({result['pipeline_vs_model']:.0%} of the model's own throughput)"
+    )
     return result
 
 
