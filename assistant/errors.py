@@ -79,6 +79,18 @@ class QuestionError(AssistantError):
     status = 422
 
 
+class EmptyQuestion(QuestionError):
+    code = "empty_question"
+
+
+class QuestionTooLong(QuestionError):
+    code = "question_too_long"
+
+
+class UnsupportedLanguage(QuestionError):
+    code = "unsupported_language"
+
+
 class ToolInputError(AssistantError):
     code = "bad_tool_input"
     status = 422

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     chunk_target_words: int = Field(default=120, ge=20, le=400)
     chunk_max_words: int = Field(default=180, ge=30, le=600)
 
+    # Retrieval: how dense and lexical results are fused ("weighted" or "rrf"), measured in evals/README.md.
+    retrieval_fusion: Literal["weighted", "rrf"] = "weighted"
+    retrieval_dense_weight: float = Field(default=0.35, ge=0.0, le=1.0)
+
     # Documents missing from the manifest get this audience: never public by accident.
     default_audience: Audience = "staff"
 

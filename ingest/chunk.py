@@ -122,13 +122,15 @@ def _group(
             is_table = unit.table is not None
             was_table = last.table is not None
             new_block = unit.block != last.block
+            # A list stays with the line that introduces it ("... the partners are:").
+            soft = not last.text.rstrip().endswith((":", ":-"))
             boundary = (
                 words + w > max_words
                 or is_table != was_table
                 or (is_table and was_table and unit.table.table_id != last.table.table_id)  # type: ignore[union-attr]
-                or (new_block and words >= target)
-                or (new_block and unit.section != last.section and words >= target // 2)
-                or (unit.kind == "heading" and words >= target // 3)
+                or (soft and new_block and words >= target)
+                or (soft and new_block and unit.section != last.section and words >= target // 2)
+                or (soft and unit.kind == "heading" and words >= target // 3)
                 or not _extends(cur, unit, contiguous)
             )
             if boundary:

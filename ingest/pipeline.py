@@ -143,6 +143,7 @@ def run_ingest(
     started = time.perf_counter()
     tick = progress or (lambda stage, done, total: None)
     catalog = Catalog(settings.catalog_path)
+    catalog.migrate()
     try:
         return _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started)
     finally:
@@ -440,4 +441,5 @@ def _table_dict(t) -> dict:  # type: ignore[no-untyped-def]
         "group": t.group,
         "is_header": t.is_header,
         "column": t.column,
+        "row": t.row,
     }

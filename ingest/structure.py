@@ -54,6 +54,7 @@ class TableInfo:
     group: str | None = None  # a spanning row above this one ("Option 3: ...")
     is_header: bool = False
     column: str | None = None  # for a single-cell unit, the column it sits in
+    row: int | None = None  # the row's index in its grid, so cells of one row can be found together
 
 
 @dataclass
@@ -236,6 +237,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                     cells=cells,
                     group=None if (is_header or only_first) else group,
                     is_header=is_header,
+                    row=row_no,
                 )
                 row_key = match_key(" ".join(filled))
                 pos = _find(key, row_key, cursor)
@@ -266,7 +268,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                             grid.page,
                             index[lpos],
                             index[lpos + len(lead_key) - 1] + 1,
-                            TableInfo(table_id, title, headers, label, cells, group),
+                            TableInfo(table_id, title, headers, label, cells, group, row=row_no),
                             "table_row",
                         )
                     )
@@ -295,6 +297,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                             cells=(TableCell(column or "", value, *header_unit(column or "")),),
                             group=group,
                             column=column,
+                            row=row_no,
                         ),
                         "table_cell",
                     )
@@ -393,25 +396,35 @@ def _blocks(lines: list[_Line], hits: list[_TableHit]) -> list[_Block]:
     blocks: list[_Block] = []
     current: _Block | None = None
     prev: _Line | None = None
+    in_list = False  # inside a list introduced by a line ending in a colon
     for item in _stream(lines, hits):
         if isinstance(item, _TableHit):
             blocks.append(_Block(table=item, kind=item.kind))
-            current, prev = None, None
+            current, prev, in_list = None, None, False
             continue
         if not item.text:
             continue
         mark = marker(item.text)
+        opener = prev is not None and _opens_list(prev.text)
+        broken_sentence = (
+            prev is not None
+            and not in_list
+            and not opener
+            and not _TERMINAL.search(prev.text)
+            and _continues_sentence(item.text)
+        )
         starts_new = (
             current is None
             or mark is not None
             or prev is None
-            or (_is_short(prev) and not _unfinished(prev.text))
-            or (
-                _opens_list(prev.text)
-                and (_starts_item(item.text) or prev.text.count("(") <= prev.text.count(")"))
-            )
+            or (_is_short(prev) and not _unfinished(prev.text) and not broken_sentence)
+            or (opener and (_starts_item(item.text) or prev.text.count("(") <= prev.text.count(")")))
         )
         if starts_new:
+            if opener:
+                in_list = True
+            elif in_list and (mark is not None or item.text[:1].isupper()):
+                in_list = False
             current = _Block(lines=[item], mark=mark)
             blocks.append(current)
         else:
@@ -420,6 +433,12 @@ def _blocks(lines: list[_Line], hits: list[_TableHit]) -> list[_Block]:
         prev = item
     _classify(blocks)
     return blocks
+
+
+def _continues_sentence(text: str) -> bool:
+    """A line that cannot start a paragraph or an item of its own: "£11.3m of ...", "business ..."."""
+    first = text[:1]
+    return first.islower() or first in "£(" or (first.isdigit() and marker(text) is None)
 
 
 _CONTINUES = re.compile(

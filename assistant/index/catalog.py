@@ -16,6 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# Bump when the tables change. The catalog is derived data: `assistant ingest` rebuilds it from the
+# corpus (reusing vectors by content address); readers refuse an outdated one with a clear message.
+SCHEMA_VERSION = "2"
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -160,6 +164,33 @@ class Catalog:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
+        if (
+            self.meta("schema_version") is None
+            and not self._conn.execute("SELECT 1 FROM documents").fetchone()
+        ):
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    @property
+    def current(self) -> bool:
+        return self.meta("schema_version") == SCHEMA_VERSION
+
+    def require_current(self) -> None:
+        from assistant.errors import IndexNotReady
+
+        if not self.current:
+            raise IndexNotReady(
+                f"the index in {self.path.parent} was built by an older version of the assistant; "
+                "run `assistant ingest` to bring it up to date"
+            )
+
+    def migrate(self) -> None:
+        """Recreate outdated tables empty; the next ingest fills them again from the corpus."""
+        if self.current:
+            return
+        for table in ("documents", "pages", "chunks", "facts", "meta"):
+            self._conn.execute(f"DROP TABLE IF EXISTS {table}")
+        self._conn.executescript(SCHEMA)
+        self.set_meta("schema_version", SCHEMA_VERSION)
 
     def close(self) -> None:
         self._conn.close()

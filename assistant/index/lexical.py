@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 import shutil
 from pathlib import Path
 
@@ -15,21 +17,53 @@ IDS_FILE = "chunk_ids.json"
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
+DF_FILE = "doc_freq.json"
+VOCAB_FILE = "vocabulary.json"
+LOWER_FILE = "lowercase_words.json"
+
+
 class LexicalIndex:
-    def __init__(self, retriever, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """BM25 plus the corpus statistics the answerer needs: how many chunks hold each token (for IDF
+    weights) and the plain words of the corpus (to tell an English question from one in another
+    language)."""
+
+    def __init__(
+        self,
+        retriever,
+        ids: list[str],
+        df: dict[str, int] | None = None,  # type: ignore[no-untyped-def]
+        vocabulary: set[str] | None = None,
+        lowercase_words: set[str] | None = None,
+    ) -> None:
         self._retriever = retriever
         self.ids = ids
         self._pos = {cid: i for i, cid in enumerate(ids)}
+        self.df = df or {}
+        self.vocabulary = vocabulary or set()  # every word, lowercased
+        self.lowercase_words = lowercase_words or set()  # words the corpus writes in lower case
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
         import bm25s
 
         retriever = bm25s.BM25(k1=1.2, b=0.75)
+        df: dict[str, int] = {}
+        vocabulary: set[str] = set()
+        lowercase_words: set[str] = set()
         if texts:
             corpus_tokens = [tokenize(t) or ["∅"] for t in texts]
             retriever.index(corpus_tokens, show_progress=False)
-        return cls(retriever, list(ids))
+            for toks in corpus_tokens:
+                for t in set(toks):
+                    df[t] = df.get(t, 0) + 1
+            for t in texts:
+                vocabulary.update(re.findall(r"[a-z]+", t.lower()))
+                lowercase_words.update(re.findall(r"\b[a-z]+\b", t))
+        return cls(retriever, list(ids), df, vocabulary, lowercase_words)
+
+    def idf(self, token: str) -> float:
+        n = max(1, len(self.ids))
+        return math.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
     def save(self, folder: Path) -> None:
         tmp = folder.with_name(folder.name + ".tmp")
@@ -39,6 +73,9 @@ class LexicalIndex:
         if self.ids:
             self._retriever.save(str(tmp))
         (tmp / IDS_FILE).write_text(json.dumps(self.ids))
+        (tmp / DF_FILE).write_text(json.dumps(self.df))
+        (tmp / VOCAB_FILE).write_text(json.dumps(sorted(self.vocabulary)))
+        (tmp / LOWER_FILE).write_text(json.dumps(sorted(self.lowercase_words)))
         if folder.exists():
             shutil.rmtree(folder)
         tmp.rename(folder)
@@ -49,7 +86,14 @@ class LexicalIndex:
 
         ids = json.loads((folder / IDS_FILE).read_text())
         retriever = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
-        return cls(retriever, ids)
+        df = json.loads((folder / DF_FILE).read_text()) if (folder / DF_FILE).exists() else {}
+        vocab = (
+            set(json.loads((folder / VOCAB_FILE).read_text())) if (folder / VOCAB_FILE).exists() else set()
+        )
+        lower = (
+            set(json.loads((folder / LOWER_FILE).read_text())) if (folder / LOWER_FILE).exists() else set()
+        )
+        return cls(retriever, ids, df, vocab, lower)
 
     def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first; `allowed` is a 0/1 mask over `ids` for filters."""

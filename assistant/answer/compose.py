@@ -1,0 +1,198 @@
+"""Write an extractive answer: each sentence a verbatim quote with light connective text and a marker.
+
+Nothing here invents content. The connective text names the document, its date, the section and
+the page; every figure in the answer is inside a quote (or, with the tools, a tool result). A quote
+is always text of a single page, so a reader who opens the PDF at the cited page finds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from assistant.answer.select import Candidate, strip_marker
+from assistant.councils import gazetteer
+from assistant.models import Citation
+from assistant.retrieve import ChunkInfo
+from ingest.text import squash
+
+ABSTAIN_TEXT = "I could not find this in the documents."
+MAX_LIST_ITEMS = 10
+MAX_LIST_WORDS = 120
+MAX_PARAGRAPH_WORDS = 60
+
+
+@dataclass
+class Quote:
+    chunk: ChunkInfo
+    page: int
+    section: str | None
+    text: str
+    cell: tuple[str, str] | None = None  # (column header, value) picked from a table row
+    row_label: str | None = None
+    table_title: str | None = None
+
+
+def _page_portion(chunk: ChunkInfo, start: int, end: int, page: int) -> tuple[int, int]:
+    """The part of chunk text [start, end) that lies on `page`."""
+    for span in chunk.spans:
+        lo = span["offset"]
+        hi = lo + span["end"] - span["start"]
+        if span["page"] == page:
+            return max(start, lo), min(end, hi)
+    return start, end
+
+
+def _list_end(c: Candidate) -> int:
+    """Where a list introduced by this unit ("... the partners are:") ends: its items in the same
+    paragraph, on the same page, up to a sensible length for one quote."""
+    end, words = c.ref["end"], 0
+    for count, ref in enumerate(c.chunk.units[c.index + 1 :]):
+        if ref["page"] != c.ref["page"] or ref["kind"] not in ("list_item", "sentence"):
+            break
+        if ref["section"] != c.ref["section"] or count >= MAX_LIST_ITEMS:
+            break
+        words += len(c.chunk.text[ref["start"] : ref["end"]].split())
+        if words > MAX_LIST_WORDS and count:
+            break
+        end = ref["end"]
+    return end
+
+
+def _list_start(c: Candidate) -> int | None:
+    """For a list item, the unit that introduces its list, if it is in the same chunk and page."""
+    for ref in reversed(c.chunk.units[: c.index]):
+        if ref["page"] != c.ref["page"] or ref["section"] != c.ref["section"]:
+            return None
+        text = c.chunk.text[ref["start"] : ref["end"]].rstrip()
+        if text.endswith((":", ":-")):
+            return ref["start"]
+        if ref["kind"] != "list_item":
+            return None
+    return None
+
+
+def _paragraph(c: Candidate) -> tuple[int, int]:
+    """The whole paragraph around this unit, on its page."""
+    same = [r for r in c.chunk.units if r["block"] == c.ref["block"] and r["page"] == c.ref["page"]]
+    return min(r["start"] for r in same), max(r["end"] for r in same)
+
+
+def quote_for(
+    c: Candidate,
+    column_hint: list[str] | None = None,
+    expand_list: bool = False,
+    paragraph: bool = False,
+    page: int | None = None,
+) -> Quote:
+    start, end = c.ref["start"], c.ref["end"]
+    raw = c.chunk.text[start:end].rstrip()
+    if raw.endswith((":", ":-")) or expand_list:
+        if expand_list and c.ref["kind"] == "list_item" and (lead := _list_start(c)) is not None:
+            start = lead
+        end = max(end, _list_end(c))
+    elif paragraph and c.ref["kind"] in ("sentence", "list_item"):
+        p_start, p_end = _paragraph(c)
+        if len(c.chunk.text[p_start:p_end].split()) <= MAX_PARAGRAPH_WORDS:
+            start, end = p_start, p_end
+    page = page or c.ref["page"]
+    start, end = _page_portion(c.chunk, start, end, page)
+    text = squash(c.chunk.text[start:end])
+    if c.ref["kind"] not in ("table_row", "table_header", "table_cell"):
+        text = strip_marker(text)
+    table = c.table
+    cell = None
+    if table and table.get("cells") and column_hint:
+        for hint in column_hint:
+            for cell_dict in table["cells"]:
+                if re.search(rf"(?<![A-Za-z]){re.escape(hint)}(?![A-Za-z])", cell_dict["header"]):
+                    cell = (cell_dict["header"], cell_dict["value"])
+                    break
+            if cell:
+                break
+    return Quote(
+        chunk=c.chunk,
+        page=page,
+        section=c.ref["section"],
+        text=text,
+        cell=cell,
+        row_label=table.get("row_label") if table else None,
+        table_title=table.get("title") if table else None,
+    )
+
+
+def column_hints(councils: list[str]) -> list[str]:
+    """Column headers name councils by abbreviation ("SDC £000"); these are the strings to look for."""
+    g = gazetteer()
+    return [abbr for canon in councils for abbr in g.abbreviations(canon)]
+
+
+def when(date: str | None) -> str:
+    if not date:
+        return ""
+    for fmt, out in (("%Y-%m-%d", "%-d %B %Y"), ("%Y-%m", "%B %Y"), ("%Y", "%Y")):
+        try:
+            return dt.datetime.strptime(date, fmt).strftime(out)
+        except ValueError:
+            continue
+    return date
+
+
+def where(q: Quote) -> str:
+    if q.section and re.match(r"^\d", q.section):
+        head = q.section.split(" (")[0]
+        label = "paragraph" if re.fullmatch(r"[\d.]+(?:\([a-z]+\))?", head) else "section"
+        return f"{label} {q.section}, page {q.page}"
+    if q.section:
+        return f"“{q.section}”, page {q.page}"
+    return f"page {q.page}"
+
+
+def document_label(chunk: ChunkInfo) -> str:
+    title = chunk.doc.title
+    title = title if title.lower().startswith("the ") else f"the {title}"
+    date = when(chunk.doc.date)
+    return f"{title} ({date})" if date else title
+
+
+def sentence(q: Quote, marker: int) -> str:
+    if q.cell and q.row_label:
+        header, value = q.cell
+        table = f"{q.table_title} of " if q.table_title else ""
+        return (
+            f"In {table}{document_label(q.chunk)}, page {q.page}, the row “{q.row_label}” gives {value} "
+            f"under “{header}”: “{q.text}” [{marker}]"
+        )
+    return f"According to {document_label(q.chunk)}, {where(q)}: “{q.text}” [{marker}]"
+
+
+def citation(q: Quote, marker: int) -> Citation:
+    doc = q.chunk.doc
+    return Citation(
+        marker=marker,
+        doc_id=doc.doc_id,
+        file=doc.file,
+        title=doc.title,
+        date=doc.date,
+        page=q.page,
+        section=q.section,
+        quote=q.text,
+        url=f"/v1/documents/{doc.doc_id}/file#page={q.page}",
+    )
+
+
+def compose(quotes: list[Quote]) -> tuple[str, list[Citation]]:
+    """The answer text and its citations, one marker per distinct quote."""
+    citations: list[Citation] = []
+    sentences: list[str] = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for q in quotes:
+        k = (q.chunk.doc.doc_id, q.page, q.text)
+        if k in seen:
+            continue
+        marker = len(citations) + 1
+        seen[k] = marker
+        citations.append(citation(q, marker))
+        sentences.append(sentence(q, marker))
+    return " ".join(sentences), citations

@@ -1,0 +1,255 @@
+"""What a question asks for: its weighted terms, the kind of answer it expects, and what it names.
+
+The extractive answerer quotes sentences; it needs to know which sentence answers. A question that
+asks "how much" is answered by a sentence with a figure, "when" by one with a date, "who" by one
+with a name; a question about 2024 is not answered by a sentence about 2018. These expectations are
+checked on every candidate sentence, and a question whose expectations nothing meets is abstained on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.councils import gazetteer
+from assistant.textproc import STOPWORDS, financial_year, stem, tokenize
+
+# Verbs that frame what is asked ("did it aim to", "does it plan to") rather than being it.
+FRAMING = frozenset(
+    stem(w)
+    for w in [
+        "aim",
+        "aims",
+        "aimed",
+        "aiming",
+        "intend",
+        "intended",
+        "plan",
+        "planned",
+        "expect",
+        "expected",
+        "hope",
+        "seek",
+    ]
+)
+
+# Words that shape a question but are not what it is about.
+FILLERS = frozenset(
+    stem(w)
+    for w in [
+        "much",
+        "many",
+        "long",
+        "say",
+        "says",
+        "said",
+        "describe",
+        "described",
+        "describes",
+        "mention",
+        "mentions",
+        "mentioned",
+        "tell",
+        "according",
+        "document",
+        "documents",
+        "report",
+        "reports",
+        "give",
+        "given",
+        "kind",
+        "level",
+        "amount",
+        "figure",
+        "number",
+        "state",
+        "states",
+        "stated",
+        "note",
+        "noted",
+        "explain",
+        "happen",
+        "happened",
+        "happens",
+        "will",
+    ]
+)
+
+_MONEY_WORDS = re.compile(
+    r"\b(cost|costs|costing|saving|savings|save|saved|spend|spent|spending|budget|budgets|overspen[dt]|"
+    r"underspen[dt]|worth|value|reserves?|funding|grant|price|paid|pay|contract|shortfall|gap|deficit|"
+    r"finances?|financial|investment|income)\b",
+    re.I,
+)
+_PERCENT = re.compile(
+    r"\b(?:what|which)\s+(?:percentage|proportion|share|rate)\b|\bper\s*cent|\bpercentage\b", re.I
+)
+_COUNT = re.compile(
+    r"\bhow\s+many\s+(?:more\s+|additional\s+|extra\s+)?([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?", re.I
+)
+_QUANTITY = re.compile(
+    r"^\s*(?:and\s+)?(?:how\s+(?:much|many|far|large|big|long)|by\s+how\s+much|what\s+(?:is|was|were|are)?\s*the\s+"
+    r"(?:total|amount|cost|value|size|level|number|percentage|proportion|share|figure|combined)|what\s+(?:percentage|"
+    r"proportion|share|level|total|amount|size)|what\s+.*\b(?:cost|costs|come\s+to|add\s+up\s+to|worth)\b)",
+    re.I,
+)
+_DATE = re.compile(
+    r"^\s*(?:and\s+)?(?:when|by\s+when|what\s+(?:date|year|month|time)|in\s+what\s+year|on\s+what\s+date)\b",
+    re.I,
+)
+_WHO = re.compile(
+    r"^\s*(?:and\s+)?(?:who|whom|whose|which\s+(?:council|councils|consortium|organisation|organisations|body|bodies|person|people|company|firm|team|group|programme|town|authority|authorities))\b",
+    re.I,
+)
+_YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b", re.I)
+_LIST = re.compile(
+    r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"\b(compare|compared|comparison|versus|vs\.?|both|differ|difference between|and the \d{4})\b", re.I
+)
+_YEAR = re.compile(
+    r"(?<![\d£.,/])((?:19|20)\d{2})(?:\s*[/-]\s*(\d{2,4}))?(?![\d%])|(?<![\d£.,])(\d{2})/(\d{2})(?![\d%])"
+)
+_MONTHS = "january february march april may june july august september october november december"
+_DATE_IN_TEXT = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b\d{2}/\d{2}\b|\b(?:" + "|".join(m[:3] for m in _MONTHS.split()) + r")[a-z]*\b",
+    re.I,
+)
+_NUMBER_IN_TEXT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|quarter)\b",
+    re.I,
+)
+_ENTITY = re.compile(
+    r"(?<![A-Za-z])([A-Z][A-Za-z0-9&'’-]*(?:\s+(?:of|and|for|the|de)?\s*[A-Z0-9][A-Za-z0-9&'’-]*)*)"
+)
+_INTERROGATIVES = {
+    "What",
+    "When",
+    "Who",
+    "Which",
+    "How",
+    "Why",
+    "Where",
+    "Did",
+    "Does",
+    "Do",
+    "Is",
+    "Was",
+    "Were",
+    "Are",
+    "Has",
+    "Have",
+    "Had",
+    "Can",
+    "Could",
+    "Will",
+    "Would",
+    "And",
+    "By",
+    "In",
+    "Compare",
+    "Add",
+    "The",
+    "Of",
+    "On",
+    "According",
+}
+
+
+@dataclass
+class Question:
+    text: str
+    weights: dict[str, float]  # stemmed term -> weight
+    answer_type: str | None  # quantity | date | who | None
+    money: bool
+    yes_no: bool
+    wants_list: bool
+    comparison: bool
+    years: set[str]  # every spelling of each year or financial year named
+    councils: list[str]
+    entities: list[str]
+    count_noun: set[str] = field(default_factory=set)  # stems of what "how many" counts
+    carried: dict[str, float] = field(default_factory=dict)  # terms carried from earlier turns
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights.values()) + sum(self.carried.values())
+
+
+def year_forms(text: str) -> set[str]:
+    """Every token spelling of the years and financial years in `text`."""
+    forms: set[str] = set()
+    for m in _YEAR.finditer(text):
+        if m.group(1):
+            start, end = m.group(1), m.group(2)
+            if end and (fy := financial_year(start, end[-2:] if len(end) == 4 else end)):
+                forms |= {fy, fy[2:], start, str(int(start) + 1)}
+            else:
+                forms.add(start)
+        else:
+            fy = financial_year(m.group(3), m.group(4))
+            if fy:
+                forms |= {fy, fy[2:], fy[:4], str(int(fy[:4]) + 1)}
+    return forms
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE_IN_TEXT.search(text))
+
+
+def has_number(text: str) -> bool:
+    return bool(_NUMBER_IN_TEXT.search(text))
+
+
+def entities(text: str) -> list[str]:
+    out = []
+    for m in _ENTITY.finditer(text):
+        phrase = m.group(1).strip()
+        words = phrase.split()
+        while words and words[0] in _INTERROGATIVES:
+            words = words[1:]
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+def analyse(text: str, idf, df_fraction) -> Question:  # type: ignore[no-untyped-def]
+    """`idf(term)` weighs a term; `df_fraction(term)` is the share of chunks that hold it."""
+    weights: dict[str, float] = {}
+    for tok in tokenize(text):
+        if tok in FILLERS or tok in STOPWORDS:
+            continue
+        # Terms nearly every chunk holds ("council", "somerset") say little about which sentence answers.
+        w = idf(tok) if df_fraction(tok) < 0.6 else 0.1
+        if tok in FRAMING:
+            w = min(w, 1.0)
+        weights[tok] = max(weights.get(tok, 0.0), w)
+    money = bool(_MONEY_WORDS.search(text)) or "£" in text
+    answer_type = None
+    count_noun: set[str] = set()
+    if _DATE.search(text):
+        answer_type = "date"
+    elif m := _COUNT.search(text):
+        answer_type = "count"
+        count_noun = {stem(w.lower()) for w in m.groups() if w and w.lower() not in STOPWORDS}
+    elif _PERCENT.search(text):
+        answer_type = "percent"
+    elif _QUANTITY.search(text):
+        answer_type = "money" if money else "quantity"
+    elif _WHO.search(text):
+        answer_type = "who"
+    return Question(
+        text=text,
+        weights=weights,
+        answer_type=answer_type,
+        money=money,
+        yes_no=bool(_YES_NO.search(text)),
+        wants_list=bool(_LIST.search(text)),
+        comparison=bool(_COMPARE.search(text)),
+        years=year_forms(text),
+        councils=gazetteer().mentioned(text),
+        entities=entities(text),
+        count_noun=count_noun,
+    )

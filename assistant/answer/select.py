@@ -1,0 +1,395 @@
+"""Score the sentences and table rows of retrieved chunks against a question, and pick the answer.
+
+Each candidate unit gets:
+- coverage: the weighted share of the question's terms found in the unit (full weight) or in its
+  provenance (document title, section, table title, column headers, row label: part weight);
+- type fit: a figure for "how much", a date for "when", a name for "who";
+- period fit: when the question names a year, the unit or its document must name it too;
+- a prior from the chunk's retrieval rank.
+The best unit answers; more units are added only when they cover what it misses, because every
+extra citation that does not support the answer costs precision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.answer.question import Question, has_date, year_forms
+from assistant.councils import gazetteer
+from assistant.retrieve import ChunkInfo, Hit
+from assistant.textproc import tokenize
+from ingest.text import squash
+
+STRONG_CONTEXT = 0.9  # table title, column headers, row label, the row's other cells
+WEAK_CONTEXT = 0.6  # document title, date, section and heading
+TYPE_MISS = 0.3
+PREFIX_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.7
+_LEAD_MARKER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|\([a-z]{1,4}\)|\d{1,2}\.)\s+")
+_DATEISH = re.compile(r"^(?:19|20)\d{2}$|^\d{2}/\d{2}$|^(?:19|20)\d{2}/\d{2,4}$|^\d{1,2}(?:st|nd|rd|th)$")
+_MONEY = re.compile(
+    r"£\s?\d|\b\d[\d,.]*\s*(?:m|bn|million|billion|k)\b|\b\d[\d,.]*\s*per\s+(?:day|week|year)", re.I
+)
+_PERCENT = re.compile(r"\d\s*%|\bper\s*cent\b|\bpercent\b", re.I)
+_WORD_NUMBER = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|half|quarter|dozen)\b",
+    re.I,
+)
+_SPECIFIC_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
+    re.I,
+)
+_SELF_REFERENCE = re.compile(r"\bthis\s+(?:report|plan|document|paper|review|update|strategy)\b", re.I)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,}[a-z]?\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    index: int  # position of the unit in its chunk
+    ref: dict
+    text: str  # the unit, whitespace squashed, paragraph marker removed
+    tokens: frozenset[str]
+    strong: frozenset[str]  # table provenance: full weight almost
+    weak: frozenset[str]  # document provenance
+    coverage: float = 0.0
+    type_ok: bool = True
+    period_ok: bool = True
+    entity_ok: bool = True
+    score: float = 0.0
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def chunk(self) -> ChunkInfo:
+        return self.hit.chunk
+
+    @property
+    def table(self) -> dict | None:
+        t = self.ref.get("table")
+        return self.chunk.tables[t] if t is not None else None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.chunk.id, self.ref["start"], self.ref["end"])
+
+    @property
+    def context(self) -> frozenset[str]:
+        return self.strong | self.weak
+
+
+def strip_marker(text: str) -> str:
+    return _LEAD_MARKER.sub("", text, count=1)
+
+
+@lru_cache(maxsize=50_000)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, frozenset[str]]:
+    """Stem -> the stems of its synonyms (assistant/data/synonyms.yaml)."""
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("assistant.data").joinpath("synonyms.yaml").read_text())
+    out: dict[str, set[str]] = {}
+    for group in data["groups"]:
+        stems = {t for w in group for t in tokenize(str(w))}
+        for t in stems:
+            out.setdefault(t, set()).update(stems - {t})
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=20_000)
+def _council_tokens(text: str) -> frozenset[str]:
+    """Tokens of every name of every council `text` mentions: a column headed "SDC £000" is about
+    Sedgemoor District Council."""
+    g = gazetteer()
+    names = " ".join(alias for canon in g.mentioned(text) for alias in g.aliases[canon])
+    return _tokens(names) if names else frozenset()
+
+
+def _intro(chunk: ChunkInfo, index: int) -> str:
+    """The line that introduces the list this unit is an item of ("That Full Council:"), if any."""
+    ref = chunk.units[index]
+    base = (ref.get("section") or "").split(" (")[0].split("(")[0]
+    for prev in reversed(chunk.units[:index]):
+        if prev["page"] != ref["page"] or not (prev.get("section") or "").startswith(base):
+            return ""
+        text = chunk.text[prev["start"] : prev["end"]].rstrip()
+        if text.endswith((":", ":-")):
+            return text
+        if prev["kind"] != "list_item" and prev["block"] != ref["block"]:
+            return ""
+    return ""
+
+
+def _provenance(chunk: ChunkInfo, index: int) -> tuple[frozenset[str], frozenset[str]]:
+    ref = chunk.units[index]
+    weak_parts = [chunk.doc.title, chunk.doc.date or "", ref.get("section") or ""]
+    strong_parts = [ref.get("heading") or "", _intro(chunk, index)]
+    if _SELF_REFERENCE.search(chunk.text[ref["start"] : ref["end"]]):
+        strong_parts.append(chunk.doc.title)  # "This report has been developed by ...": the document itself
+    if index > 0 and chunk.units[index - 1]["block"] == ref["block"]:
+        prev = chunk.units[index - 1]
+        weak_parts.append(chunk.text[prev["start"] : prev["end"]])  # "This will aim to ..." leans on it
+    t = ref.get("table")
+    if t is not None:
+        table = chunk.tables[t]
+        strong_parts += [table.get("title") or "", table.get("row_label") or "", table.get("group") or ""]
+        strong_parts += [h for h in table.get("headers", []) if h]
+        if table.get("row") is not None:  # the other cells of the same row
+            for other in chunk.tables:
+                if (
+                    other is not table
+                    and other.get("table_id") == table.get("table_id")
+                    and other.get("row") == table.get("row")
+                ):
+                    strong_parts += [c.get("value", "") for c in other.get("cells", [])] + [
+                        other.get("row_label") or ""
+                    ]
+    strong = " · ".join(strong_parts)
+    unit_text = chunk.text[ref["start"] : ref["end"]]
+    councils = _council_tokens(f"{strong} {unit_text}")
+    return _tokens(strong) | councils, _tokens(" · ".join(weak_parts))
+
+
+def _paragraph_years(chunk: ChunkInfo, index: int) -> set[str]:
+    block = chunk.units[index]["block"]
+    out: set[str] = set()
+    for ref in chunk.units:
+        if ref["block"] == block:
+            out |= year_forms(chunk.text[ref["start"] : ref["end"]])
+    return out
+
+
+def candidates(hits: list[Hit]) -> list[Candidate]:
+    out = []
+    for hit in hits:
+        chunk = hit.chunk
+        for i, ref in enumerate(chunk.units):
+            text = squash(chunk.text[ref["start"] : ref["end"]])
+            body = text if ref["kind"] in ("table_row", "table_header", "table_cell") else strip_marker(text)
+            if len(body) < 3:
+                continue
+            if body == squash(chunk.doc.title) or (
+                chunk.seq == 0
+                and i < 3
+                and ref["kind"] == "list_item"
+                and body.lower() in squash(chunk.doc.title).lower()
+            ):
+                continue  # the document's own title is provenance, not an answer
+            strong, weak = _provenance(chunk, i)
+            out.append(Candidate(hit, i, ref, body, _tokens(body), strong, weak))
+    return out
+
+
+def _figures(text: str) -> list[tuple[int, str]]:
+    """(word position, token) of each figure that is not a date: "£4.1m", "14", "nine"."""
+    out = []
+    for pos, word in enumerate(text.split()):
+        w = word.strip(".,;:()[]“”\"'‘’").lower()
+        if not w:
+            continue
+        if w[0].isdigit() or w[0] == "£":
+            bare = w.lstrip("£")
+            if bare and not _DATEISH.match(bare):
+                out.append((pos, w))
+        elif _WORD_NUMBER.fullmatch(w):
+            out.append((pos, w))
+    return out
+
+
+def _count_ok(text: str, nouns: set[str]) -> bool:
+    """A figure within four words of what is being counted: "14 councillors", "workstreams, nine in all"."""
+    words = text.split()
+    figures = [p for p, _ in _figures(text)]
+    if not figures:
+        return False
+    if not nouns:
+        return True
+    places = [i for i, w in enumerate(words) if any(n in _tokens(w) for n in nouns)]
+    return any(abs(p - q) <= 4 for p in figures for q in places)
+
+
+def _name_ok(text: str, question: Question, lowercase_words: set[str]) -> bool:
+    """A person's or body's name that the question does not already give: a capitalised word the
+    corpus never writes in lower case ("Pallister", "Bridgwater"), or an acronym ("SICT")."""
+    asked = question.text
+    for m in _ACRONYM.finditer(text):
+        if m.group(0) not in asked:
+            return True
+    for m in _CAPITALISED.finditer(text):
+        w = m.group(0)
+        if w.lower() not in lowercase_words and w not in asked and m.start() > 0:
+            return True
+    return False
+
+
+def type_ok(question: Question, text: str, table: dict | None, lowercase_words: set[str]) -> bool:
+    kind = question.answer_type
+    if kind is None:
+        return True
+    if kind == "date":
+        return has_date(text)
+    if kind == "percent":
+        return bool(_PERCENT.search(text))
+    if kind == "count":
+        if table is not None and question.count_noun and _figures(text):
+            labels = " ".join([table.get("title") or "", *table.get("headers", [])])
+            if any(n in _tokens(labels) for n in question.count_noun):
+                return True  # "Table 3 – Days per Month": the table says what its figures count
+        return _count_ok(text, question.count_noun)
+    if kind == "money":
+        in_money_table = bool(table) and any(
+            (c.get("unit") or "").startswith("£") for c in table.get("cells", [])
+        )
+        return bool(_MONEY.search(text) or _PERCENT.search(text)) or (in_money_table and bool(_figures(text)))
+    if kind == "quantity":
+        return bool(_figures(text))
+    if kind == "who":
+        return _name_ok(text, question, lowercase_words)
+    return True
+
+
+def score(
+    question: Question,
+    cands: list[Candidate],
+    doc_boost: dict[str, float] | None = None,
+    lowercase_words: set[str] | None = None,
+    repeated: set[str] | None = None,
+) -> None:
+    """`repeated`: quotes the previous answer gave; a follow-up usually wants something new."""
+    if not cands:
+        return
+    lowercase_words = lowercase_words or set()
+    best_hit = max(c.hit.score for c in cands) or 1.0
+    total = question.total_weight or 1.0
+    entity_terms = [[t for t in tokenize(e) if question.weights.get(t, 0) >= 1.0] for e in question.entities]
+    syn = synonyms()
+    key_terms = {t for t, w in question.weights.items() if w >= 1.0}
+    for c in cands:
+        got = 0.0
+        missing = set()
+        for terms in (question.weights, question.carried):
+            for t, w in terms.items():
+                if t in c.tokens:
+                    got += w
+                elif t in c.strong:
+                    got += w * STRONG_CONTEXT
+                elif (near := _prefix_match(t, c.tokens)) or t in c.weak:
+                    got += w * (PREFIX_WEIGHT if near else WEAK_CONTEXT)
+                elif syn.get(t, frozenset()) & c.tokens:
+                    got += w * SYNONYM_WEIGHT
+                else:
+                    missing.add(t)
+        c.coverage = got / total
+        c.missing = missing
+        c.type_ok = type_ok(question, c.text, c.table, lowercase_words)
+        if question.years:
+            stated = year_forms(c.text) or _paragraph_years(c.chunk, c.index)
+            # Years the paragraph states decide; only one that states none leans on its document's date.
+            c.period_ok = (
+                bool(question.years & stated)
+                if stated
+                else bool(question.years & (c.context | year_forms(c.chunk.doc.date or "")))
+            )
+        c.entity_ok = all(
+            not terms or any(t in c.tokens or t in c.context for t in terms) for terms in entity_terms
+        )
+        s = c.coverage
+        s *= 1.0 if c.type_ok else TYPE_MISS
+        s *= 1.0 if c.period_ok else 0.5
+        s *= 1.0 if c.entity_ok else 0.6
+        if question.councils and not _council_ok(question, c):
+            s *= 0.6
+        if question.money and "£" in c.text:
+            s *= 1.1
+        if question.answer_type in ("money", "quantity", "percent") and _figure_near(c.text, key_terms):
+            s *= 1.15  # "reduce the overall workforce by 20-26%": the figure belongs to what was asked
+        if question.answer_type == "date" and _SPECIFIC_DATE.search(c.text):
+            s *= 1.1  # "October 2014" answers "when" better than "2014"
+        if question.wants_list and c.text.rstrip().endswith((":", ":-")):
+            s *= 1.15
+        table = c.table
+        if (
+            table
+            and table.get("row_label")
+            and any(t in _tokens(table["row_label"]) for t, w in question.weights.items() if w >= 1.0)
+        ):
+            s *= 1.15  # the question names this row
+        if c.ref["kind"] == "heading":
+            s *= 0.6
+        elif c.ref["kind"] == "table_header":
+            s *= 0.3
+        if doc_boost:
+            s *= doc_boost.get(c.chunk.doc.doc_id, 1.0)
+        if repeated and c.text in repeated:
+            s *= 0.8
+        c.score = s + 0.12 * (c.hit.score / best_hit)
+
+
+def _figure_near(text: str, terms: set[str], window: int = 5) -> bool:
+    words = text.split()
+    places = [i for i, w in enumerate(words) if _tokens(w) & terms]
+    return any(abs(p - q) <= window for p, _ in _figures(text) for q in places)
+
+
+def _prefix_match(term: str, tokens: frozenset[str]) -> bool:
+    """Morphology the stemmer misses: "apprentic" ~ "apprenticeship", "overspend" ~ "overspent"."""
+    if len(term) < 6 or term[0].isdigit():
+        return False
+    n = 7 if len(term) >= 7 else len(term)
+    head = term[:n]
+    return any(len(tok) >= n and tok[:n] == head for tok in tokens)
+
+
+def _council_ok(question: Question, c: Candidate) -> bool:
+    """A question about one council is not answered by a passage about another."""
+    g = gazetteer()
+    named = set(g.mentioned(c.text)) | set(c.chunk.doc.councils)
+    return bool(named & set(question.councils)) or not named
+
+
+def ranked(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for c in sorted(cands, key=lambda c: -c.score):
+        if c.key in seen:
+            continue
+        seen.add(c.key)
+        out.append(c)
+    return out
+
+
+def best_page(question: Question, c: Candidate, lowercase_words: set[str]) -> int:
+    """For a sentence that runs across a page break, the page whose part answers the question: a
+    quote must lie on one page, so it should be the part that holds the answer."""
+    spans = [
+        sp
+        for sp in c.chunk.spans
+        if sp["offset"] < c.ref["end"] and sp["offset"] + sp["end"] - sp["start"] > c.ref["start"]
+    ]
+    if len(spans) < 2:
+        return c.ref["page"]
+    weights = {**question.weights, **question.carried}
+
+    def merit(sp: dict) -> tuple[bool, float, int]:
+        lo = max(c.ref["start"], sp["offset"])
+        hi = min(c.ref["end"], sp["offset"] + sp["end"] - sp["start"])
+        part = c.chunk.text[lo:hi]
+        toks = _tokens(part)
+        return (
+            type_ok(question, part, c.table, lowercase_words),
+            sum(w for t, w in weights.items() if t in toks),
+            hi - lo,
+        )
+
+    return max(spans, key=merit)["page"]

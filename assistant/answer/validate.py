@@ -1,0 +1,137 @@
+"""Questions the assistant refuses before searching, each with a message a person can act on."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
+from assistant.models import MAX_QUESTION_CHARS
+from assistant.textproc import STOPWORDS
+
+# Common English words that council documents may not happen to use.
+_ENGLISH = frozenset(
+    [
+        "what",
+        "when",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "where",
+        "why",
+        "how",
+        "much",
+        "many",
+        "long",
+        "does",
+        "did",
+        "do",
+        "is",
+        "was",
+        "were",
+        "are",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "tell",
+        "show",
+        "give",
+        "me",
+        "please",
+        "about",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "not",
+        "any",
+        "all",
+        "each",
+        "every",
+        "there",
+        "their",
+        "they",
+        "them",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "year",
+        "years",
+        "total",
+        "cost",
+        "costs",
+        "spend",
+        "spent",
+        "save",
+        "saved",
+        "target",
+        "council",
+        "councils",
+        "plan",
+        "report",
+        "page",
+        "document",
+        "documents",
+        "much",
+        "more",
+        "most",
+        "less",
+        "least",
+        "first",
+        "last",
+        "next",
+        "previous",
+        "following",
+        "before",
+        "after",
+        "between",
+        "compare",
+    ]
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def check_question(text: str, vocabulary: set[str]) -> str:
+    """The question, stripped; or a QuestionError saying what is wrong with it."""
+    question = (text or "").strip()
+    if not question:
+        raise EmptyQuestion(
+            "The question is empty. Ask about the council documents, for example "
+            "“What was Pioneer Somerset's savings target?”"
+        )
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionTooLong(
+            f"The question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Please shorten it to the point you want answered."
+        )
+    letters = [ch for ch in question if ch.isalpha()]
+    if letters:
+        latin = sum(1 for ch in letters if ch.isascii() or "À" <= ch <= "ɏ")
+        words = [w.lower() for w in _WORD.findall(question)]
+        known = sum(1 for w in words if w in _ENGLISH or w in STOPWORDS or w in vocabulary)
+        if latin / len(letters) < 0.7 or (len(words) >= 3 and known / len(words) < 0.5):
+            raise UnsupportedLanguage(
+                "The documents are in English and I can only answer questions asked in English. "
+                "Please ask again in English."
+            )
+    return question

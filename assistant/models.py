@@ -1,0 +1,79 @@
+"""The answer contract (ARCHITECTURE.md §3.1), shared by every door: CLI, HTTP, web page and Slack.
+
+Pydantic models, because they sit at the edges: the HTTP API validates requests with them and
+serialises responses from them, and the CLI prints the same JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Filters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    councils: list[str] | None = None
+    since: str | None = Field(default=None, description="YYYY: documents dated in or after this year")
+    until: str | None = Field(default=None, description="YYYY: documents dated in or before this year")
+    doc_types: list[str] | None = None
+    audiences: list[str] | None = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _year(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        v = str(v).strip()
+        if not re.fullmatch(r"\d{4}", v):
+            raise ValueError("must be a four-digit year, e.g. 2018")
+        return v
+
+    def is_empty(self) -> bool:
+        return not any([self.councils, self.since, self.until, self.doc_types, self.audiences])
+
+
+class Citation(BaseModel):
+    marker: int
+    doc_id: str
+    file: str
+    title: str
+    date: str | None
+    page: int = Field(description="1-based page of the PDF")
+    section: str | None = Field(description="numbered paragraph or heading the quote sits under")
+    quote: str = Field(description="verbatim text of that page, whitespace normalised")
+    url: str = Field(description="the PDF, opened at the page")
+
+
+class ToolCall(BaseModel):
+    name: str
+    inputs: dict[str, Any]
+    output: Any
+    formula: str
+    cites: list[int] = Field(default_factory=list, description="markers of the citations of its operands")
+    notes: list[str] = Field(default_factory=list, description="what the tool assumed or found")
+
+
+class Answer(BaseModel):
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    tools: list[ToolCall] = Field(default_factory=list)
+    abstained: bool = False
+    conversation_id: str
+    answer_id: str | None = None
+    composer: str = "extractive"
+    notices: list[str] = Field(
+        default_factory=list, description="e.g. an unknown conversation id was replaced"
+    )
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(max_length=MAX_QUESTION_CHARS * 4)
+    conversation_id: str | None = Field(default=None, max_length=100)
+    filters: Filters | None = None
