@@ -146,6 +146,132 @@ def documents(
     Console().print(table)
 
 
+def _assistant(settings):  # type: ignore[no-untyped-def]
+    from assistant.errors import AssistantError
+    from assistant.service import Assistant
+
+    if not settings.catalog_path.exists():
+        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
+    try:
+        assistant = Assistant.from_settings(settings)
+        assistant.warm_up()
+    except AssistantError as exc:
+        _fail(exc.message)
+    return assistant
+
+
+def _filters(council: list[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from assistant.models import Filters
+
+    try:
+        filters = Filters(councils=council or None, since=since, until=until)
+    except ValidationError as exc:
+        _fail("; ".join(f"--{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+    return None if filters.is_empty() else filters
+
+
+def render(answer, base: str = "") -> str:  # type: ignore[no-untyped-def]
+    """An answer as text for a terminal: the answer, then numbered sources with page and section."""
+    lines = [answer.answer, ""]
+    for note in answer.notices:
+        lines.insert(0, f"note: {note}")
+    if answer.citations:
+        lines.append("Sources")
+        for c in answer.citations:
+            where = f"p. {c.page}" + (f", §{c.section}" if c.section else "")
+            lines.append(f"  [{c.marker}] {c.title} ({c.date}) — {where}")
+            lines.append(f"      “{c.quote}”")
+            lines.append(f"      {base}{c.file}#page={c.page}")
+    for t in answer.tools:
+        cites = "".join(f"[{m}]" for m in t.cites)
+        lines.append(f"Tool {t.name}: {t.formula} {cites}".rstrip())
+        lines.extend(f"      note: {n}" for n in t.notes)
+    return "\n".join(lines).rstrip()
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer contract as JSON")] = False,
+    council: Annotated[
+        list[str] | None, typer.Option(help="Only documents about this council (repeatable)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only documents dated in or after this year (YYYY)")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only documents dated in or before this year (YYYY)")
+    ] = None,
+    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id")] = None,
+) -> None:
+    """Answer one question, with numbered sources."""
+    from assistant.errors import AssistantError
+
+    settings = _settings()
+    filters = _filters(council, since, until)
+    assistant = _assistant(settings)
+    try:
+        answer = assistant.ask(
+            question, conversation_id=conversation, filters=filters, role=settings.cli_role
+        )
+    except AssistantError as exc:
+        _fail(exc.message)
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        typer.echo(render(answer, base=f"{settings.corpus_dir}/"))
+        typer.echo(f"\nconversation: {answer.conversation_id}")
+
+
+@app.command()
+def chat(
+    council: Annotated[
+        list[str] | None, typer.Option(help="Only documents about this council (repeatable)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only documents dated in or after this year (YYYY)")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only documents dated in or before this year (YYYY)")
+    ] = None,
+    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id")] = None,
+) -> None:
+    """An interactive session: follow-up questions build on earlier ones. /new starts afresh, /quit ends."""
+    from assistant.errors import AssistantError
+
+    settings = _settings()
+    filters = _filters(council, since, until)
+    assistant = _assistant(settings)
+    typer.echo(
+        "Ask about the council documents. Follow-ups build on earlier answers. /new starts a new "
+        "conversation, /quit (or Ctrl-D) ends."
+    )
+    cid = conversation
+    while True:
+        try:
+            question = input("\n? ").strip()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if not question:
+            continue
+        if question in ("/quit", "/exit", "/q"):
+            return
+        if question == "/new":
+            cid = None
+            typer.echo("(new conversation)")
+            continue
+        try:
+            answer = assistant.ask(question, conversation_id=cid, filters=filters, role=settings.cli_role)
+        except AssistantError as exc:
+            typer.echo(f"! {exc.message}")
+            continue
+        cid = answer.conversation_id
+        typer.echo(render(answer, base=f"{settings.corpus_dir}/"))
+
+
 def main() -> None:
     try:
         app()

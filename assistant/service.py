@@ -53,7 +53,6 @@ class Assistant:
         self.retriever = retriever
         self.conversations = conversations
         self.last_trace = Trace()
-        self._repeated: set[str] = set()
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder=None) -> Assistant:  # type: ignore[no-untyped-def]
@@ -116,6 +115,9 @@ class Assistant:
         if res.is_followup:
             q.carried = res.carried
             q.years = res.years or q.years
+            q.councils = q.councils or res.councils
+            if q.answer_type is None and res.answer_type:
+                q.answer_type, q.money = res.answer_type, q.money or res.money
         quotes, trace = self._extract(q, res, filters, audiences)
 
         answer_id = new_id("a")
@@ -153,7 +155,7 @@ class Assistant:
         "productivity") is a reference; with a word for a document beside it ("report", "plan") or its
         year ("the 2018 peer challenge") it is a firm one."""
         docs = [d for d in self.retriever.state.docs.values() if d.doc_id in allowed]
-        title_tokens = {d.doc_id: set(tokenize(f"{d.title} {d.doc_type or ''}")) - STOPWORDS for d in docs}
+        title_tokens = {d.doc_id: set(tokenize(d.title)) - STOPWORDS for d in docs}
         counts: dict[str, int] = {}
         for toks in title_tokens.values():
             for t in toks:
@@ -191,7 +193,6 @@ class Assistant:
             parts = [(res.query, q, None)]
 
         lower = self.retriever.state.lexical.lowercase_words
-        self._repeated = res.previous_quotes
         picks: list[Candidate] = []
         for query, pq, docs in parts:
             # A firmly named document ("the joint working report") adds its own best chunks to the pool.
@@ -231,7 +232,7 @@ class Assistant:
         if pq is not q:
             pq.carried = q.carried
         cands = candidates(hits)
-        score(pq, cands, boost, lower, self._repeated)
+        score(pq, cands, boost, lower)
         order = ranked(cands)
         if order:
             trace.best_score = max(trace.best_score, order[0].score)

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     retrieval_fusion: Literal["weighted", "rrf"] = "weighted"
     retrieval_dense_weight: float = Field(default=0.35, ge=0.0, le=1.0)
 
+    # The local operator of the CLI can read the corpus folder anyway, so sees every audience.
+    cli_role: Role = "admin"
+
     # Documents missing from the manifest get this audience: never public by accident.
     default_audience: Audience = "staff"
 

@@ -20,7 +20,7 @@ from ingest.tables import extract_grids
 from ingest.text import squash
 
 # Bump when parsing or chunking changes, so that `assistant ingest` re-reads every document.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @dataclass

@@ -481,6 +481,11 @@ def _classify(blocks: list[_Block]) -> None:
                 continue
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             prv = blocks[i - 1] if i > 0 else None
+            if nxt is None or (
+                nxt.mark is not None and nxt.mark[0] in ("para", "top") and _heading_like(nxt)
+            ):
+                b.kind = "list_item"  # nothing follows it to be headed: it is content ("None arising ...")
+                continue
             next_short = (
                 nxt is not None
                 and nxt.table is None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.question import Question, year_forms
 from assistant.conversations import Turn
-from assistant.textproc import financial_year
+from assistant.textproc import financial_year, tokenize
 
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|and what about|ok|okay)\b", re.I)
 _PRONOUN = re.compile(
@@ -30,7 +30,9 @@ class Resolution:
     carried: dict[str, float] = field(default_factory=dict)
     years: set[str] = field(default_factory=set)
     prefer_docs: set[str] = field(default_factory=set)
-    previous_quotes: set[str] = field(default_factory=set)
+    councils: list[str] = field(default_factory=list)  # the earlier turn's, when this one names none
+    answer_type: str | None = None  # the earlier turn's, when this one asks for nothing in particular
+    money: bool = False
     is_followup: bool = False
 
 
@@ -66,6 +68,12 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
     previous = last.resolved or last.question
     prev = analyse(previous)
     carried = {t: CARRY_WEIGHT * min(w, 3.0) for t, w in prev.weights.items() if t not in question.weights}
+    if _PRONOUN.search(question.text):
+        # "What difference has it made?": "it" is what the earlier turn named, in full.
+        for entity in prev.entities:
+            for t in tokenize(entity):
+                if t in carried:
+                    carried[t] = min(prev.weights[t], 3.0)
     years = set(question.years)
     prev_years = year_forms(previous)
     if _BEFORE.search(question.text):
@@ -75,12 +83,13 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
     prefer = {c["doc_id"] for c in last.answer.get("citations", [])}
     extra_years = " ".join(sorted(y for y in years if y not in question.text))
     query = f"{question.text} {previous} {extra_years}".strip()
-    quotes = {c["quote"] for c in last.answer.get("citations", [])}
     return Resolution(
         query=query,
         carried=carried,
         years=years,
         prefer_docs=prefer,
-        previous_quotes=quotes,
+        councils=[] if question.councils else prev.councils,
+        answer_type=None if question.answer_type else prev.answer_type,
+        money=prev.money,
         is_followup=True,
     )

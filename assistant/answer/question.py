@@ -90,7 +90,8 @@ _COUNT = re.compile(
 _QUANTITY = re.compile(
     r"^\s*(?:and\s+)?(?:how\s+(?:much|many|far|large|big|long)|by\s+how\s+much|what\s+(?:is|was|were|are)?\s*the\s+"
     r"(?:total|amount|cost|value|size|level|number|percentage|proportion|share|figure|combined)|what\s+(?:percentage|"
-    r"proportion|share|level|total|amount|size)|what\s+.*\b(?:cost|costs|come\s+to|add\s+up\s+to|worth)\b)",
+    r"proportion|share|level|total|amount|size)|what\s+.*\b(?:cost|costs|come\s+to|add\s+up\s+to|worth|target|"
+    r"budget|saving|savings|spend|overspend|reserves|deficit|shortfall)\b)",
     re.I,
 )
 _DATE = re.compile(

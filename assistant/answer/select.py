@@ -23,7 +23,8 @@ from assistant.textproc import tokenize
 from ingest.text import squash
 
 STRONG_CONTEXT = 0.9  # table title, column headers, row label, the row's other cells
-WEAK_CONTEXT = 0.6  # document title, date, section and heading
+WEAK_CONTEXT = 0.6  # document title, date, section
+NEAR_CONTEXT = 0.3  # the sentence before, and the paragraph's first sentence
 TYPE_MISS = 0.3
 PREFIX_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.7
@@ -55,8 +56,9 @@ class Candidate:
     ref: dict
     text: str  # the unit, whitespace squashed, paragraph marker removed
     tokens: frozenset[str]
-    strong: frozenset[str]  # table provenance: full weight almost
-    weak: frozenset[str]  # document provenance
+    strong: frozenset[str]  # heading, list introduction, table title, headers, row label, row's cells
+    weak: frozenset[str]  # document title, date, section
+    near: frozenset[str]  # neighbouring sentences of the same paragraph
     coverage: float = 0.0
     type_ok: bool = True
     period_ok: bool = True
@@ -79,7 +81,7 @@ class Candidate:
 
     @property
     def context(self) -> frozenset[str]:
-        return self.strong | self.weak
+        return self.strong | self.weak | self.near
 
 
 def strip_marker(text: str) -> str:
@@ -131,15 +133,17 @@ def _intro(chunk: ChunkInfo, index: int) -> str:
     return ""
 
 
-def _provenance(chunk: ChunkInfo, index: int) -> tuple[frozenset[str], frozenset[str]]:
+def _provenance(chunk: ChunkInfo, index: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     ref = chunk.units[index]
     weak_parts = [chunk.doc.title, chunk.doc.date or "", ref.get("section") or ""]
     strong_parts = [ref.get("heading") or "", _intro(chunk, index)]
+    near_parts = []
     if _SELF_REFERENCE.search(chunk.text[ref["start"] : ref["end"]]):
         strong_parts.append(chunk.doc.title)  # "This report has been developed by ...": the document itself
-    if index > 0 and chunk.units[index - 1]["block"] == ref["block"]:
-        prev = chunk.units[index - 1]
-        weak_parts.append(chunk.text[prev["start"] : prev["end"]])  # "This will aim to ..." leans on it
+    # The sentence before ("This will aim to ..." leans on it) and the paragraph's first sentence.
+    same_block = [i for i, r in enumerate(chunk.units[:index]) if r["block"] == ref["block"]]
+    for i in {same_block[0], index - 1} if same_block else ():
+        near_parts.append(chunk.text[chunk.units[i]["start"] : chunk.units[i]["end"]])
     t = ref.get("table")
     if t is not None:
         table = chunk.tables[t]
@@ -158,7 +162,7 @@ def _provenance(chunk: ChunkInfo, index: int) -> tuple[frozenset[str], frozenset
     strong = " · ".join(strong_parts)
     unit_text = chunk.text[ref["start"] : ref["end"]]
     councils = _council_tokens(f"{strong} {unit_text}")
-    return _tokens(strong) | councils, _tokens(" · ".join(weak_parts))
+    return _tokens(strong) | councils, _tokens(" · ".join(weak_parts)), _tokens(" · ".join(near_parts))
 
 
 def _paragraph_years(chunk: ChunkInfo, index: int) -> set[str]:
@@ -186,8 +190,8 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
                 and body.lower() in squash(chunk.doc.title).lower()
             ):
                 continue  # the document's own title is provenance, not an answer
-            strong, weak = _provenance(chunk, i)
-            out.append(Candidate(hit, i, ref, body, _tokens(body), strong, weak))
+            strong, weak, near = _provenance(chunk, i)
+            out.append(Candidate(hit, i, ref, body, _tokens(body), strong, weak, near))
     return out
 
 
@@ -264,9 +268,7 @@ def score(
     cands: list[Candidate],
     doc_boost: dict[str, float] | None = None,
     lowercase_words: set[str] | None = None,
-    repeated: set[str] | None = None,
 ) -> None:
-    """`repeated`: quotes the previous answer gave; a follow-up usually wants something new."""
     if not cands:
         return
     lowercase_words = lowercase_words or set()
@@ -284,10 +286,12 @@ def score(
                     got += w
                 elif t in c.strong:
                     got += w * STRONG_CONTEXT
-                elif (near := _prefix_match(t, c.tokens)) or t in c.weak:
-                    got += w * (PREFIX_WEIGHT if near else WEAK_CONTEXT)
+                elif (close := _prefix_match(t, c.tokens)) or t in c.weak:
+                    got += w * (PREFIX_WEIGHT if close else WEAK_CONTEXT)
                 elif syn.get(t, frozenset()) & c.tokens:
                     got += w * SYNONYM_WEIGHT
+                elif t in c.near:
+                    got += w * NEAR_CONTEXT
                 else:
                     missing.add(t)
         c.coverage = got / total
@@ -331,8 +335,9 @@ def score(
             s *= 0.3
         if doc_boost:
             s *= doc_boost.get(c.chunk.doc.doc_id, 1.0)
-        if repeated and c.text in repeated:
-            s *= 0.8
+        if question.carried:
+            # In a follow-up the new question's own words decide; carried terms only disambiguate.
+            s *= 0.85 ** min(3, len(key_terms & missing))
         c.score = s + 0.12 * (c.hit.score / best_hit)
 
 
