@@ -88,6 +88,7 @@ class _State:
     lex_pos: np.ndarray  # lexical position -> chunk index
     doc_index: np.ndarray  # chunk index -> document number
     doc_ids: list[str] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)  # table cells, for the tools
 
 
 class Retriever:
@@ -160,6 +161,7 @@ class Retriever:
                 for d in self.catalog.documents()
             }
             rows = self.catalog.chunks()
+            figures = self.catalog.facts("figure")
         chunks = [
             ChunkInfo(
                 r.id,
@@ -198,6 +200,7 @@ class Retriever:
             lex_pos=lex_pos,
             doc_index=np.array([doc_number[c.doc.doc_id] for c in chunks], dtype=np.int64),
             doc_ids=doc_ids,
+            figures=figures,
         )
 
     # -- filters ------------------------------------------------------------------------------

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     retrieval_fusion: Literal["weighted", "rrf"] = "weighted"
     retrieval_dense_weight: float = Field(default=0.35, ge=0.0, le=1.0)
 
+    # Salaries by grade for costing resourcing notation ("5xSO@10%"), as JSON: {"SO": 32000, ...}.
+    # The documents give no salaries, so none are assumed; unpriced grades are reported as such.
+    grade_salaries: dict[str, float] = Field(default_factory=dict)
+    on_cost_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+
     # The local operator of the CLI can read the corpus folder anyway, so sees every audience.
     cli_role: Role = "admin"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.answer.select import Candidate, strip_marker
 from assistant.councils import gazetteer
 from assistant.models import Citation
-from assistant.retrieve import ChunkInfo
+from assistant.retrieve import ChunkInfo, DocInfo
 from ingest.text import squash
 
 ABSTAIN_TEXT = "I could not find this in the documents."
@@ -25,7 +25,7 @@ MAX_PARAGRAPH_WORDS = 60
 
 @dataclass
 class Quote:
-    chunk: ChunkInfo
+    doc: DocInfo
     page: int
     section: str | None
     text: str
@@ -112,7 +112,7 @@ def quote_for(
             if cell:
                 break
     return Quote(
-        chunk=c.chunk,
+        doc=c.chunk.doc,
         page=page,
         section=c.ref["section"],
         text=text,
@@ -149,10 +149,10 @@ def where(q: Quote) -> str:
     return f"page {q.page}"
 
 
-def document_label(chunk: ChunkInfo) -> str:
-    title = chunk.doc.title
+def document_label(doc: DocInfo) -> str:
+    title = doc.title
     title = title if title.lower().startswith("the ") else f"the {title}"
-    date = when(chunk.doc.date)
+    date = when(doc.date)
     return f"{title} ({date})" if date else title
 
 
@@ -161,14 +161,14 @@ def sentence(q: Quote, marker: int) -> str:
         header, value = q.cell
         table = f"{q.table_title} of " if q.table_title else ""
         return (
-            f"In {table}{document_label(q.chunk)}, page {q.page}, the row “{q.row_label}” gives {value} "
+            f"In {table}{document_label(q.doc)}, page {q.page}, the row “{q.row_label}” gives {value} "
             f"under “{header}”: “{q.text}” [{marker}]"
         )
-    return f"According to {document_label(q.chunk)}, {where(q)}: “{q.text}” [{marker}]"
+    return f"According to {document_label(q.doc)}, {where(q)}: “{q.text}” [{marker}]"
 
 
 def citation(q: Quote, marker: int) -> Citation:
-    doc = q.chunk.doc
+    doc = q.doc
     return Citation(
         marker=marker,
         doc_id=doc.doc_id,
@@ -182,17 +182,27 @@ def citation(q: Quote, marker: int) -> Citation:
     )
 
 
-def compose(quotes: list[Quote]) -> tuple[str, list[Citation]]:
-    """The answer text and its citations, one marker per distinct quote."""
+def number(quotes: list[Quote]) -> tuple[list[Citation], list[int]]:
+    """Citations for the distinct quotes, and each quote's marker."""
     citations: list[Citation] = []
-    sentences: list[str] = []
+    markers: list[int] = []
     seen: dict[tuple[str, int, str], int] = {}
     for q in quotes:
-        k = (q.chunk.doc.doc_id, q.page, q.text)
-        if k in seen:
-            continue
-        marker = len(citations) + 1
-        seen[k] = marker
-        citations.append(citation(q, marker))
-        sentences.append(sentence(q, marker))
+        k = (q.doc.doc_id, q.page, q.text)
+        if k not in seen:
+            seen[k] = len(citations) + 1
+            citations.append(citation(q, seen[k]))
+        markers.append(seen[k])
+    return citations, markers
+
+
+def compose(quotes: list[Quote]) -> tuple[str, list[Citation]]:
+    """The answer text and its citations, one marker per distinct quote."""
+    citations, markers = number(quotes)
+    done: set[int] = set()
+    sentences = []
+    for q, m in zip(quotes, markers, strict=True):
+        if m not in done:
+            done.add(m)
+            sentences.append(sentence(q, m))
     return " ".join(sentences), citations

@@ -223,10 +223,11 @@ def _count_ok(text: str, nouns: set[str]) -> bool:
     return any(abs(p - q) <= 4 for p in figures for q in places)
 
 
-def _name_ok(text: str, question: Question, lowercase_words: set[str]) -> bool:
+def _name_ok(text: str, question: Question, lowercase_words: set[str], known: str = "") -> bool:
     """A person's or body's name that the question does not already give: a capitalised word the
-    corpus never writes in lower case ("Pallister", "Bridgwater"), or an acronym ("SICT")."""
-    asked = question.text
+    corpus never writes in lower case ("Pallister", "Bridgwater"), or an acronym ("SICT"). Words of
+    the document's own title and council names (`known`) are the subject, not an answer."""
+    asked = f"{question.text} {known}"
     for m in _ACRONYM.finditer(text):
         if m.group(0) not in asked:
             return True
@@ -237,7 +238,15 @@ def _name_ok(text: str, question: Question, lowercase_words: set[str]) -> bool:
     return False
 
 
-def type_ok(question: Question, text: str, table: dict | None, lowercase_words: set[str]) -> bool:
+@lru_cache(maxsize=1)
+def _council_names() -> str:
+    g = gazetteer()
+    return " ".join(a for names in g.aliases.values() for a in names)
+
+
+def type_ok(
+    question: Question, text: str, table: dict | None, lowercase_words: set[str], title: str = ""
+) -> bool:
     kind = question.answer_type
     if kind is None:
         return True
@@ -259,7 +268,7 @@ def type_ok(question: Question, text: str, table: dict | None, lowercase_words: 
     if kind == "quantity":
         return bool(_figures(text))
     if kind == "who":
-        return _name_ok(text, question, lowercase_words)
+        return _name_ok(text, question, lowercase_words, f"{title} {_council_names()}")
     return True
 
 
@@ -296,7 +305,7 @@ def score(
                     missing.add(t)
         c.coverage = got / total
         c.missing = missing
-        c.type_ok = type_ok(question, c.text, c.table, lowercase_words)
+        c.type_ok = type_ok(question, c.text, c.table, lowercase_words, c.chunk.doc.title)
         if question.years:
             stated = year_forms(c.text) or _paragraph_years(c.chunk, c.index)
             # Years the paragraph states decide; only one that states none leans on its document's date.

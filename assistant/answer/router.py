@@ -1,0 +1,501 @@
+"""Route questions that need a computation to a tool, with every operand found and cited.
+
+Kinds of computation, recognised from the question's wording:
+- costing with the figures given in the question ("4 days a week at £750 a day for 46 weeks");
+- a sum of table figures ("add Sedgemoor's NI 179 and NI 179a targets", "the combined NI 179
+  target of the district councils"): rows by their label, columns by council;
+- a gap between a target-like and an actual-like figure ("how far short of its savings need",
+  "by how much ... beat its target"), each found in the retrieved evidence by the words around it;
+- a totals check of a stated total ("does the £15.6m shortfall add up?") against the figures
+  stated with it, or of every total in a named table.
+When an operand cannot be found the router says which one, and nothing is computed.
+Costing formulas quoted in evidence ("60 days at £2000 per day") are recomputed and checked too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer.compose import Quote
+from assistant.answer.select import Candidate
+from assistant.councils import gazetteer
+from assistant.errors import ToolInputError
+from assistant.retrieve import DocInfo
+from assistant.tools import arithmetic, costing
+from assistant.tools.base import ToolResult
+from assistant.tools.money import Amount, find_money, format_money, parse_number
+from ingest.text import squash
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_MONEY_NUM = r"£\s?(\d[\d,]*(?:\.\d+)?)"
+DAY_RATE_Q = re.compile(
+    rf"{_NUM}\s+days?\s+(?:a|per|each)\s+week\b.*?{_MONEY_NUM}\s+(?:a|per)\s+day.*?{_NUM}\s+weeks"
+    rf"|{_MONEY_NUM}\s+(?:a|per)\s+day.*?{_NUM}\s+days?\s+(?:a|per|each)\s+week.*?{_NUM}\s+weeks",
+    re.I,
+)
+CONTRACT_Q = re.compile(
+    rf"{_NUM}\s+days?\s+at\s+{_MONEY_NUM}\s+(?:a|per)\s+day|{_MONEY_NUM}\s+(?:a|per)\s+day\s+for\s+{_NUM}\s+days",
+    re.I,
+)
+STAFF_Q = re.compile(rf"salary\s+of\s+{_MONEY_NUM}.*?{_NUM}\s+days?\s+(?:a|per|each)\s+(month|year)", re.I)
+SUM_Q = re.compile(
+    r"\b(?:add(?:ed|ing)?\b.*\btogether|add\s+up\s+to|sum\s+of|combined|altogether|come\s+to|what\s+do\s+they\s+(?:come|add))",
+    re.I,
+)
+CHECK_Q = re.compile(
+    r"\badd(?:s)?\s+up\b|\bis\s+the\s+total\s+(?:right|correct)|\bcheck\s+the\s+totals?\b|\btotals?\s+(?:correct|right)\b",
+    re.I,
+)
+SHORT_Q = re.compile(
+    r"\bhow\s+far\s+short\b|\bfall\s+short\b|\bshortfall\s+(?:against|of|from)\b|\bhow\s+far\s+(?:below|under)\b|\bleave\b.*\bshort\b|\bshort\s+would\b",
+    re.I,
+)
+EXCESS_Q = re.compile(
+    r"\bby\s+how\s+much\b.*\b(?:beat|exceed|overshoot|surpass|outperform|over-?achieve)|\bhow\s+far\s+(?:above|over|ahead)\b|\bbeat\b.*\bby\s+how\s+much\b",
+    re.I,
+)
+DIFF_Q = re.compile(
+    r"\bdifference\s+between\b|\bhow\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bgap\s+between\b",
+    re.I,
+)
+_CODE = re.compile(r"\b(NI|BV|KPI)\s*(\d+[a-z]?)\b", re.I)
+_TABLE = re.compile(r"\btable\s+(\d+)\b", re.I)
+
+TARGET_CUES = re.compile(
+    r"\b(?:target|need|needed|needs|required|requires?|requirement|plan(?:ned)?\s+to|business\s+case|budget|commit\w*|aim\w*|set\s+out)\b",
+    re.I,
+)
+ACTUAL_CUES = re.compile(
+    r"\b(?:projected|forecast|achieved|actual|would|could|from\s+a|exceed\w*|saving|savings\s+for|delivered|outturn|spent|spend)\b",
+    re.I,
+)
+_POT = re.compile(
+    r"\bout\s+of\s+(?:a|the)?\s*(?:shared\s+|total\s+|combined\s+)?(?:pot|total|sum)\s+of\s*$", re.I
+)
+TOTAL_CUES = re.compile(
+    r"\b(?:giving|totalling|totaling|in\s+total|a\s+total\s+of|cumulative|amounts?\s+to|add(?:s|ing)?\s+up\s+to|overall)\b",
+    re.I,
+)
+_CONTRACT_TEXT = re.compile(rf"{_NUM}\s+days\s+at\s+{_MONEY_NUM}\s+(?:per|a)\s+day", re.I)
+_DAY_RATE_TEXT = re.compile(
+    rf"{_MONEY_NUM}\s+for\s+{_NUM}\s+days?\s+(?:per|a)\s+week\s+for\s+{_NUM}\s+weeks", re.I
+)
+
+
+@dataclass
+class Operand:
+    label: str
+    amount: Amount
+    quote: Quote | None  # None when it came from the question itself
+
+
+@dataclass
+class Computed:
+    """A tool result, the operands it used, and what to say about it."""
+
+    result: ToolResult
+    operands: list[Operand]
+    lead: str  # the sentence that states the result
+    extra_quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Missing:
+    what: list[str]
+    found: list[Operand] = field(default_factory=list)
+
+
+def _n(x: str) -> float:
+    return float(x.replace(",", ""))
+
+
+# -- costing given in the question ----------------------------------------------------------------
+
+
+def costing_from_question(text: str) -> Computed | None:
+    if m := DAY_RATE_Q.search(text):
+        g = m.groups()
+        days, rate, weeks = (g[0], g[1], g[2]) if g[0] else (g[4], g[3], g[5])
+        r = costing.day_rate_cost(_n(rate), _n(days), _n(weeks))
+        return Computed(
+            r,
+            [],
+            f"At £{rate} a day for {days} days a week over {weeks} weeks, the cost is {format_money(r.output, style='exact')}: {r.formula}.",
+        )
+    if m := STAFF_Q.search(text):
+        salary, days, period = m.groups()
+        r = costing.staff_time_cost(_n(salary), _n(days), 220, period.lower())
+        return Computed(
+            r, [], f"Using the Pioneer report's formula (salary / 220 working days × days): {r.formula}."
+        )
+    if m := CONTRACT_Q.search(text):
+        g = m.groups()
+        days, rate = (g[0], g[1]) if g[0] else (g[3], g[2])
+        r = costing.contract_cost(_n(days), _n(rate))
+        return Computed(
+            r, [], f"{days} days at £{rate} a day cost {format_money(r.output, style='exact')}: {r.formula}."
+        )
+    return None
+
+
+def kind_of(text: str) -> str | None:
+    """Which computation a question asks for, if any."""
+    if costing_question(text):
+        return "costing"
+    if CHECK_Q.search(text):
+        return "check"
+    if SHORT_Q.search(text):
+        return "shortfall"
+    if EXCESS_Q.search(text):
+        return "excess"
+    if DIFF_Q.search(text):
+        return "difference"
+    if SUM_Q.search(text):
+        return "sum"
+    return None
+
+
+def costing_question(text: str) -> bool:
+    return bool(DAY_RATE_Q.search(text) or CONTRACT_Q.search(text) or STAFF_Q.search(text))
+
+
+# -- sums of table figures ------------------------------------------------------------------------
+
+
+@dataclass
+class TableRow:
+    doc: DocInfo
+    table_id: str
+    title: str | None
+    label: str
+    cells: dict[str, str]
+    units: dict[str, tuple[str | None, float]]
+    page: int
+    section: str | None
+    quote: str
+
+
+def table_rows(figures: list[dict], docs: dict[str, DocInfo]) -> list[TableRow]:
+    rows: dict[tuple, TableRow] = {}
+    for f in figures:
+        doc = docs.get(f["doc_id"])
+        if doc is None or not f.get("row"):
+            continue
+        key = (f["doc_id"], f["table_id"], f.get("row_index"), f["row"])
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = TableRow(
+                doc,
+                f["table_id"],
+                f.get("table_title"),
+                f["row"],
+                {},
+                {},
+                f["page"],
+                f.get("section"),
+                f["quote"],
+            )
+        row.cells[f["column"]] = f["value"]
+        row.units[f["column"]] = (f.get("unit"), f.get("scale", 1.0))
+    return list(rows.values())
+
+
+def _code_matches(label: str, code: tuple[str, str]) -> bool:
+    return re.search(rf"\b{code[0]}\s*{re.escape(code[1])}(?![a-z0-9])", label, re.I) is not None
+
+
+def _columns_for(row: TableRow, councils: list[str]) -> list[str]:
+    g = gazetteer()
+    out = []
+    for header in row.cells:
+        if re.search(r"\btotal\b", header, re.I):
+            continue
+        named = {g.canonical(tok) for tok in re.findall(r"[A-Z]{2,}", header)} - {None}
+        if named & set(councils):
+            out.append(header)
+    return out
+
+
+def sum_of_table_figures(text: str, rows: list[TableRow], councils: list[str]) -> Computed | Missing | None:
+    codes = [(m.group(1).upper(), m.group(2).lower()) for m in _CODE.finditer(text)]
+    if not codes or not rows:
+        return None
+    g = gazetteer()
+    group = g.group(text)
+    wanted = councils or (list(group[1]) if group else [])
+    chosen: list[tuple[TableRow, str]] = []
+    missing: list[str] = []
+    for code in dict.fromkeys(codes):
+        matches = [r for r in rows if _code_matches(r.label, code)]
+        if not matches:
+            missing.append(f"a table row for {code[0]} {code[1]}")
+            continue
+        row = matches[0]
+        cols = (
+            _columns_for(row, wanted)
+            if wanted
+            else [h for h in row.cells if not re.search(r"\btotal\b", h, re.I)]
+        )
+        if not cols:
+            missing.append(f"a column for {', '.join(wanted) or 'the councils named'} in “{row.label}”")
+            continue
+        chosen += [(row, c) for c in cols]
+    if missing:
+        return Missing(missing)
+    operands = []
+    for row, col in chosen:
+        value = parse_number(row.cells[col])
+        if value is None:
+            return Missing([f"a figure in “{row.label}” under “{col}”"])
+        unit, scale = row.units[col]
+        operands.append(
+            Operand(f"{row.label} · {col}", Amount(value, "", text=row.cells[col]), _row_quote(row))
+        )
+    result = arithmetic.total([o.amount for o in operands])
+    unit, scale = chosen[0][0].units[chosen[0][1]]
+    in_pounds = (
+        f" (figures in {unit}, so {format_money(result.output * scale, style='exact')})"
+        if unit and scale != 1
+        else ""
+    )
+    if unit and scale != 1:
+        result.notes.append(
+            f"the table's figures are in {unit}: {result.output:,} × {scale:,.0f} = {format_money(result.output * scale, style='exact')}"
+        )
+    parts = ", ".join(f"{o.amount.text} ({o.label})" for o in operands)
+    lead = f"Adding {parts}: {result.formula}{in_pounds}."
+    stated = _stated_total(rows, chosen, result.output)
+    if stated:
+        lead += f" This matches the table's own {stated}."
+    return Computed(result, operands, lead)
+
+
+def _stated_total(rows: list[TableRow], chosen: list[tuple[TableRow, str]], value: float) -> str | None:
+    """A total the table itself prints for the same figures, if the sum equals it."""
+    first = chosen[0][0]
+    cols = {c for _, c in chosen}
+    labels = {r.label for r, _ in chosen}
+    for row in rows:
+        if row.table_id != first.table_id or row.doc.doc_id != first.doc.doc_id:
+            continue
+        if len(cols) == 1 and re.match(r"\s*total\b", row.label, re.I) and row.label not in labels:
+            cell = row.cells.get(next(iter(cols)))
+            if cell and parse_number(cell) == value:
+                return f"“{row.label}” figure for {next(iter(cols))}, {cell}"
+    if len(labels) == 1:
+        for header, cell in first.cells.items():
+            if re.search(r"\btotal\b", header, re.I) and parse_number(cell) == value:
+                return f"{header} figure, {cell}"
+    return None
+
+
+def _row_quote(row: TableRow) -> Quote:
+    return Quote(
+        doc=row.doc,
+        page=row.page,
+        section=row.section,
+        text=row.quote,
+        row_label=row.label,
+        table_title=row.title,
+    )
+
+
+# -- two figures: a gap ---------------------------------------------------------------------------
+
+
+def _role(text: str, start: int, end: int) -> str | None:
+    """Whether the figure at text[start:end] reads as a target or as an actual, by the words before it."""
+    before = text[max(0, start - 90) : start]
+    if _POT.search(before):
+        return "pot"
+    t = list(TARGET_CUES.finditer(before))
+    a = list(ACTUAL_CUES.finditer(before))
+    if not t and not a:
+        sentence = text
+        t, a = list(TARGET_CUES.finditer(sentence)), list(ACTUAL_CUES.finditer(sentence))
+        if t and not a:
+            return "target"
+        if a and not t:
+            return "actual"
+        return None
+    last_t = t[-1].end() if t else -1
+    last_a = a[-1].end() if a else -1
+    return "target" if last_t > last_a else "actual"
+
+
+def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str]]]:
+    text = c.text
+    found = find_money(text)
+    out = []
+    for (start, end), amount in found:
+        role = _role(text, start, end)
+        notes = []
+        if role == "pot":
+            continue
+        pots = [a for (s, _), a in found if _role(text, s, s + 1) == "pot"]
+        if pots:
+            notes.append(
+                f"{amount.text} is the figure itself; {', '.join(p.text for p in pots)} is the shared pot it is part of, not used"
+            )
+        out.append((amount, role, notes))
+    return out
+
+
+def gap(kind: str, ranked: list[Candidate], quote) -> Computed | Missing:  # type: ignore[no-untyped-def]
+    """The best target-like and actual-like figures among the ranked evidence, and their gap."""
+    target: tuple[Candidate, Amount, list[str]] | None = None
+    actual: tuple[Candidate, Amount, list[str]] | None = None
+    for c in ranked[:12]:
+        for amount, role, notes in _money_in(c):
+            if role == "target" and target is None:
+                target = (c, amount, notes)
+            elif (
+                role == "actual"
+                and actual is None
+                and (target is None or amount.text != target[1].text or c.key != target[0].key)
+            ):
+                actual = (c, amount, notes)
+        if target and actual:
+            break
+    missing = []
+    if target is None:
+        missing.append("the target (the figure planned, needed or required)")
+    if actual is None:
+        missing.append("the figure to compare with it (the amount achieved, projected or saved)")
+    if missing:
+        found = [Operand(lbl, x[1], quote(x[0])) for lbl, x in (("target", target), ("actual", actual)) if x]
+        return Missing(missing, found)
+    assert target and actual
+    t_op = Operand("target", target[1], quote(target[0]))
+    a_op = Operand("actual", actual[1], quote(actual[0]))
+    if kind == "excess":
+        result = arithmetic.excess(t_op.amount, a_op.amount)
+        lead = f"{a_op.amount.text} against a target of {t_op.amount.text}: {result.formula}."
+    elif kind == "difference":
+        result = arithmetic.difference(a_op.amount, t_op.amount)
+        lead = f"The difference is {result.formula}."
+    else:
+        result = arithmetic.shortfall(t_op.amount, a_op.amount)
+        lead = (
+            f"{a_op.amount.text} against a need of {t_op.amount.text} leaves a shortfall of {result.formula}."
+        )
+    result.notes = [*target[2], *actual[2], *result.notes]
+    return Computed(result, [t_op, a_op], lead)
+
+
+# -- totals checks --------------------------------------------------------------------------------
+
+
+def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | Missing | None:  # type: ignore[no-untyped-def]
+    """Find the stated total the question names ("£15.6m") and the figures stated with it."""
+    asked = find_money(text)
+    if not asked:
+        return None
+    stated_amount = asked[0][1]
+    for c in ranked[:10]:
+        found = find_money(c.text)
+        hit = next(((span, a) for span, a in found if a.value == stated_amount.value), None)
+        if hit is None:
+            continue
+        _, stated = hit
+        # The parts may be stated with the total, before it ("... giving a cumulative shortfall of
+        # £15.6m") or after it ("a £17m turnaround position ... overspend £14.5m ... £2.9m savings").
+        parts = [a for _, a in found if a.unit == stated.unit and a.value != stated.value]
+        part_quotes = [q for q in quotes_by_page(c, quote)]
+        if len(parts) < 2:
+            parts, part_quotes = [], []
+            for other in _preceding(c, ranked):
+                got = [a for _, a in find_money(other.text) if a.value != stated.value]
+                if got:
+                    parts = got + parts
+                    part_quotes.insert(0, quote(other))
+                if len(parts) >= 2:
+                    break
+            part_quotes.append(quote(c))
+        if len(parts) < 2:
+            return Missing(
+                ["the figures that make up " + stated.text], [Operand("stated total", stated, quote(c))]
+            )
+        result = arithmetic.totals_check(parts, stated)
+        operands = [Operand(p.text, p, None) for p in parts] + [Operand("stated total", stated, None)]
+        verdict = result.notes[0]
+        lead = f"{stated.text} {verdict}: {result.formula}."
+        return Computed(result, operands, lead, extra_quotes=part_quotes)
+    return Missing([f"the stated total {stated_amount.text}"])
+
+
+def quotes_by_page(c: Candidate, quote) -> list[Quote]:  # type: ignore[no-untyped-def]
+    """One quote per page for a sentence that runs across a page break (a quote lies on one page)."""
+    pages = [
+        sp["page"]
+        for sp in c.chunk.spans
+        if sp["offset"] < c.ref["end"] and sp["offset"] + sp["end"] - sp["start"] > c.ref["start"]
+    ]
+    if len(pages) < 2:
+        return [quote(c)]
+    return [quote(c, page=p) for p in pages]
+
+
+def _preceding(c: Candidate, ranked: list[Candidate]) -> list[Candidate]:
+    """Sentences of the same chunk just before `c`, nearest first, as candidates."""
+    out = []
+    for other in ranked:
+        if (
+            other.chunk.id == c.chunk.id
+            and other.ref["end"] <= c.ref["start"]
+            and c.ref["start"] - other.ref["end"] < 600
+        ):
+            out.append(other)
+    return sorted(out, key=lambda o: -o.ref["start"])[:3]
+
+
+def check_table(text: str, rows: list[TableRow]) -> Computed | Missing | None:
+    m = _TABLE.search(text)
+    if not m:
+        return None
+    table_id = f"table-{m.group(1)}"
+    these = [r for r in rows if r.table_id == table_id]
+    if not these:
+        return Missing([f"Table {m.group(1)}"])
+    result = arithmetic.table_totals_check([{"label": r.label, "cells": r.cells} for r in these])
+    quotes = [_row_quote(r) for r in these if re.match(r"\s*total\b", r.label, re.I)] or [
+        _row_quote(these[-1])
+    ]
+    return Computed(
+        result, [], f"Checking every total in Table {m.group(1)}: {result.formula}.", extra_quotes=quotes
+    )
+
+
+# -- costing formulas quoted in evidence ----------------------------------------------------------
+
+
+def verify_quoted_costing(quote_text: str) -> ToolResult | None:
+    """Recompute a costing stated in a quote ("£120,000 based on ... 60 days at £2000 per day")."""
+    text = squash(quote_text)
+    result = None
+    if m := _DAY_RATE_TEXT.search(text):
+        rate, days, weeks = m.groups()
+        result = costing.day_rate_cost(_n(rate), _n(days), _n(weeks))
+    elif m := _CONTRACT_TEXT.search(text):
+        days, rate = m.groups()
+        result = costing.contract_cost(_n(days), _n(rate))
+    if result is None:
+        return None
+    stated = next((a for _, a in find_money(text[: m.start()]) if a.value >= result.output * 0.5), None)  # type: ignore[union-attr]
+    if stated is not None:
+        same = abs(stated.value - float(result.output)) < 0.5
+        result.notes.append(
+            f"matches the stated {stated.text}"
+            if same
+            else f"the quote states {stated.text}; the formula gives {format_money(result.output, style='exact')}"
+        )
+    return result
+
+
+def tolerant(fn, *args):  # type: ignore[no-untyped-def]
+    """A tool refusing its input is reported, not raised: the question may have had a typo."""
+    try:
+        return fn(*args)
+    except ToolInputError as exc:
+        return Missing([f"valid inputs ({exc.message})"])

@@ -1,0 +1,153 @@
+"""The named tools, with typed inputs, for `POST /v1/tools/{name}` and for LLM tool calling.
+
+A tool's schema comes from a pydantic model of its inputs; the function stays a plain, tested
+function that the extractive router calls directly too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from assistant.tools import arithmetic, costing
+from assistant.tools.base import ToolResult
+from assistant.tools.money import Amount
+
+
+class DayRateInput(BaseModel):
+    rate: float = Field(description="daily rate in pounds", gt=0)
+    days_per_week: float = Field(description="days worked each week", gt=0, le=7)
+    weeks: float = Field(description="number of weeks", gt=0, le=53)
+
+
+class ContractInput(BaseModel):
+    days: float = Field(description="days in the contract", gt=0, le=366)
+    daily_rate: float = Field(description="daily rate in pounds", gt=0)
+
+
+class StaffTimeInput(BaseModel):
+    salary: float = Field(description="annual salary in pounds", gt=0)
+    days: float = Field(description="days of work needed in the period", gt=0)
+    working_days: float = Field(
+        default=220, description="working days per year (220 in the Pioneer report)", gt=0
+    )
+    period: str = Field(default="month", pattern="^(month|year)$")
+
+
+class ResourcingInput(BaseModel):
+    notation: str = Field(
+        description="resourcing notation such as '5xSO@10% Programme Director @100%'", min_length=3
+    )
+    on_cost_rate: float = Field(default=0.0, ge=0, le=1)
+
+
+class FiguresInput(BaseModel):
+    values: list[float] = Field(
+        description="amounts in pounds (or all in the same unit)", min_length=1, max_length=200
+    )
+    unit: str = Field(default="£", pattern="^(£|%|)$")
+
+
+class PairInput(BaseModel):
+    a: float
+    b: float
+    unit: str = Field(default="£", pattern="^(£|%|)$")
+
+
+class TargetInput(BaseModel):
+    target: float
+    actual: float
+    unit: str = Field(default="£", pattern="^(£|%|)$")
+
+
+class TotalsInput(BaseModel):
+    components: list[float] = Field(min_length=1, max_length=200)
+    stated_total: float
+    unit: str = Field(default="£", pattern="^(£|%|)$")
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    schema: type[BaseModel]
+    run: Callable[[BaseModel], ToolResult]
+
+
+def _amounts(values: list[float], unit: str) -> list[Amount]:
+    return [Amount(v, unit) for v in values]
+
+
+def make_tools(grade_salaries: dict[str, float] | None = None) -> dict[str, Tool]:
+    salaries = grade_salaries or {}
+    tools = [
+        Tool(
+            "costing.day_rate",
+            "Cost of a daily rate for some days a week over some weeks: rate × days a week × weeks.",
+            DayRateInput,
+            lambda i: costing.day_rate_cost(i.rate, i.days_per_week, i.weeks),
+        ),
+        Tool(
+            "costing.contract",
+            "Cost of a contract of some days at a daily rate: days × daily rate.",
+            ContractInput,
+            lambda i: costing.contract_cost(i.days, i.daily_rate),
+        ),
+        Tool(
+            "costing.staff_time",
+            "Cost of staff time: salary / working days per year × days needed.",
+            StaffTimeInput,
+            lambda i: costing.staff_time_cost(i.salary, i.days, i.working_days, i.period),
+        ),
+        Tool(
+            "costing.resourcing",
+            "FTE (and cost, from the grade salaries in settings) of resourcing notation like 5xSO@10%.",
+            ResourcingInput,
+            lambda i: costing.resourcing_cost(i.notation, salaries, i.on_cost_rate),
+        ),
+        Tool(
+            "arithmetic.sum",
+            "Add figures in one unit.",
+            FiguresInput,
+            lambda i: arithmetic.total(_amounts(i.values, i.unit)),
+        ),
+        Tool(
+            "arithmetic.difference",
+            "a − b.",
+            PairInput,
+            lambda i: arithmetic.difference(Amount(i.a, i.unit), Amount(i.b, i.unit)),
+        ),
+        Tool(
+            "arithmetic.ratio",
+            "a ÷ b.",
+            PairInput,
+            lambda i: arithmetic.ratio(Amount(i.a, i.unit), Amount(i.b, i.unit)),
+        ),
+        Tool(
+            "arithmetic.percentage_change",
+            "Percentage change from a (old) to b (new).",
+            PairInput,
+            lambda i: arithmetic.percentage_change(Amount(i.a, i.unit), Amount(i.b, i.unit)),
+        ),
+        Tool(
+            "arithmetic.shortfall",
+            "How far actual falls short of target.",
+            TargetInput,
+            lambda i: arithmetic.shortfall(Amount(i.target, i.unit), Amount(i.actual, i.unit)),
+        ),
+        Tool(
+            "arithmetic.excess",
+            "By how much actual beats target.",
+            TargetInput,
+            lambda i: arithmetic.excess(Amount(i.target, i.unit), Amount(i.actual, i.unit)),
+        ),
+        Tool(
+            "arithmetic.totals_check",
+            "Recompute a stated total from its parts and report any discrepancy.",
+            TotalsInput,
+            lambda i: arithmetic.totals_check(_amounts(i.components, i.unit), Amount(i.stated_total, i.unit)),
+        ),
+    ]
+    return {t.name: t for t in tools}
