@@ -41,6 +41,7 @@ run: install
 	  || echo "warning: poppler-utils is not installed; quotes will not be cross-checked at ingest"
 	$(BIN)/assistant ingest
 	$(BIN)/assistant documents
+	@if [ -t 0 ]; then $(BIN)/assistant chat; fi
 
 lint: install
 	$(BIN)/ruff check .

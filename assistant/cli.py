@@ -146,6 +146,61 @@ def documents(
     Console().print(table)
 
 
+@app.command()
+def targets(
+    council: Annotated[
+        str | None, typer.Option(help="Only targets for this council (any spelling: SDC, Sedgemoor)")
+    ] = None,
+    programme: Annotated[str | None, typer.Option(help="Only targets whose programme contains this")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List the targets and commitments found in the documents, each with its page and quote."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from assistant.index.catalog import Catalog
+    from assistant.settings import ROLE_AUDIENCES
+    from assistant.tools.money import Amount, format_amount
+    from assistant.tools.targets import list_targets
+
+    settings = _settings()
+    if not settings.catalog_path.exists():
+        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
+    found = list_targets(
+        Catalog(settings.catalog_path), council, programme, ROLE_AUDIENCES[settings.cli_role]
+    )
+    if as_json:
+        typer.echo(json.dumps(found, indent=2, default=str))
+        return
+    table = Table(title=f"{len(found)} targets")
+    for col in ("programme", "council", "target", "when", "progress", "source"):
+        table.add_column(col)
+    for t in found:
+        amount = format_amount(Amount(t["amount"], t["unit"], t.get("amount_high"), t.get("approx", False)))
+        when = " ".join(
+            x
+            for x in (
+                f"by {t['deadline']}" if t.get("deadline") else "",
+                f"from {t['start']}" if t.get("start") else "",
+                f"base {t['base_year']}" if t.get("base_year") else "",
+            )
+            if x
+        )
+        p = t.get("progress")
+        progress = f"{p['actual_text']} ({p['difference_text']}, {p['percent_of_target']}%)" if p else ""
+        table.add_row(
+            t.get("programme") or "",
+            ", ".join(t.get("councils", [])),
+            amount + (" a year" if t.get("per_year") else ""),
+            when,
+            progress,
+            f"{t['file']} p.{t['page']}",
+        )
+    Console().print(table)
+
+
 def _assistant(settings):  # type: ignore[no-untyped-def]
     from assistant.errors import AssistantError
     from assistant.service import Assistant

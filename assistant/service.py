@@ -23,7 +23,7 @@ from assistant.index.catalog import Catalog
 from assistant.models import Answer, Filters, ToolCall
 from assistant.retrieve import Retriever
 from assistant.settings import ROLE_AUDIENCES, Settings
-from assistant.textproc import STOPWORDS, tokenize
+from assistant.textproc import STOPWORDS
 
 log = logging.getLogger(__name__)
 
@@ -273,42 +273,54 @@ class Assistant:
         return analyse(text, lexical.idf, lambda t: lexical.df.get(t, 0) / n)
 
     def referenced_docs(self, text: str, allowed: set[str]) -> dict[str, float]:
-        """Documents a question names, with how firmly: a word only its title has ("Pioneer",
-        "productivity") is a reference; with a word for a document beside it ("report", "plan") or its
-        year ("the 2018 peer challenge") it is a firm one."""
+        """Documents a question names, with how firmly (see `document_references`)."""
+        return {d: w for group in self.document_references(text, allowed) for d, w in group.items()}
+
+    def document_references(self, text: str, allowed: set[str]) -> list[dict[str, float]]:
+        """The documents a question names, one group per way of naming them.
+
+        A word only some titles have ("Pioneer", "productivity") names those documents; with a word for
+        a document beside it ("report", "plan") or its year ("the 2018 peer challenge") it names them
+        firmly. Documents named by the same words form one group: in a large archive "the peer
+        challenge" may name several, and a comparison searches each group once.
+        """
         docs = [d for d in self.retriever.state.docs.values() if d.doc_id in allowed]
-        title_tokens = {d.doc_id: set(tokenize(d.title)) - STOPWORDS for d in docs}
+        title_tokens = {d.doc_id: _words(d.title) - STOPWORDS for d in docs}
         counts: dict[str, int] = {}
         for toks in title_tokens.values():
             for t in toks:
                 counts[t] = counts.get(t, 0) + 1
-        q_tokens = set(tokenize(text))
-        generic = set(tokenize("report plan review paper document update minutes strategy"))
-        found: dict[str, float] = {}
+        q_tokens = _words(text)
+        generic = {"report", "plan", "review", "paper", "document", "update", "minute", "strategy"}
+        share = max(1, len(docs) // 2)
+        groups: dict[frozenset[str], dict[str, float]] = {}
         for d in docs:
-            own = {t for t in title_tokens[d.doc_id] if counts[t] == 1 and not t.isdigit()}
-            by_name = bool(own & q_tokens)
-            by_year = (
-                d.year is not None and str(d.year) in q_tokens and bool(title_tokens[d.doc_id] & q_tokens)
-            )
-            if by_name or by_year:
-                firm = by_year or bool(generic & q_tokens & title_tokens[d.doc_id])
-                found[d.doc_id] = 1.3 if firm else 1.1
-        return found
+            own = {t for t in title_tokens[d.doc_id] if counts[t] <= share and not t.isdigit()}
+            named = own & q_tokens
+            year = str(d.year) if d.year is not None and str(d.year) in q_tokens else None
+            if not named and not (year and title_tokens[d.doc_id] & q_tokens):
+                continue
+            firm = bool(year) or bool(generic & q_tokens & title_tokens[d.doc_id])
+            key = frozenset(named | ({year} if year else set()))
+            groups.setdefault(key, {})[d.doc_id] = 1.3 if firm else 1.1
+        # A group named by a subset of another group's words is the vaguer reference: drop it.
+        keys = list(groups)
+        return [groups[k] for k in keys if not any(k < other for other in keys)]
 
     def _extract(
         self, q: Question, res: Resolution, filters: Filters | None, audiences: frozenset[str]
     ) -> tuple[list[Quote], Trace]:
         trace = Trace(query=res.query)
         allowed = self.retriever.allowed_docs(filters, audiences)
-        named = self.referenced_docs(q.text, allowed)
+        references = self.document_references(q.text, allowed)
+        named = {d: w for group in references for d, w in group.items()}
         boost = {d: 1.15 for d in res.prefer_docs}
         boost.update(named)
         hints = column_hints(q.councils)
 
         firm = [d for d, w in named.items() if w > 1.2]
-        if q.comparison and len(named) >= 2:
-            parts = [(res.query, q, {d}) for d in sorted(named)]
+        if q.comparison and len(references) >= 2:
+            parts = [(res.query, q, set(group)) for group in references[:3]]
         elif q.comparison and len(pieces := [p for p in _SPLIT.split(q.text) if len(p.split()) >= 2]) >= 2:
             parts = [(p, self.analyse(p), None) for p in pieces[:3]]
         else:
@@ -317,8 +329,8 @@ class Assistant:
         lower = self.retriever.state.lexical.lowercase_words
         picks: list[Candidate] = []
         for query, pq, docs in parts:
-            # A firmly named document ("the joint working report") adds its own best chunks to the pool.
-            scope = set(firm) if docs is None and len(firm) == 1 else None
+            # Firmly named documents ("the joint working report") add their own best chunks to the pool.
+            scope = set(firm) if docs is None and firm and len(references) == 1 else None
             order = self._rank(query, pq, q, docs, filters, audiences, boost, lower, trace, scope)
             if not order or order[0].score < ABSTAIN_BELOW:
                 continue
@@ -388,3 +400,13 @@ def _tool_call(result, cites: list[int]) -> ToolCall:  # type: ignore[no-untyped
         cites=cites,
         notes=list(result.notes),
     )
+
+
+def _words(text: str) -> set[str]:
+    """Words as written ("planned" is not "plan"), folding plurals and possessives and keeping years."""
+    out = set()
+    for w in re.findall(r"[a-z]+|\d{4}", text.lower().replace("’", "'")):
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.add(w)
+    return out

@@ -19,8 +19,8 @@ from ingest.structure import Unit, parse_units
 from ingest.tables import extract_grids
 from ingest.text import squash
 
-# Bump when parsing or chunking changes, so that `assistant ingest` re-reads every document.
-PARSER_VERSION = "3"
+# Bump when parsing, chunking or fact extraction changes, so that `assistant ingest` re-reads every document.
+PARSER_VERSION = "4"
 
 
 @dataclass

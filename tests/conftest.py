@@ -133,3 +133,13 @@ def key(text: str) -> str:
 
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
     return "".join(ch for ch in text if not ch.isspace() and ch not in "-•\x7f")
+
+
+@pytest.fixture(scope="session")
+def assistant(built_index, embedder):  # type: ignore[no-untyped-def]
+    """The real assistant on the real index: packaged MiniLM, embedded Chroma, BM25, SQLite stores."""
+    from assistant.service import Assistant
+
+    a = Assistant.from_settings(built_index, embedder=embedder)
+    a.warm_up()
+    return a

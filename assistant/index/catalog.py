@@ -240,7 +240,7 @@ class Catalog:
         out = []
         for fid, doc_id, k, data in self._conn.execute(sql + " ORDER BY f.id", args):
             d = json.loads(data)
-            d.update({"id": fid, "doc_id": doc_id, "kind": k})
+            d.update({"id": fid, "doc_id": doc_id, "fact": k})
             out.append(d)
         return out
 

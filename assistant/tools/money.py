@@ -165,10 +165,11 @@ def money_style(amounts: list[Amount]) -> str:
 
 
 def _trim(x: float) -> str:
-    for digits in (0, 1, 2, 3):
+    """As few decimals as represent `x` exactly (to a millionth)."""
+    for digits in range(7):
         if math.isclose(round(x, digits), x, abs_tol=1e-9):
             return f"{x:,.{digits}f}"
-    return f"{x:,.3f}"
+    return f"{x:,.6f}"
 
 
 def format_amount(a: Amount) -> str:

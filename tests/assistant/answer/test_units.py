@@ -1,0 +1,242 @@
+"""Unit tests for the answerer's parts, on small hand-made inputs (no model, no index)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+
+from assistant.answer import router
+from assistant.answer.followup import is_followup, resolve, shift_years
+from assistant.answer.question import analyse
+from assistant.answer.select import candidates, ranked, score
+from assistant.conversations import Turn
+from assistant.models import Filters
+from assistant.retrieve import ChunkInfo, DocInfo, Hit, Retriever, collapse_duplicates
+
+pytestmark = pytest.mark.unit
+
+DOC = DocInfo(
+    "d1",
+    "d1.pdf",
+    "Somerset Council Productivity Plan",
+    "2024-07",
+    2024,
+    "plan",
+    ("Somerset Council",),
+    "public",
+    None,
+)
+
+
+def _analyse(text: str):  # type: ignore[no-untyped-def]
+    return analyse(text, lambda t: 3.0, lambda t: 0.0)
+
+
+def _chunk(cid: str, sentences: list[str], doc: DocInfo = DOC, section: str = "Specific Spend") -> ChunkInfo:
+    text, units = "", []
+    for i, s in enumerate(sentences):
+        start = len(text)
+        text += s + " "
+        units.append(
+            {
+                "start": start,
+                "end": start + len(s),
+                "kind": "sentence",
+                "section": section,
+                "heading": section,
+                "page": 3,
+                "block": i,
+                "table": None,
+            }
+        )
+    spans = ({"page": 3, "start": 0, "end": len(text), "offset": 0},)
+    return ChunkInfo(cid, doc, 0, text, text, 3, 3, section, section, tuple(units), (), spans, cid)
+
+
+def test_fusion_keeps_a_chunk_that_one_retriever_ranks_first() -> None:
+    r = Retriever.__new__(Retriever)
+    r.fusion, r.dense_weight, r.rrf_k = "weighted", 0.35, 60
+    chunks = [_chunk(f"c{i}", [f"sentence number {i} about something different {i * 7}"]) for i in range(4)]
+
+    class State:
+        pass
+
+    state = State()
+    state.chunks = chunks  # type: ignore[attr-defined]
+    r._state = state  # type: ignore[assignment]
+    r.refresh = lambda: None  # type: ignore[method-assign]
+    dense = [(1, 0.52), (2, 0.51), (3, 0.50)]  # c0 absent from the dense list
+    lexical = [(0, 12.0), (1, 2.0), (2, 1.9)]  # ... but first by far lexically
+    fused = r._fuse(dense, lexical, 4)
+    assert fused[0].chunk.id == "c0"
+    r.fusion = "rrf"
+    assert r._fuse(dense, lexical, 4)[0].chunk.id != "c0"  # the failure mode weighted fusion avoids
+
+
+def test_near_duplicates_are_collapsed() -> None:
+    a = _chunk("a", ["The savings required by South Somerset District Council by 2020 are £4.1m."])
+    b = _chunk("b", ["The savings required by South Somerset District Council by 2020 are £4.1m."])
+    object.__setattr__(b, "hash", "other")
+    hits = [Hit(a, 1.0), Hit(b, 0.9)]
+    assert [h.chunk.id for h in collapse_duplicates(hits)] == ["a"]
+
+
+def test_filters_select_documents_by_council_year_type_and_audience() -> None:
+    r = Retriever.__new__(Retriever)
+
+    class State:
+        docs: ClassVar[dict[str, DocInfo]] = {
+            "p": DocInfo(
+                "p",
+                "p.pdf",
+                "Pioneer",
+                "2008-11-14",
+                2008,
+                "board report",
+                ("Sedgemoor DC", "Somerset CC"),
+                "public",
+                None,
+            ),
+            "j": DocInfo(
+                "j", "j.pdf", "Joint", "2016", 2016, "full council report", ("Sedgemoor DC",), "staff", None
+            ),
+            "q": DocInfo(
+                "q",
+                "q.pdf",
+                "Productivity",
+                "2024-07",
+                2024,
+                "plan",
+                ("Somerset Council",),
+                "confidential",
+                None,
+            ),
+        }
+
+    r._state = State()  # type: ignore[assignment]
+    r.refresh = lambda: None  # type: ignore[method-assign]
+    everyone = {"public", "staff", "members", "confidential"}
+    assert r.allowed_docs(Filters(councils=["SDC"]), everyone) == {"p", "j"}
+    assert r.allowed_docs(Filters(since="2010"), everyone) == {"j", "q"}
+    assert r.allowed_docs(Filters(until="2016", doc_types=["full council report"]), everyone) == {"j"}
+    assert r.allowed_docs(None, {"public"}) == {"p"}
+    assert r.allowed_docs(None, {"public", "staff"}) == {"p", "j"}
+
+
+def test_the_sentence_with_the_asked_figure_and_period_wins() -> None:
+    chunk = _chunk(
+        "c",
+        [
+            "Our agency spend is impacted by difficulties in attracting staff.",
+            "Our agency spend for 23/24 was £13.1m, we are targeting a reduction of circa £3m in 24/25.",
+            "Somerset Council pay structure will be reviewed in 2025/26.",
+        ],
+    )
+    q = _analyse("What did Somerset Council spend on agency staff in 2023/24?")
+    cands = candidates([Hit(chunk, 1.0)])
+    score(q, cands)
+    best = ranked(cands)[0]
+    assert "£13.1m" in best.text and best.type_ok and best.period_ok
+
+
+def test_a_sentence_without_the_asked_kind_of_answer_scores_low() -> None:
+    chunk = _chunk("c", ["The Leaders and Chief Executives selected these options as the way forward."])
+    q = _analyse("Who is the chief executive of Somerset Council?")
+    cands = candidates([Hit(chunk, 1.0)])
+    corpus_lowercase = {"leaders", "chief", "executives", "selected", "options", "way", "forward"}
+    score(q, cands, lowercase_words=corpus_lowercase)
+    assert not cands[0].type_ok  # no name the question does not already give
+    from assistant.service import ABSTAIN_BELOW
+
+    assert cands[0].score < ABSTAIN_BELOW  # so the assistant abstains
+
+
+def test_followups_carry_the_entity_and_shift_the_period() -> None:
+    history = [
+        Turn(
+            1,
+            "What did Somerset Council spend on agency staff in 2023/24?",
+            "What did Somerset Council spend on agency staff in 2023/24?",
+            {"citations": [{"doc_id": "d1"}]},
+            "a-1",
+            "",
+        )
+    ]
+    q = _analyse("And what reduction is it aiming for the following year?")
+    assert is_followup(q)
+    res = resolve(q, history, _analyse)
+    assert res.is_followup and {"2024/25", "24/25"} <= res.years
+    assert "agenc" in res.carried and res.prefer_docs == {"d1"}
+    assert "agency staff" in res.query
+    assert shift_years({"2023/24"}, -1) == {"2022/23", "22/23"}
+    assert not is_followup(
+        _analyse("What savings did the unitary business case for Somerset Council plan to deliver?")
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What would 4 days a week at £750 a day for 46 weeks cost?", "costing"),
+        ("Add Sedgemoor's NI 179 and NI 179a efficiency targets together. What do they come to?", "sum"),
+        ("What is the combined NI 179 target of the district councils?", "sum"),
+        ("How far short of its savings need would the joint authority leave South Somerset?", "shortfall"),
+        ("By how much is the council projected to beat its unitary savings target?", "excess"),
+        ("Does the stated £15.6m shortfall add up?", "check"),
+        ("What was West Somerset's total efficiency target by 2010-11?", None),
+    ],
+)
+def test_computations_are_recognised(question: str, kind: str | None) -> None:
+    assert router.kind_of(question) == kind
+
+
+def test_costing_from_the_question_uses_the_tool() -> None:
+    computed = router.costing_from_question("What would 4 days a week at £750 a day for 46 weeks cost?")
+    assert (
+        computed is not None
+        and computed.result.output == 138_000
+        and computed.result.name == "costing.day_rate"
+    )
+
+
+def test_a_shared_pot_is_not_mistaken_for_the_share() -> None:
+    chunk = _chunk(
+        "c",
+        [
+            "The savings required by South Somerset District Council by 2020 are £4.1m.",
+            "The total savings for SSDC from a Joint Authority are in the region of £1.2m out of a shared pot of £2.5m over a period of 5 years.",
+        ],
+    )
+    cands = candidates([Hit(chunk, 1.0)])
+    out = router.gap("shortfall", cands, lambda c, page=None: None)
+    assert isinstance(out, router.Computed)
+    assert out.result.output == 2_900_000
+    assert any("shared pot" in n for n in out.result.notes)
+
+
+def test_a_missing_operand_is_named() -> None:
+    chunk = _chunk("c", ["The business case set out a plan to deliver £18.5m of savings per year."])
+    out = router.gap("excess", candidates([Hit(chunk, 1.0)]), lambda c, page=None: None)
+    assert isinstance(out, router.Missing) and any("achieved, projected or saved" in w for w in out.what)
+
+
+def test_quoted_costings_are_recomputed() -> None:
+    r = router.verify_quoted_costing("£120,000 based on annual contract of 60 days at £2000 per day.")
+    assert r is not None and r.output == 120_000 and "matches the stated £120,000" in r.notes
+
+
+def test_empty_and_overlong_and_foreign_questions_are_refused() -> None:
+    from assistant.answer.validate import check_question
+    from assistant.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
+
+    vocab = {"savings", "target", "pioneer", "somerset"}
+    with pytest.raises(EmptyQuestion):
+        check_question("   ", vocab)
+    with pytest.raises(QuestionTooLong, match="2,000"):
+        check_question("why " * 600, vocab)
+    with pytest.raises(UnsupportedLanguage):
+        check_question("Quel était l'objectif d'économies de Pioneer Somerset ?", vocab)
+    with pytest.raises(UnsupportedLanguage):
+        check_question("萨默塞特的储蓄目标是什么？", vocab)
+    assert check_question(" What was Pioneer Somerset's savings target? ", vocab).startswith("What")
