@@ -11,7 +11,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install system-deps run test lint format bench clean
+.PHONY: install system-deps run test eval lint format bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,11 +51,19 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The full suite, including the citation-accuracy gate (tests/evals/test_gate.py runs
+# `assistant eval evals/suites/dev.yaml --thresholds evals/thresholds.yaml`).
 test: install system-deps lint
 	$(BIN)/pytest
 
+# One verdict per dev-suite question, and the report of a full run.
+eval: install system-deps
+	$(BIN)/pytest -m eval -q || true
+	$(BIN)/assistant eval evals/suites/dev.yaml evals/suites/holdout.yaml --out artefacts/eval
+
 bench: install system-deps
 	$(BIN)/python evals/bench/ingest.py
+	$(BIN)/python evals/bench/query.py
 
 clean:
 	rm -rf $(VENV) data evals/out evals/bench/out artefacts

@@ -327,6 +327,86 @@ def chat(
         typer.echo(render(answer, base=f"{settings.corpus_dir}/"))
 
 
+@app.command(name="eval")
+def eval_(
+    suites: Annotated[list[Path], typer.Argument(help="Suite YAML files (evals/suites/*.yaml)")],
+    url: Annotated[str | None, typer.Option(help="Evaluate a running HTTP API instead of in-process")] = None,
+    api_key: Annotated[str | None, typer.Option(help="Bearer key for --url")] = None,
+    minimum: Annotated[
+        list[str] | None, typer.Option("--min", help="Fail unless metric >= value, e.g. precision=0.9")
+    ] = None,
+    thresholds: Annotated[
+        Path | None, typer.Option(help="YAML file of minimums, e.g. evals/thresholds.yaml")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for report.json, report.md, junit.xml and exports")
+    ] = None,
+    calibrate: Annotated[
+        bool, typer.Option(help="Also sweep the abstention threshold (in-process only)")
+    ] = False,
+) -> None:
+    """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met."""
+    from rich.console import Console
+
+    from assistant.errors import AssistantError
+    from evals.harness import calibrate as sweep
+    from evals.harness import load_thresholds, run
+    from evals.suite import SuiteError
+
+    settings = _settings()
+    try:
+        limits = load_thresholds(thresholds, minimum)
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    assistant = None
+    if url is None:
+        assistant = _assistant(settings)
+        if calibrate:
+            assistant.abstain_below = 0.0
+    console = Console(stderr=True)
+    scores: dict | None = {} if calibrate and url is None else None
+
+    def progress(done: int, total: int) -> None:
+        if console.is_terminal:
+            console.print(f"  {done}/{total}", end="\r")
+
+    try:
+        result = run(
+            settings,
+            suites,
+            url=url,
+            api_key=api_key,
+            thresholds=limits,
+            out=out,
+            assistant=assistant,
+            progress=progress,
+            scores=scores,
+        )
+    except SuiteError as exc:
+        _fail(str(exc))
+    except AssistantError as exc:
+        _fail(exc.message)
+    for line in result.lines:
+        typer.echo(line)
+    failing = [r for r in result.results if not r.passed]
+    if failing:
+        typer.echo("")
+        for r in failing[:40]:
+            typer.echo(f"FAIL {r.case.id}: {r.problems[0]}")
+    if scores is not None:
+        typer.echo("")
+        by_question = {r.case.id: scores[r.case.q] for r in result.results if r.case.q in scores}
+        for line in sweep(result.results, by_question):
+            typer.echo(line)
+    for failure in result.failures:
+        typer.echo(f"threshold not met: {failure}")
+    if out:
+        typer.echo(f"reports in {out}")
+    typer.echo(f"{result.passed} passed, {len(result.results) - result.passed} failed")
+    if result.failures:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     try:
         app()

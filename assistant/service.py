@@ -42,6 +42,7 @@ class Trace:
     """What the answerer saw and chose, for evals (retrieval metrics) and debugging."""
 
     query: str = ""
+    routed: bool = False  # answered by a tool, not by the extractive threshold
     hits: list[str] = field(default_factory=list)
     chosen: list[tuple[str, float]] = field(default_factory=list)
     best_score: float = 0.0
@@ -54,6 +55,7 @@ class Assistant:
         self.retriever = retriever
         self.conversations = conversations
         self.last_trace = Trace()
+        self.abstain_below = ABSTAIN_BELOW  # evals lift it to calibrate
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder=None) -> Assistant:  # type: ignore[no-untyped-def]
@@ -170,7 +172,7 @@ class Assistant:
         kind = router.kind_of(text)
         if kind is None:
             return None
-        trace = Trace(query=res.query)
+        trace = Trace(query=res.query, routed=True)
         lower = self.retriever.state.lexical.lowercase_words
         allowed = self.retriever.allowed_docs(filters, audiences)
         outcome = None
@@ -332,7 +334,7 @@ class Assistant:
             # Firmly named documents ("the joint working report") add their own best chunks to the pool.
             scope = set(firm) if docs is None and firm and len(references) == 1 else None
             order = self._rank(query, pq, q, docs, filters, audiences, boost, lower, trace, scope)
-            if not order or order[0].score < ABSTAIN_BELOW:
+            if not order or order[0].score < self.abstain_below:
                 continue
             best = order[0]
             if best.key not in {p.key for p in picks}:

@@ -12,7 +12,7 @@ Definitions (ALCE, Gao et al. 2023, made deterministic with evidence spans inste
 - abstention: questions where the assistant abstained exactly when it should have.
 - tool accuracy: `tool` questions whose answer carries a tools entry with an output equal to a
   required fact.
-- retrieval recall@k and MRR: rank of the first retrieved chunk that holds a gold span.
+- retrieval (in-process): recall@k, hit@k and MRR of the chunks holding gold spans (evals.retrieval).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from evals.normalise import key, states
+from evals.retrieval import hit_at_k, recall_at_k, reciprocal_rank
 from evals.suite import Case
 from evals.verify import PageVerifier
 
@@ -41,6 +42,8 @@ class CaseResult:
     tool: bool | None = None
     first_relevant: int | None = None  # 1-based rank of the first retrieved chunk holding gold evidence
     has_retrieval: bool = False
+    retrieved: list[str] = field(default_factory=list)
+    relevant: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -125,8 +128,10 @@ def score_case(
         r.tool = any(tool_output_matches(t.get("output"), case.answer_any) for t in tools)
         if not r.tool:
             r.problems.append("no tools entry with the right output" if tools else "no tool was called")
+    r.retrieved = list(retrieved or [])
     if retrieved is not None and relevant:
         r.has_retrieval = True
+        r.relevant = set(relevant)
         r.first_relevant = next((i + 1 for i, cid in enumerate(retrieved) if cid in relevant), None)
     return r
 
@@ -189,10 +194,14 @@ def figures(results: list[CaseResult], k: int = 8) -> dict[str, Figure]:
     binary("abstention", [r.abstention for r in results])
     binary("tool", [r.tool for r in results if r.tool is not None])
     ranked = [r for r in results if r.has_retrieval]
-    binary(f"recall@{k}", [r.first_relevant is not None and r.first_relevant <= k for r in ranked])
-    mrr = [1.0 / r.first_relevant if r.first_relevant else 0.0 for r in ranked]
-    low, high = _bootstrap(mrr, lambda s: sum(s) / len(s) if s else None)
-    out["mrr"] = Figure("mrr", sum(mrr) / len(mrr) if mrr else None, len(mrr), low, high)
+    for name, fn in (
+        (f"recall@{k}", lambda r: recall_at_k(r.relevant, r.retrieved, k)),
+        (f"hit@{k}", lambda r: hit_at_k(r.relevant, r.retrieved, k)),
+        ("mrr", lambda r: reciprocal_rank(r.relevant, r.retrieved)),
+    ):
+        values = [fn(r) for r in ranked]
+        low, high = _bootstrap(values, lambda s: sum(s) / len(s) if s else None)
+        out[name] = Figure(name, sum(values) / len(values) if values else None, len(values), low, high)
     latencies = sorted(r.seconds for r in results)
     if latencies:
         out["latency_p50_ms"] = Figure("latency_p50_ms", 1000 * statistics.median(latencies), len(latencies))

@@ -28,6 +28,7 @@ class InProcessTarget:
     assistant: object
     role: str = "admin"
     name: str = "in-process"
+    scores: dict | None = None  # question -> best extractive score, when calibrating
 
     def ask(self, question: str, conversation_id: str | None) -> tuple[dict, float, list[str] | None]:
         from assistant.errors import QuestionError
@@ -45,7 +46,10 @@ class InProcessTarget:
                 "conversation_id": conversation_id,
             }
         seconds = time.perf_counter() - started
-        return out, seconds, list(self.assistant.last_trace.hits)  # type: ignore[attr-defined]
+        trace = self.assistant.last_trace  # type: ignore[attr-defined]
+        if self.scores is not None and not trace.routed:
+            self.scores[question] = trace.best_score
+        return out, seconds, list(trace.hits)
 
 
 @dataclass

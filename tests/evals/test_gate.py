@@ -1,0 +1,68 @@
+"""[evals] acceptance 1 in CI: `assistant eval evals/suites/dev.yaml` with the thresholds file passes,
+and its reports hold every figure with its confidence interval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, run_cli
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_dev_suite_meets_the_ci_thresholds(built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = REPO / "artefacts" / "eval"
+    env = {
+        "ASSISTANT_DATA_DIR": str(built_index.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(built_index.corpus_dir),
+    }
+    result = run_cli(
+        "eval",
+        "evals/suites/dev.yaml",
+        "--thresholds",
+        "evals/thresholds.yaml",
+        "--out",
+        str(out),
+        env=env,
+        timeout=900,
+    )
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].endswith("failed") and " passed, " in lines[-1]
+    report = json.loads((out / "report.json").read_text())
+    thresholds = yaml.safe_load((REPO / "evals" / "thresholds.yaml").read_text())
+    for name, minimum in thresholds.items():
+        figure = report["figures"][name]
+        assert figure["value"] >= minimum and figure["n"] > 0 and len(figure["ci95"]) == 2
+    assert (
+        report["config"]["git_commit"]
+        and report["config"]["corpus_sha256"]
+        and report["config"]["suite_sha256"]
+    )
+    for name in ("report.md", "junit.xml", "qrels.tsv", "run.trec", "ragas.jsonl", "deepeval.jsonl"):
+        assert (out / name).stat().st_size > 0
+    ragas = json.loads((out / "ragas.jsonl").read_text().splitlines()[0])
+    assert set(ragas) == {"user_input", "retrieved_contexts", "response", "reference", "reference_contexts"}
+    deepeval = json.loads((out / "deepeval.jsonl").read_text().splitlines()[0])
+    assert {"input", "actual_output", "expected_output", "context", "retrieval_context"} <= set(deepeval)
+
+
+def test_a_threshold_not_met_fails_the_run(built_index) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "ASSISTANT_DATA_DIR": str(built_index.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(built_index.corpus_dir),
+    }
+    suite = (
+        "/work/shared/evals/dev-sample.yaml"
+        if Path("/work/shared/evals/dev-sample.yaml").exists()
+        else "evals/suites/holdout.yaml"
+    )
+    result = run_cli("eval", suite, "--min", "latency_p50_ms=1", env=env, timeout=600)
+    assert result.returncode == 2 and "expected metric=value" in result.stderr
+    result = run_cli("eval", suite, "--min", "verified=1.01", env=env, timeout=600)
+    assert result.returncode == 1 and "threshold not met: verified" in result.stdout
