@@ -40,8 +40,8 @@ run: install
 	@command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; } \
 	  || echo "warning: poppler-utils is not installed; quotes will not be cross-checked at ingest"
 	$(BIN)/assistant ingest
-	$(BIN)/assistant documents
-	@if [ -t 0 ]; then $(BIN)/assistant chat; fi
+	@echo "Serving the assistant at http://$(HOST):$(PORT)/ (API docs at http://$(HOST):$(PORT)/docs)"
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -327,6 +327,31 @@ def chat(
         typer.echo(render(answer, base=f"{settings.corpus_dir}/"))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the model)")] = 1,
+) -> None:
+    """Serve the HTTP API and the web chat page."""
+    import uvicorn
+
+    from assistant.api.observability import configure_logging
+
+    settings = _settings()
+    configure_logging()
+    typer.echo(
+        f"Somerset programme assistant: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)",
+        err=True,
+    )
+    if workers > 1:
+        uvicorn.run("assistant.api.main:app", host=host, port=port, workers=workers, log_config=None)
+    else:
+        from assistant.api.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
 @app.command(name="eval")
 def eval_(
     suites: Annotated[list[Path], typer.Argument(help="Suite YAML files (evals/suites/*.yaml)")],

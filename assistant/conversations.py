@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,31 +59,34 @@ class ConversationStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
+        self._lock = threading.RLock()  # one connection shared by the API's worker threads
 
     def close(self) -> None:
         self._conn.close()
 
     def exists(self, conversation_id: str) -> bool:
-        row = self._conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
         return row is not None
 
-    def create(self) -> str:
-        cid = new_id("c")
-        now = _now()
-        self._conn.execute(
-            "INSERT INTO conversations (id, created_at, updated_at) VALUES (?, ?, ?)", (cid, now, now)
-        )
-        return cid
-
     def history(self, conversation_id: str, limit: int = 10) -> list[Turn]:
-        rows = self._conn.execute(
-            "SELECT n, question, resolved, answer, answer_id, created_at FROM turns WHERE conversation_id = ? "
-            "ORDER BY n DESC LIMIT ?",
-            (conversation_id, limit),
-        ).fetchall()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT n, question, resolved, answer, answer_id, created_at FROM turns WHERE conversation_id = ? "
+                "ORDER BY n DESC LIMIT ?",
+                (conversation_id, limit),
+            ).fetchall()
         return [Turn(n, q, r, json.loads(a), aid, c) for n, q, r, a, aid, c in reversed(rows)]
 
     def append(self, conversation_id: str, question: str, resolved: str, answer: dict, answer_id: str) -> int:
+        with self._lock:
+            return self._append(conversation_id, question, resolved, answer, answer_id)
+
+    def _append(
+        self, conversation_id: str, question: str, resolved: str, answer: dict, answer_id: str
+    ) -> int:
         now = _now()
         self._conn.execute("BEGIN IMMEDIATE")
         try:
@@ -107,5 +111,6 @@ class ConversationStore:
         return int(n)
 
     def answer(self, answer_id: str) -> dict | None:
-        row = self._conn.execute("SELECT answer FROM turns WHERE answer_id = ?", (answer_id,)).fetchone()
+        with self._lock:
+            row = self._conn.execute("SELECT answer FROM turns WHERE answer_id = ?", (answer_id,)).fetchone()
         return json.loads(row[0]) if row else None

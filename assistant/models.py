@@ -15,7 +15,7 @@ MAX_QUESTION_CHARS = 2000
 
 
 class Filters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     councils: list[str] | None = None
     since: str | None = Field(default=None, description="YYYY: documents dated in or after this year")
@@ -72,8 +72,13 @@ class Answer(BaseModel):
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    question: str = Field(max_length=MAX_QUESTION_CHARS * 4)
+    question: str = Field(
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        pattern=r"\S",
+        description="The question, in English; at most 2,000 characters",
+    )
     conversation_id: str | None = Field(default=None, max_length=100)
     filters: Filters | None = None

@@ -110,7 +110,7 @@ class Retriever:
         self.embedder = embedder
         self.lexical_dir = Path(lexical_dir)
         self._state: _State | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- state --------------------------------------------------------------------------------
@@ -238,12 +238,14 @@ class Retriever:
     # -- search -------------------------------------------------------------------------------
 
     def embed_query(self, text: str) -> np.ndarray:
-        vec = self._qcache.get(text)
+        with self._lock:
+            vec = self._qcache.get(text)
         if vec is None:
             vec = self.embedder.embed_query(text)
-            self._qcache[text] = vec
-            if len(self._qcache) > 512:
-                self._qcache.popitem(last=False)
+            with self._lock:
+                self._qcache[text] = vec
+                if len(self._qcache) > 512:
+                    self._qcache.popitem(last=False)
         return vec
 
     def search(

@@ -18,7 +18,8 @@ from assistant.answer.followup import Resolution, resolve
 from assistant.answer.question import Question, analyse
 from assistant.answer.select import Candidate, best_page, candidates, ranked, score
 from assistant.answer.validate import check_question
-from assistant.conversations import ConversationStore, new_id
+from assistant.conversations import ConversationStore, Turn, new_id
+from assistant.errors import UnsupportedLanguage
 from assistant.index.catalog import Catalog
 from assistant.models import Answer, Filters, ToolCall
 from assistant.retrieve import Retriever
@@ -95,12 +96,24 @@ class Assistant:
         conversation_id: str | None = None,
         filters: Filters | None = None,
         role: str = "public",
+        history: list[Turn] | None = None,
     ) -> Answer:
+        """`history`: earlier turns for a client that keeps its own (the OpenAI-compatible endpoint)."""
         started = time.perf_counter()
         lexical = self.retriever.state.lexical
-        text = check_question(question, lexical.vocabulary)
+        try:
+            text = check_question(question, lexical.vocabulary)
+        except UnsupportedLanguage as exc:
+            # Not an error of the request: an answer that says what the assistant can do.
+            return Answer(
+                answer=exc.message,
+                abstained=True,
+                conversation_id=conversation_id or new_id("c"),
+                answer_id=new_id("a"),
+                notices=["unsupported_language"],
+            )
         notices: list[str] = []
-        history = []
+        history = list(history or [])
         if conversation_id and self.conversations.exists(conversation_id):
             history = self.conversations.history(conversation_id)
         elif conversation_id:
@@ -128,7 +141,10 @@ class Assistant:
         else:
             quotes, trace = self._extract(q, res, filters, audiences)
             answer = self._extractive_answer(quotes, conversation_id, answer_id, notices)
-        self.conversations.append(conversation_id, text, res.query, answer.model_dump(), answer_id)
+        # The role is kept with the turn, so a conversation shown to another caller hides what they may not read.
+        self.conversations.append(
+            conversation_id, text, res.query, {**answer.model_dump(), "_role": role}, answer_id
+        )
         trace.seconds = time.perf_counter() - started
         self.last_trace = trace
         return answer
@@ -178,6 +194,13 @@ class Assistant:
         outcome = None
         if kind == "costing":
             outcome = router.tolerant(router.costing_from_question, text)
+            if isinstance(outcome, router.Computed):
+                # Cite the documents where they state the same costing ("£138,000 based on ... £750 ...").
+                order = self._rank(res.query, q, q, None, filters, audiences, {}, lower, trace)
+                same = router.stating_same_inputs(outcome.result, order)
+                if same is not None:
+                    outcome.extra_quotes.append(quote_for(same))
+                    outcome.lead += " The documents cost it the same way."
         elif kind == "sum" or (kind == "check" and router._TABLE.search(text)):
             rows = router.table_rows(
                 [f for f in self.retriever.state.figures if f["doc_id"] in allowed], self.retriever.state.docs

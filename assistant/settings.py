@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     grade_salaries: dict[str, float] = Field(default_factory=dict)
     on_cost_rate: float = Field(default=0.0, ge=0.0, le=1.0)
 
+    # HTTP API. Keys map a bearer token to a role, as JSON: {"k3y...": "staff"}. With no keys, the API
+    # serves public documents only and says so in /healthz.
+    api_keys: dict[str, Role] = Field(default_factory=dict)
+    allow_anonymous: bool = True  # callers without a key get the public role
+    rate_limit_per_minute: int = Field(default=120, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    public_url: str | None = None  # where users reach the API, for absolute links (Slack)
+    cors_origins: list[str] = Field(default_factory=list)
+
     # The local operator of the CLI can read the corpus folder anyway, so sees every audience.
     cli_role: Role = "admin"
 
@@ -68,6 +77,14 @@ class Settings(BaseSettings):
         target = info.data.get("chunk_target_words", 0)
         if v < target:
             raise ValueError("chunk_max_words must be at least chunk_target_words")
+        return v
+
+    @field_validator("api_keys")
+    @classmethod
+    def _keys(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            if len(key) < 16 or key.lower() in {"changeme", "change-me-please-now", "secret", "password"}:
+                raise ValueError("each API key must be at least 16 characters and not a placeholder")
         return v
 
     @model_validator(mode="after")

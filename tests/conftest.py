@@ -143,3 +143,14 @@ def assistant(built_index, embedder):  # type: ignore[no-untyped-def]
     a = Assistant.from_settings(built_index, embedder=embedder)
     a.warm_up()
     return a
+
+
+@pytest.fixture(scope="session")
+def api(built_index, assistant):  # type: ignore[no-untyped-def]
+    """The HTTP API on the real index, in a real uvicorn on 127.0.0.1, with no keys (public only)."""
+    from assistant.api.app import create_app
+    from tests.servers import running
+
+    settings = built_index.model_copy(update={"rate_limit_per_minute": 100_000})
+    with running(create_app(settings, assistant=assistant)) as base:
+        yield base

@@ -139,6 +139,16 @@ def costing_from_question(text: str) -> Computed | None:
     return None
 
 
+def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidate | None:
+    """Evidence that states every input of a costing ("daily rate of £750 for 4 days per week for 46 weeks")."""
+    figures = [f"{v:,}" if isinstance(v, int) and v >= 1000 else str(v) for v in result.inputs.values()]
+    for c in ranked[:10]:
+        text = c.text.replace(",", "")
+        if all(re.search(rf"(?<![\d.]){re.escape(f.replace(',', ''))}(?![\d])", text) for f in figures):
+            return c
+    return None
+
+
 def kind_of(text: str) -> str | None:
     """Which computation a question asks for, if any."""
     if costing_question(text):

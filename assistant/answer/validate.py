@@ -109,6 +109,67 @@ _ENGLISH = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Function words of the languages a council in England is most likely to be asked in instead.
+_FOREIGN = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "est",
+        "était",
+        "quel",
+        "quelle",
+        "quels",
+        "pour",
+        "avec",
+        "une",
+        "dans",
+        "sont",
+        "qui",
+        "que",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "war",
+        "wie",
+        "hoch",
+        "welche",
+        "wurde",
+        "nicht",
+        "eine",
+        "auf",
+        "für",
+        "von",
+        "mit",
+        "el",
+        "los",
+        "las",
+        "qué",
+        "cuál",
+        "cuánto",
+        "fue",
+        "para",
+        "con",
+        "una",
+        "está",
+        "del",
+        "por",
+        "beth",
+        "oedd",
+        "yw",
+        "mae",
+        "gyda",
+        "ydy",
+        "pwy",
+        "faint",
+        "blwyddyn",
+        "cyngor",
+    ]
+)
 
 
 def check_question(text: str, vocabulary: set[str]) -> str:
@@ -127,9 +188,10 @@ def check_question(text: str, vocabulary: set[str]) -> str:
     letters = [ch for ch in question if ch.isalpha()]
     if letters:
         latin = sum(1 for ch in letters if ch.isascii() or "À" <= ch <= "ɏ")
-        words = [w.lower() for w in _WORD.findall(question)]
+        words = [w.lower() for w in _WORD.findall(question) if len(w) >= 3]
         known = sum(1 for w in words if w in _ENGLISH or w in STOPWORDS or w in vocabulary)
-        if latin / len(letters) < 0.7 or (len(words) >= 3 and known / len(words) < 0.5):
+        foreign = sum(1 for w in words if w in _FOREIGN and w not in _ENGLISH and w not in STOPWORDS)
+        if latin / len(letters) < 0.7 or foreign >= 2 or (len(words) >= 3 and known / len(words) < 0.5):
             raise UnsupportedLanguage(
                 "The documents are in English and I can only answer questions asked in English. "
                 "Please ask again in English."

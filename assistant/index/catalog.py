@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -160,6 +161,7 @@ class Catalog:
             str(self.path), timeout=30, isolation_level=None, check_same_thread=False
         )
         self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()  # one connection shared by the API's worker threads
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
@@ -197,39 +199,39 @@ class Catalog:
 
     # -- reads ------------------------------------------------------------------------------
 
+    def _all(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
     def meta(self, key: str, default: str | None = None) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
+        rows = self._all("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
 
     @property
     def generation(self) -> int:
         return int(self.meta("generation", "0") or 0)
 
     def documents(self) -> list[DocumentRow]:
-        rows = self._conn.execute("SELECT * FROM documents ORDER BY date, doc_id").fetchall()
+        rows = self._all("SELECT * FROM documents ORDER BY date, doc_id")
         return [_document(r) for r in rows]
 
     def document(self, doc_id: str) -> DocumentRow | None:
-        row = self._conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return _document(row) if row else None
+        rows = self._all("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        return _document(rows[0]) if rows else None
 
     def page_text(self, doc_id: str, page: int) -> str | None:
-        row = self._conn.execute(
-            "SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page)
-        ).fetchone()
-        return row[0] if row else None
+        rows = self._all("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
+        return rows[0][0] if rows else None
 
     def chunks(self, doc_id: str | None = None) -> list[ChunkRow]:
         if doc_id is None:
-            rows = self._conn.execute("SELECT * FROM chunks ORDER BY doc_id, seq").fetchall()
+            rows = self._all("SELECT * FROM chunks ORDER BY doc_id, seq")
         else:
-            rows = self._conn.execute(
-                "SELECT * FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,)
-            ).fetchall()
+            rows = self._all("SELECT * FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,))
         return [_chunk(r) for r in rows]
 
     def chunk_ids(self) -> set[str]:
-        return {r[0] for r in self._conn.execute("SELECT id FROM chunks")}
+        return {r[0] for r in self._all("SELECT id FROM chunks")}
 
     def facts(self, kind: str | None = None) -> list[dict]:
         sql = "SELECT f.id, f.doc_id, f.kind, f.data FROM facts f"
@@ -238,7 +240,7 @@ class Catalog:
             sql += " WHERE f.kind = ?"
             args = (kind,)
         out = []
-        for fid, doc_id, k, data in self._conn.execute(sql + " ORDER BY f.id", args):
+        for fid, doc_id, k, data in self._all(sql + " ORDER BY f.id", args):
             d = json.loads(data)
             d.update({"id": fid, "doc_id": doc_id, "fact": k})
             out.append(d)
@@ -250,15 +252,20 @@ class Catalog:
 
     @contextmanager
     def _read(self) -> Iterator[None]:
-        self._conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self._conn.execute("COMMIT")
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._conn.execute("COMMIT")
 
     # -- writes -----------------------------------------------------------------------------
 
     def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._set_meta(key, value)
+
+    def _set_meta(self, key: str, value: str) -> None:
         self._conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
@@ -274,6 +281,10 @@ class Catalog:
         meta: dict[str, str],
     ) -> int:
         """Replace the listed documents (and everything hanging off them) in one transaction."""
+        with self._lock:
+            return self._commit_ingest(documents, pages, chunks, facts, replace_doc_ids, meta)
+
+    def _commit_ingest(self, documents, pages, chunks, facts, replace_doc_ids, meta) -> int:  # type: ignore[no-untyped-def]
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -14,7 +14,13 @@ import numpy as np
 from assistant.textproc import tokenize
 
 IDS_FILE = "chunk_ids.json"
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def _bm25s():  # type: ignore[no-untyped-def]
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger at import
+    return bm25s
 
 
 DF_FILE = "doc_freq.json"
@@ -44,8 +50,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         df: dict[str, int] = {}
         vocabulary: set[str] = set()
@@ -82,8 +87,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         ids = json.loads((folder / IDS_FILE).read_text())
         retriever = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
         df = json.loads((folder / DF_FILE).read_text()) if (folder / DF_FILE).exists() else {}

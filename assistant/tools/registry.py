@@ -9,25 +9,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult
 from assistant.tools.money import Amount
 
 
-class DayRateInput(BaseModel):
-    rate: float = Field(description="daily rate in pounds", gt=0)
+class _Input(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class DayRateInput(_Input):
+    rate: float = Field(description="daily rate in pounds", gt=0, le=costing.MAX_DAY_RATE)
     days_per_week: float = Field(description="days worked each week", gt=0, le=7)
     weeks: float = Field(description="number of weeks", gt=0, le=53)
 
 
-class ContractInput(BaseModel):
+class ContractInput(_Input):
     days: float = Field(description="days in the contract", gt=0, le=366)
-    daily_rate: float = Field(description="daily rate in pounds", gt=0)
+    daily_rate: float = Field(description="daily rate in pounds", gt=0, le=costing.MAX_DAY_RATE)
 
 
-class StaffTimeInput(BaseModel):
+class StaffTimeInput(_Input):
     salary: float = Field(description="annual salary in pounds", gt=0)
     days: float = Field(description="days of work needed in the period", gt=0)
     working_days: float = Field(
@@ -36,33 +40,33 @@ class StaffTimeInput(BaseModel):
     period: str = Field(default="month", pattern="^(month|year)$")
 
 
-class ResourcingInput(BaseModel):
+class ResourcingInput(_Input):
     notation: str = Field(
         description="resourcing notation such as '5xSO@10% Programme Director @100%'", min_length=3
     )
     on_cost_rate: float = Field(default=0.0, ge=0, le=1)
 
 
-class FiguresInput(BaseModel):
+class FiguresInput(_Input):
     values: list[float] = Field(
         description="amounts in pounds (or all in the same unit)", min_length=1, max_length=200
     )
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
-class PairInput(BaseModel):
+class PairInput(_Input):
     a: float
     b: float
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
-class TargetInput(BaseModel):
+class TargetInput(_Input):
     target: float
     actual: float
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
-class TotalsInput(BaseModel):
+class TotalsInput(_Input):
     components: list[float] = Field(min_length=1, max_length=200)
     stated_total: float
     unit: str = Field(default="£", pattern="^(£|%|)$")

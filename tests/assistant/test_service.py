@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
+from assistant.errors import EmptyQuestion, QuestionTooLong
 from assistant.models import Filters
 from tests.conftest import CORPUS, REPO, key, pdftotext_pages
 
@@ -129,10 +129,14 @@ def test_filters_and_roles_narrow_the_documents(assistant) -> None:  # type: ign
     [
         ("", EmptyQuestion),
         ("x" * 2001, QuestionTooLong),
-        ("Wie hoch war das Sparziel von Pioneer Somerset?", UnsupportedLanguage),
     ],
 )
 def test_bad_questions_get_clear_messages(assistant, question: str, error) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error) as info:
         assistant.ask(question)
     assert info.value.message and "Traceback" not in info.value.message
+
+
+def test_a_question_in_another_language_is_answered_with_what_the_assistant_can_do(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Wie hoch war das Sparziel von Pioneer Somerset?")
+    assert answer.abstained and answer.citations == [] and "in English" in answer.answer

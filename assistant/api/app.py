@@ -1,0 +1,88 @@
+"""The FastAPI application: routes, the web page, errors, auth, limits, logs and metrics."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from assistant.api import errors
+from assistant.api.auth import Authenticator, RateLimiter
+from assistant.api.deps import Services
+from assistant.api.observability import Metrics, RequestMiddleware
+from assistant.api.routes import ask, documents, health, openai, tools
+from assistant.feedback import FeedbackStore
+from assistant.settings import Settings
+from assistant.tools.registry import make_tools
+
+log = logging.getLogger("assistant.api")
+WEB = Path(str(resources.files("assistant").joinpath("web")))
+
+
+def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:  # type: ignore[no-untyped-def]
+    """`assistant` and `embedder` may be given (tests, benchmarks); otherwise they are built from
+    settings and warmed up before the first request."""
+    metrics = Metrics()
+    registry = make_tools(settings.grade_salaries)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        a = assistant
+        if a is None:
+            from assistant.service import Assistant
+
+            a = Assistant.from_settings(settings, embedder=embedder)
+        try:
+            a.warm_up()
+        except Exception as exc:  # the API still starts; /readyz says why it is not ready
+            log.warning("index not ready at start-up: %s", exc)
+        store = a.conversations
+        app.state.services = Services(
+            settings=settings,
+            assistant=a,
+            feedback=FeedbackStore(
+                Path(settings.data_dir) / "feedback.sqlite",
+                known_answer=lambda answer_id: store.answer(answer_id) is not None,
+            ),
+            auth=Authenticator(settings),
+            limiter=RateLimiter(settings.rate_limit_per_minute),
+            metrics=metrics,
+            tools=registry,
+        )
+        log.info("assistant API ready: %s", app.state.services.auth.describe())
+        yield
+
+    app = FastAPI(
+        title="Somerset programme assistant",
+        version="1.0",
+        description="Cited answers about Somerset council programme documents. Every sentence carries a "
+        "citation (document, page, section, verbatim quote); every computed number comes from a named tool.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.add_middleware(RequestMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    tool_router = tools.APIRouter(prefix="/v1", tags=["tools"])
+    tools.add_tool_routes(tool_router, registry)
+    for r in (ask.router, documents.router, tools.router, tool_router, openai.router):
+        app.include_router(r, responses=errors.RESPONSES)
+    app.include_router(health.router)
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB / "index.html", media_type="text/html")
+
+    return app

@@ -1,0 +1,133 @@
+"""POST /v1/ask (JSON or SSE), conversations and feedback."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api.deps import CallerDep, ServicesDep
+from assistant.errors import Forbidden, NotFound
+from assistant.models import Answer, AskRequest
+from assistant.settings import ROLE_AUDIENCES
+
+router = APIRouter(prefix="/v1", tags=["answers"])
+
+
+class AskBody(AskRequest):
+    stream: bool = Field(
+        default=False, description="Answer as server-sent events: answer, citations, tools, done"
+    )
+
+
+@router.post("/ask", response_model=Answer, responses={200: {"content": {"text/event-stream": {}}}})
+async def ask(body: AskBody, request: Request, s: ServicesDep, who: CallerDep):  # type: ignore[no-untyped-def]
+    """Ask a question; the answer comes with citations (and tool calls for computed numbers)."""
+    answer: Answer = await run_in_threadpool(
+        s.assistant.ask,
+        body.question,
+        body.conversation_id,
+        body.filters,
+        who.role,  # type: ignore[attr-defined]
+    )
+    s.metrics.answered(answer)
+    wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
+    if not wants_stream:
+        return answer
+    return StreamingResponse(
+        sse(answer),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _event(name: str, data: object) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def sse(answer: Answer) -> Iterator[str]:
+    """The answer text sentence by sentence, then its citations, its tools, and done."""
+    for piece in re.split(r"(?<=\]) (?=According|In )|(?<=\.) (?=Note:)", answer.answer):
+        yield _event("answer", {"delta": piece + " "})
+    yield _event("citations", [c.model_dump() for c in answer.citations])
+    yield _event("tools", [t.model_dump() for t in answer.tools])
+    yield _event(
+        "done",
+        {
+            "conversation_id": answer.conversation_id,
+            "answer_id": answer.answer_id,
+            "abstained": answer.abstained,
+            "composer": answer.composer,
+            "notices": answer.notices,
+        },
+    )
+
+
+class Turn(BaseModel):
+    n: int
+    question: str
+    answer: Answer
+    created_at: str
+
+
+class Conversation(BaseModel):
+    conversation_id: str
+    turns: list[Turn]
+
+
+@router.get("/conversations/{conversation_id}", response_model=Conversation)
+def conversation(conversation_id: str, s: ServicesDep, who: CallerDep) -> Conversation:
+    """The turns of a conversation, except answers given to a role that may read more than the caller."""
+    store = s.assistant.conversations  # type: ignore[attr-defined]
+    if not store.exists(conversation_id):
+        raise NotFound(f"no conversation {conversation_id!r}")
+    turns = []
+    for t in store.history(conversation_id, limit=200):
+        asked_as = t.answer.get("_role", "public")
+        if not ROLE_AUDIENCES.get(asked_as, ROLE_AUDIENCES["admin"]) <= who.audiences:
+            continue
+        answer = {k: v for k, v in t.answer.items() if not k.startswith("_")}
+        turns.append(Turn(n=t.n, question=t.question, answer=Answer(**answer), created_at=t.created_at))
+    return Conversation(conversation_id=conversation_id, turns=turns)
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    answer_id: str = Field(min_length=3, max_length=100)
+    rating: str = Field(pattern="^(up|down)$")
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackOut(BaseModel):
+    id: str
+    answer_id: str
+    rating: str
+    comment: str | None
+    source: str
+    created_at: str
+
+
+@router.post("/feedback", response_model=FeedbackOut, status_code=201, tags=["feedback"])
+def feedback(body: FeedbackIn, s: ServicesDep, who: CallerDep) -> FeedbackOut:
+    """Rate an answer up or down, with an optional comment."""
+    fb = s.feedback.add(body.answer_id, body.rating, body.comment, source="api", user=who.key_id)
+    return FeedbackOut(**{k: v for k, v in fb.as_dict().items() if k != "user"})
+
+
+@router.get("/feedback", response_model=list[FeedbackOut], tags=["feedback"])
+def feedback_list(
+    s: ServicesDep, who: CallerDep, answer_id: str | None = None, limit: int = 100
+) -> list[FeedbackOut]:
+    """Recent feedback, for staff reviewing answers."""
+    if who.role == "public":
+        raise Forbidden("Feedback is visible to staff and members only.")
+    return [
+        FeedbackOut(**{k: v for k, v in f.as_dict().items() if k != "user"})
+        for f in s.feedback.list(answer_id, max(1, min(limit, 1000)))
+    ]
