@@ -92,14 +92,65 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ig
     return settings
 
 
+def copy_data(src: Path, dst: Path) -> None:
+    """Copy a data folder whose SQLite files this process has open.
+
+    Reading a live SQLite file with plain file I/O and closing it drops every POSIX lock this process
+    holds on it (fcntl locks are per process), so another process could then checkpoint the WAL under
+    the open connections and they would see a "malformed" database. SQLite's backup API copies without
+    that hazard: SQLite shares one set of locks among its connections to a file.
+    """
+    import sqlite3
+
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.sqlite", "*.sqlite-wal", "*.sqlite-shm"))
+    for db in src.glob("*.sqlite"):
+        source, target = sqlite3.connect(db), sqlite3.connect(dst / db.name)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+
+
 @pytest.fixture()
 def index_copy(built_index, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A private copy of the built index and of the corpus, free to change."""
     data = tmp_path / "data"
     corpus = tmp_path / "corpus"
-    shutil.copytree(built_index.data_dir, data)
+    copy_data(built_index.data_dir, data)
     shutil.copytree(CORPUS, corpus)
     return make_settings(data, corpus)
+
+
+def set_audiences(settings, embedder, audiences: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Re-mark documents (file-name prefix -> audience) in a copied corpus's manifest and re-ingest.
+
+    Only metadata changes, so nothing is re-embedded; the report says which documents were updated.
+    """
+    import yaml
+
+    from ingest.pipeline import run_ingest
+
+    manifest = settings.corpus_dir / "manifest.yaml"
+    data = yaml.safe_load(manifest.read_text())
+    for doc in data["documents"]:
+        for prefix, audience in audiences.items():
+            if doc["file"].startswith(prefix):
+                doc["audience"] = audience
+    manifest.write_text(yaml.safe_dump(data, sort_keys=False))
+    report = run_ingest(settings, embedder=embedder)
+    updated = {d.doc_id for d in report.docs if d.status == "updated"}
+    assert updated == set(audiences) and report.embedded == 0, (updated, report.embedded)
+    return report
+
+
+@pytest.fixture(scope="module")
+def index_copy_module(built_index, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Like `index_copy`, shared by the tests of one module."""
+    root = tmp_path_factory.mktemp("copy")
+    copy_data(built_index.data_dir, root / "data")
+    shutil.copytree(CORPUS, root / "corpus")
+    return make_settings(root / "data", root / "corpus")
 
 
 def run_cli(

@@ -14,11 +14,11 @@ from tests.conftest import REPO, run_cli
 pytestmark = pytest.mark.integration
 
 
-def test_the_dev_suite_meets_the_ci_thresholds(built_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = REPO / "artefacts" / "eval"
     env = {
-        "ASSISTANT_DATA_DIR": str(built_index.data_dir),
-        "ASSISTANT_CORPUS_DIR": str(built_index.corpus_dir),
+        "ASSISTANT_DATA_DIR": str(index_copy.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(index_copy.corpus_dir),
     }
     result = run_cli(
         "eval",
@@ -52,10 +52,10 @@ def test_the_dev_suite_meets_the_ci_thresholds(built_index, tmp_path: Path) -> N
     assert {"input", "actual_output", "expected_output", "context", "retrieval_context"} <= set(deepeval)
 
 
-def test_a_threshold_not_met_fails_the_run(built_index) -> None:  # type: ignore[no-untyped-def]
+def test_a_threshold_not_met_fails_the_run(index_copy) -> None:  # type: ignore[no-untyped-def]
     env = {
-        "ASSISTANT_DATA_DIR": str(built_index.data_dir),
-        "ASSISTANT_CORPUS_DIR": str(built_index.corpus_dir),
+        "ASSISTANT_DATA_DIR": str(index_copy.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(index_copy.corpus_dir),
     }
     suite = (
         "/work/shared/evals/dev-sample.yaml"

@@ -4,14 +4,13 @@ on any endpoint, streaming included. Exhaustive over the dev suite's questions, 
 from __future__ import annotations
 
 import json
-import shutil
 
 import httpx
 import pytest
 import yaml
 
 from tests.assistant.api.conftest import MEMBER_KEY, STAFF_KEY
-from tests.conftest import REPO, key
+from tests.conftest import REPO, key, set_audiences
 from tests.servers import running
 
 pytestmark = pytest.mark.integration
@@ -25,17 +24,9 @@ PLANTED = "What savings could South Somerset achieve on its own, according to it
 def confidential(index_copy_module, embedder):  # type: ignore[no-untyped-def]
     from assistant.api.app import create_app
     from assistant.service import Assistant
-    from ingest.pipeline import run_ingest
 
     settings = index_copy_module
-    manifest = settings.corpus_dir / "manifest.yaml"
-    data = yaml.safe_load(manifest.read_text())
-    for doc in data["documents"]:
-        if doc["file"].startswith(SECRET):
-            doc["audience"] = "confidential"
-    manifest.write_text(yaml.safe_dump(data, sort_keys=False))
-    report = run_ingest(settings, embedder=embedder)
-    assert {d.status for d in report.docs if d.doc_id == SECRET} == {"updated"} and report.embedded == 0
+    set_audiences(settings, embedder, {SECRET: "confidential"})
     settings = settings.model_copy(
         update={
             "api_keys": {PUBLIC_KEY: "public", STAFF_KEY: "staff", MEMBER_KEY: "member"},
@@ -49,16 +40,6 @@ def confidential(index_copy_module, embedder):  # type: ignore[no-untyped-def]
         distinctive = [t for t in texts if key(t) not in others]
         assert len(distinctive) > 30
         yield base, distinctive
-
-
-@pytest.fixture(scope="module")
-def index_copy_module(built_index, tmp_path_factory):  # type: ignore[no-untyped-def]
-    from tests.conftest import CORPUS, make_settings
-
-    root = tmp_path_factory.mktemp("confidential")
-    shutil.copytree(built_index.data_dir, root / "data")
-    shutil.copytree(CORPUS, root / "corpus")
-    return make_settings(root / "data", root / "corpus")
 
 
 def _units(chunk) -> list[str]:  # type: ignore[no-untyped-def]
