@@ -352,6 +352,46 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
 
 
+@app.command()
+def slack(
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve the Events API endpoint (POST /slack/events)")
+    ] = False,
+    socket: Annotated[
+        bool, typer.Option("--socket", help="Connect by Socket Mode (needs ASSISTANT_SLACK_APP_TOKEN)")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface for --http")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for --http")] = 3000,
+) -> None:
+    """Run the Slack app, over HTTP or by Socket Mode."""
+    from assistant.errors import AssistantError
+    from assistant.slack.app import check_settings
+
+    if http == socket:
+        _fail("choose one of --http or --socket")
+    settings = _settings()
+    try:
+        check_settings(settings, "socket" if socket else "http")  # before the slow start-up
+        assistant = _assistant(settings)
+        if socket:
+            from assistant.slack.server import run_socket
+
+            typer.echo("Slack app connecting by Socket Mode…", err=True)
+            run_socket(settings, assistant)
+        else:
+            import uvicorn
+
+            from assistant.api.observability import configure_logging
+            from assistant.slack.server import http_api
+
+            api = http_api(settings, assistant)
+            configure_logging()
+            typer.echo(f"Slack events endpoint: http://{host}:{port}/slack/events", err=True)
+            uvicorn.run(api, host=host, port=port, log_config=None)
+    except AssistantError as exc:
+        _fail(exc.message)
+
+
 @app.command(name="eval")
 def eval_(
     suites: Annotated[list[Path], typer.Argument(help="Suite YAML files (evals/suites/*.yaml)")],

@@ -120,3 +120,11 @@ class FeedbackStore:
         with self._lock:
             rows = self._conn.execute("SELECT rating, COUNT(*) FROM feedback GROUP BY rating").fetchall()
         return {r: n for r, n in rows}
+
+
+def feedback_store(data_dir: Path, conversations) -> FeedbackStore:  # type: ignore[no-untyped-def]
+    """The store every interface shares; it accepts ratings only of answers the assistant gave."""
+    return FeedbackStore(
+        Path(data_dir) / "feedback.sqlite",
+        known_answer=lambda answer_id: conversations.answer(answer_id) is not None,
+    )

@@ -65,6 +65,31 @@ class Settings(BaseSettings):
     public_url: str | None = None  # where users reach the API, for absolute links (Slack)
     cors_origins: list[str] = Field(default_factory=list)
 
+    # Slack. Tokens are secrets: they never appear in logs, reprs or /healthz.
+    slack_bot_token: SecretStr | None = None  # xoxb-...
+    slack_signing_secret: SecretStr | None = None  # HTTP mode (Events API)
+    slack_app_token: SecretStr | None = None  # xapp-..., Socket Mode
+    slack_api_url: str = "https://slack.com/api/"  # tests and proxies point it elsewhere
+    # Which documents each channel may see: {"C0123": "staff"}; other channels get slack_default_role,
+    # direct messages slack_dm_role.
+    slack_channel_roles: dict[str, Role] = Field(default_factory=dict)
+    slack_default_role: Role = "public"
+    slack_dm_role: Role = "staff"
+
+    # The optional LLM answerer. Unset: the offline extractive composer answers.
+    llm: str | None = (
+        None  # "openai:gpt-4o-mini", "azure_openai:…", "ollama:llama3.1" or an OpenAI-compatible base URL
+    )
+    llm_model: str = "local-model"  # the model name to ask a base-URL server for
+    llm_api_key: SecretStr | None = None  # else the provider's own variable (OPENAI_API_KEY, …)
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=1, ge=0)
+    # Share of a sentence's content words its cited sentences must contain (evals/README.md).
+    llm_support_min: float = Field(default=0.6, ge=0, le=1)
+    # Below this share of verified claim sentences the offline composer answers instead.
+    llm_min_kept: float = Field(default=0.5, ge=0, le=1)
+    prompts_dir: Path | None = None  # default: prompts/ of the repository
+
     # The local operator of the CLI can read the corpus folder anyway, so sees every audience.
     cli_role: Role = "admin"
 
@@ -86,6 +111,17 @@ class Settings(BaseSettings):
             if len(key) < 16 or key.lower() in {"changeme", "change-me-please-now", "secret", "password"}:
                 raise ValueError("each API key must be at least 16 characters and not a placeholder")
         return v
+
+    @field_validator("slack_channel_roles")
+    @classmethod
+    def _no_admin_channels(cls, v: dict[str, str]) -> dict[str, str]:
+        if "admin" in v.values():
+            raise ValueError("a Slack channel may be public, staff or member, not admin")
+        return v
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None and self.slack_signing_secret is not None
 
     @model_validator(mode="after")
     def _paths(self) -> Settings:

@@ -17,7 +17,7 @@ from assistant.api.auth import Authenticator, RateLimiter
 from assistant.api.deps import Services
 from assistant.api.observability import Metrics, RequestMiddleware
 from assistant.api.routes import ask, documents, health, openai, tools
-from assistant.feedback import FeedbackStore
+from assistant.feedback import feedback_store
 from assistant.settings import Settings
 from assistant.tools.registry import make_tools
 
@@ -42,19 +42,20 @@ def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:  #
             a.warm_up()
         except Exception as exc:  # the API still starts; /readyz says why it is not ready
             log.warning("index not ready at start-up: %s", exc)
-        store = a.conversations
+        feedback = feedback_store(settings.data_dir, a.conversations)
         app.state.services = Services(
             settings=settings,
             assistant=a,
-            feedback=FeedbackStore(
-                Path(settings.data_dir) / "feedback.sqlite",
-                known_answer=lambda answer_id: store.answer(answer_id) is not None,
-            ),
+            feedback=feedback,
             auth=Authenticator(settings),
             limiter=RateLimiter(settings.rate_limit_per_minute),
             metrics=metrics,
             tools=registry,
         )
+        if settings.slack_configured:
+            from assistant.slack.server import handler_for, slack_app
+
+            app.state.slack_handler = handler_for(slack_app(settings, a, "http", feedback))
         log.info("assistant API ready: %s", app.state.services.auth.describe())
         yield
 
@@ -79,6 +80,10 @@ def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:  #
     for r in (ask.router, documents.router, tools.router, tool_router, openai.router):
         app.include_router(r, responses=errors.RESPONSES)
     app.include_router(health.router)
+    if settings.slack_configured:
+        from assistant.slack.server import mount
+
+        mount(app)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -1,0 +1,1 @@
+"""The Slack app: questions by mention, direct message and /ask; answers in the thread with citations."""

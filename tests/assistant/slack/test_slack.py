@@ -1,0 +1,576 @@
+"""[slack] acceptance: the real Bolt app, mounted in the real API under uvicorn on 127.0.0.1, receives
+signed Slack requests; Slack's Web API, response URLs and Socket Mode are a fake on 127.0.0.1
+(`tests/fakes_slack.py`) that the app reaches through ASSISTANT_SLACK_API_URL."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import yaml
+from pydantic import SecretStr
+
+from tests.conftest import ASSISTANT, REPO, key, run_cli, set_audiences
+from tests.fakes_slack import BOT_USER, GOOD_APP_TOKEN, GOOD_BOT_TOKEN, FakeSlack
+from tests.servers import running
+
+pytestmark = pytest.mark.integration
+
+SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
+PUBLIC_URL = "https://assistant.somerset.example"
+STAFF_KEY = "staff-key-0123456789abcdef"
+SECRET = "2016-joint-working-report-ssdc-sdc"  # confidential in this module's manifest
+STAFF_DOC = "2018-03-corporate-peer-challenge-somerset-cc"  # staff-only in this module's manifest
+_ts = itertools.count(1)
+
+
+def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """Slack's v0 request signature, written from its documentation rather than taken from slack_sdk."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def new_ts() -> str:
+    return f"{1_790_000_000 + next(_ts)}.000100"
+
+
+@dataclass
+class Slack:
+    base: str
+    fake: FakeSlack
+    assistant: object
+
+    def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        h = {"Content-Type": content_type, **sign(body), **(headers or {})}
+        return httpx.post(f"{self.base}/slack/events", content=body, headers=h, timeout=30)
+
+    def event(self, event: dict, event_id: str | None = None, headers: dict | None = None) -> httpx.Response:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T0SOMERSET",
+                "api_app_id": "A0ASSIST",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{next(_ts):08d}",
+                "event_time": int(time.time()),
+                "event": event,
+                "authorizations": [{"team_id": "T0SOMERSET", "user_id": BOT_USER, "is_bot": True}],
+            }
+        )
+        return self.post(body, "application/json", headers)
+
+    def mention(self, text: str, channel: str, ts: str, thread_ts: str | None = None, **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+        event = {
+            "type": "app_mention",
+            "user": "U0OFFICER",
+            "text": f"<@{BOT_USER}> {text}",
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return self.event(event, **kw)
+
+    def interact(self, payload: dict) -> httpx.Response:
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def command(self, text: str, channel: str, response_url: str) -> httpx.Response:
+        form = {
+            "token": "legacy",
+            "team_id": "T0SOMERSET",
+            "channel_id": channel,
+            "channel_name": "programme",
+            "user_id": "U0OFFICER",
+            "command": "/ask",
+            "text": text,
+            "response_url": response_url,
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "api_app_id": "A0ASSIST",
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    def posts(self, channel: str, thread_ts: str | None = None) -> list[dict]:
+        return [
+            c
+            for c in self.fake.calls_to("chat.postMessage")
+            if c.get("channel") == channel and c.get("thread_ts") == thread_ts
+        ]
+
+    def wait_posts(
+        self, channel: str, thread_ts: str | None, count: int = 1, timeout: float = 60
+    ) -> list[dict]:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = self.posts(channel, thread_ts)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(
+            f"expected {count} post(s) in {channel}/{thread_ts}, got {self.posts(channel, thread_ts)}"
+        )
+
+
+@pytest.fixture(scope="module")
+def fake():  # type: ignore[no-untyped-def]
+    f = FakeSlack().start()
+    yield f
+    f.stop()
+
+
+@pytest.fixture(scope="module")
+def slack(index_copy_module, embedder, fake):  # type: ignore[no-untyped-def]
+    from assistant.api.app import create_app
+    from assistant.service import Assistant
+
+    set_audiences(index_copy_module, embedder, {SECRET: "confidential", STAFF_DOC: "staff"})
+    settings = index_copy_module.model_copy(
+        update={
+            "slack_bot_token": SecretStr(GOOD_BOT_TOKEN),
+            "slack_signing_secret": SecretStr(SIGNING_SECRET),
+            "slack_api_url": fake.api_url,
+            "public_url": PUBLIC_URL,
+            "slack_channel_roles": {"C0STAFF": "staff"},
+            "api_keys": {STAFF_KEY: "staff"},
+            "rate_limit_per_minute": 100_000,
+        }
+    )
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    with running(create_app(settings, assistant=assistant)) as base:
+        yield Slack(base, fake, assistant)
+
+
+def _text(message: dict) -> str:
+    return json.dumps(message.get("blocks") or [], ensure_ascii=False) + message.get("text", "")
+
+
+def _settle(seconds: float = 1.5) -> None:
+    """Give a wrongly repeated answer time to show up before asserting there is none."""
+    time.sleep(seconds)
+
+
+# -- 1 and 2: one answer, in the thread, with links and buttons; signatures; retries ------------------
+
+
+def test_a_signed_mention_gets_one_cited_answer_in_its_thread(slack: Slack) -> None:
+    ts = new_ts()
+    started = time.perf_counter()
+    r = slack.mention("What was Pioneer Somerset's savings target?", "C0PUBLIC", ts)
+    acked = time.perf_counter() - started
+    assert r.status_code == 200 and acked < 3, (r.status_code, acked)
+
+    [post] = slack.wait_posts("C0PUBLIC", ts)
+    blocks = post["blocks"]
+    assert "£20" in blocks[0]["text"]["text"]
+    links = [
+        b["text"]["text"] for b in blocks if b["type"] == "section" and "file#page=" in b["text"]["text"]
+    ]
+    assert links and all(f"<{PUBLIC_URL}/v1/documents/" in t for t in links)
+    assert "· p." in links[0] and "\n> " in links[0]  # "title · p.N · §section", the quote under it
+    actions = [b for b in blocks if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_up", "feedback_down"]
+    assert len(blocks) <= 50 and all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
+
+    # The citation's link really opens the cited PDF at its page on the API.
+    first = links[0].split("<", 1)[1].split("|", 1)[0].removeprefix(PUBLIC_URL)
+    pdf = httpx.get(slack.base + first.split("#", 1)[0], timeout=30)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    _settle()
+    assert len(slack.posts("C0PUBLIC", ts)) == 1
+
+
+def test_a_wrong_signature_is_refused_and_a_retry_is_not_answered_twice(slack: Slack) -> None:
+    ts = new_ts()
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "event_id": "EvFORGED",
+            "team_id": "T0SOMERSET",
+            "event": {
+                "type": "app_mention",
+                "user": "U0X",
+                "text": f"<@{BOT_USER}> Who is the chief executive?",
+                "ts": ts,
+                "channel": "C0PUBLIC",
+                "event_ts": ts,
+            },
+        }
+    )
+    forged = {"Content-Type": "application/json", **sign(body, secret="not-the-signing-secret")}
+    assert (
+        httpx.post(f"{slack.base}/slack/events", content=body, headers=forged, timeout=30).status_code == 401
+    )
+    stale = {"Content-Type": "application/json", **sign(body, timestamp=int(time.time()) - 3600)}
+    assert (
+        httpx.post(f"{slack.base}/slack/events", content=body, headers=stale, timeout=30).status_code == 401
+    )
+
+    question = "What was Somerset Council's agency spend in 2023/24?"
+    assert slack.mention(question, "C0PUBLIC", ts, event_id="EvRETRIED").status_code == 200
+    slack.wait_posts("C0PUBLIC", ts)
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert slack.mention(question, "C0PUBLIC", ts, event_id="EvRETRIED", headers=retry).status_code == 200
+    assert slack.mention(question, "C0PUBLIC", ts, event_id="EvRETRIED").status_code == 200  # redelivered
+    _settle()
+    assert len(slack.posts("C0PUBLIC", ts)) == 1
+    assert not [c for c in slack.fake.calls_to("chat.postMessage") if "chief executive" in _text(c)]
+
+
+def test_the_bots_own_messages_and_edits_are_ignored(slack: Slack) -> None:
+    ts = new_ts()
+    slack.mention("What was Pioneer Somerset's savings target?", "C0PUBLIC", ts)
+    slack.wait_posts("C0PUBLIC", ts)
+    base = {"type": "message", "channel": "C0PUBLIC", "channel_type": "channel", "thread_ts": ts}
+    slack.event({**base, "user": BOT_USER, "text": "By when?", "ts": new_ts()})
+    slack.event({**base, "bot_id": "B0ASSIST", "text": "By when?", "ts": new_ts()})
+    slack.event({**base, "subtype": "message_changed", "message": {"text": "By when?"}, "ts": new_ts()})
+    _settle()
+    assert len(slack.posts("C0PUBLIC", ts)) == 1
+
+
+# -- 3: a follow-up in the thread is the same conversation (a dev-suite conversation) -------------
+
+
+def test_a_reply_in_the_thread_follows_up_the_earlier_turn(slack: Slack) -> None:
+    suite = yaml.safe_load((REPO / "evals" / "suites" / "dev.yaml").read_text())
+    conversation = next(c for c in suite["conversations"] if c["id"] == "conv-pp")
+    first, second = conversation["turns"]
+    ts = new_ts()
+    slack.mention(first["q"], "C0PUBLIC", ts)
+    [answer1] = slack.wait_posts("C0PUBLIC", ts)
+    assert any(alt in _text(answer1) for alt in first["answer_any"][0])
+
+    # A plain reply in the thread (no mention): Slack sends it as a message event.
+    reply = {
+        "type": "message",
+        "channel": "C0PUBLIC",
+        "channel_type": "channel",
+        "user": "U0OFFICER",
+        "text": second["q"],
+        "ts": new_ts(),
+        "thread_ts": ts,
+    }
+    assert slack.event(reply).status_code == 200
+    answer2 = slack.wait_posts("C0PUBLIC", ts, count=2)[1]
+    assert any(alt in answer2["blocks"][0]["text"]["text"] for alt in second["answer_any"][0]), answer2
+    assert key(second["evidence"][0]["quote"]) in key(_text(answer2))
+    history = slack.assistant.conversations.history(f"slack-C0PUBLIC-{ts}")  # type: ignore[attr-defined]
+    assert [t.question for t in history] == [first["q"], second["q"]]
+
+    # A reply in a thread the assistant never answered in is not a question to it.
+    stranger = {**reply, "thread_ts": new_ts(), "ts": new_ts()}
+    slack.event(stranger)
+    _settle()
+    assert not slack.posts("C0PUBLIC", stranger["thread_ts"])
+
+
+def test_direct_messages_are_answered(slack: Slack) -> None:
+    dm = {
+        "type": "message",
+        "channel": "D0OFFICER",
+        "channel_type": "im",
+        "user": "U0OFFICER",
+        "text": "What was Pioneer Somerset's savings target?",
+        "ts": new_ts(),
+    }
+    slack.event(dm)
+    [post] = slack.wait_posts("D0OFFICER", dm["ts"])
+    assert "£20" in post["blocks"][0]["text"]["text"]
+
+
+# -- 4: feedback buttons and the comment modal store feedback the API shows ----------------------
+
+
+def test_a_button_click_stores_feedback_and_the_modal_adds_a_comment(slack: Slack) -> None:
+    ts = new_ts()
+    slack.mention("What was Pioneer Somerset's savings target?", "C0PUBLIC", ts)
+    [post] = slack.wait_posts("C0PUBLIC", ts)
+    answer_id = next(b for b in post["blocks"] if b["type"] == "actions")["elements"][1]["value"]
+    opened = len(slack.fake.calls_to("views.open"))
+
+    click = {
+        "type": "block_actions",
+        "team": {"id": "T0SOMERSET"},
+        "user": {"id": "U0OFFICER"},
+        "api_app_id": "A0ASSIST",
+        "token": "legacy",
+        "trigger_id": "1234.5678.abcd",
+        "channel": {"id": "C0PUBLIC"},
+        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C0PUBLIC"},
+        "message": {"ts": "1.2", "text": post["text"]},
+        "response_url": f"{slack.fake.base}/response/click",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "feedback_down",
+                "block_id": "feedback",
+                "value": answer_id,
+                "action_ts": "1.3",
+            }
+        ],
+    }
+    assert slack.interact(click).status_code == 200
+    [modal] = slack.fake.wait_for("views.open", opened + 1)[opened:]
+    assert modal["view"]["callback_id"] == "feedback_comment"
+
+    staff = {"Authorization": f"Bearer {STAFF_KEY}"}
+    stored = httpx.get(
+        f"{slack.base}/v1/feedback", params={"answer_id": answer_id}, headers=staff, timeout=30
+    ).json()
+    assert [(f["rating"], f["source"], f["comment"]) for f in stored] == [("down", "slack", None)]
+
+    submit = {
+        "type": "view_submission",
+        "team": {"id": "T0SOMERSET"},
+        "user": {"id": "U0OFFICER"},
+        "api_app_id": "A0ASSIST",
+        "token": "legacy",
+        "trigger_id": "1234.5678.efgh",
+        "view": {
+            "id": "V0COMMENT",
+            "type": "modal",
+            "callback_id": "feedback_comment",
+            "private_metadata": modal["view"]["private_metadata"],
+            "state": {
+                "values": {
+                    "comment": {"text": {"type": "plain_text_input", "value": "It should say the base year."}}
+                }
+            },
+        },
+    }
+    assert slack.interact(submit).status_code == 200
+    stored = httpx.get(
+        f"{slack.base}/v1/feedback", params={"answer_id": answer_id}, headers=staff, timeout=30
+    ).json()
+    assert [f["comment"] for f in stored] == ["It should say the base year."]
+
+
+# -- 5: the channel role map --------------------------------------------------------------------------
+
+
+def _distinctive(assistant, doc_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    catalog = assistant.retriever.catalog
+    others = " ".join(key(c.text) for c in catalog.chunks() if c.doc_id != doc_id)
+    units = [
+        c.text[u["start"] : u["end"]]
+        for c in catalog.chunks(doc_id)
+        for u in c.units
+        if u["end"] - u["start"] >= 40
+    ]
+    return [u for u in units if key(u) not in others]
+
+
+def test_a_channel_never_sees_a_document_its_role_may_not(slack: Slack) -> None:
+    """Every dev-suite question about the two restricted documents, asked in a public channel, a staff
+    channel and a DM: the confidential one never shows; the staff one shows only to staff."""
+    suite = yaml.safe_load((REPO / "evals" / "suites" / "dev.yaml").read_text())
+    files = {k: v for k, v in suite["documents"].items()}
+    restricted = {k for k, v in files.items() if v.startswith((SECRET, STAFF_DOC))}
+    questions = [q["q"] for q in suite["questions"] if {e["doc"] for e in q.get("evidence", [])} & restricted]
+    assert len(questions) >= 20
+    secret_text = _distinctive(slack.assistant, SECRET)
+    staff_text = _distinctive(slack.assistant, STAFF_DOC)
+    assert len(secret_text) > 30 and len(staff_text) > 30
+
+    asked = {}
+    for question in questions:
+        for channel in ("C0PUBLIC", "C0STAFF", "D0OFFICER"):
+            ts = new_ts()
+            slack.mention(question, channel, ts)
+            asked[(question, channel)] = ts
+    staff_cited = 0
+    for (question, channel), ts in asked.items():
+        [post] = slack.wait_posts(channel, ts)
+        text = key(_text(post))
+        assert SECRET not in _text(post) and not [t for t in secret_text if key(t) in text], (
+            channel,
+            question,
+        )
+        if channel == "C0PUBLIC":
+            assert STAFF_DOC not in _text(post) and not [t for t in staff_text if key(t) in text], question
+        elif STAFF_DOC in _text(post):
+            staff_cited += 1
+    assert staff_cited >= 10  # the staff channel and the DM (staff by default) do see the staff document
+
+
+# -- /ask: ephemeral unless shared ------------------------------------------------------------------
+
+
+def test_slash_ask_answers_privately_and_can_share_the_answer(slack: Slack) -> None:
+    url = f"{slack.fake.base}/response/ask1"
+    before = len(slack.fake.responses)
+    assert slack.command("What was Pioneer Somerset's savings target?", "C0PUBLIC", url).status_code == 200
+    reply = slack.fake.wait_for_response(before + 1)[before]
+    assert reply["response_type"] == "ephemeral" and "£20" in reply["blocks"][0]["text"]["text"]
+    share = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][-1]
+    assert share["action_id"] == "share_answer"
+
+    click = {
+        "type": "block_actions",
+        "team": {"id": "T0SOMERSET"},
+        "user": {"id": "U0OFFICER"},
+        "api_app_id": "A0ASSIST",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "channel": {"id": "C0SHARE"},
+        "container": {"type": "message", "channel_id": "C0SHARE", "is_ephemeral": True},
+        "response_url": url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "share_answer",
+                "block_id": "feedback",
+                "value": share["value"],
+                "action_ts": "1.3",
+            }
+        ],
+    }
+    assert slack.interact(click).status_code == 200
+    [shared] = slack.wait_posts("C0SHARE", None)
+    assert shared["blocks"][0] == reply["blocks"][0]
+
+    before = len(slack.fake.responses)
+    slack.command(
+        "share What was Pioneer Somerset's savings target?", "C0PUBLIC", f"{slack.fake.base}/response/ask2"
+    )
+    assert slack.fake.wait_for_response(before + 1)[before]["response_type"] == "in_channel"
+
+
+def test_an_abstention_looks_different_and_cites_nothing(slack: Slack) -> None:
+    ts = new_ts()
+    slack.mention("What is the population of Bristol?", "C0PUBLIC", ts)
+    [post] = slack.wait_posts("C0PUBLIC", ts)
+    assert post["blocks"][0]["text"]["text"].startswith(":mag: _I could not find this")
+    assert "file#page=" not in _text(post)
+
+
+# -- errors: an apology with an error id, and the app keeps running ---------------------------------
+
+
+def test_a_failure_gets_an_apology_with_an_error_id_and_the_app_keeps_running(slack: Slack, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A real failure: the conversation store's table disappears under the running app."""
+    db = sqlite3.connect(slack.assistant.conversations.path)  # type: ignore[attr-defined]
+    db.execute("ALTER TABLE turns RENAME TO turns_moved_away")
+    db.commit()
+    try:
+        ts = new_ts()
+        slack.mention("What was Pioneer Somerset's savings target?", "C0PUBLIC", ts)
+        [post] = slack.wait_posts("C0PUBLIC", ts)
+    finally:
+        db.execute("ALTER TABLE turns_moved_away RENAME TO turns")
+        db.commit()
+        db.close()
+    assert post["text"].startswith("<@U0OFFICER> Sorry, something went wrong")
+    error_id = post["text"].rsplit("error id ", 1)[1].rstrip(".")
+    assert error_id.startswith("e-") and "turns" not in post["text"]  # details go to the log, not the user
+
+    ts = new_ts()
+    slack.mention("What was Pioneer Somerset's savings target?", "C0PUBLIC", ts)
+    [post] = slack.wait_posts("C0PUBLIC", ts)
+    assert "£20" in post["blocks"][0]["text"]["text"]
+
+
+# -- 6: Socket Mode against a fake Socket Mode server; bad tokens fail clearly ------------------------
+
+
+def test_socket_mode_answers_a_pushed_event(slack: Slack, fake: FakeSlack, index_copy_module) -> None:  # type: ignore[no-untyped-def]
+    """`assistant slack --socket`, as deployed: it opens the socket the fake hands out and answers."""
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(index_copy_module.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(index_copy_module.corpus_dir),
+        "ASSISTANT_SLACK_BOT_TOKEN": GOOD_BOT_TOKEN,
+        "ASSISTANT_SLACK_APP_TOKEN": GOOD_APP_TOKEN,
+        "ASSISTANT_SLACK_API_URL": fake.api_url,
+        "ASSISTANT_PUBLIC_URL": PUBLIC_URL,
+    }
+    proc = subprocess.Popen(
+        [ASSISTANT, "slack", "--socket"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.time() + 180
+        while not fake.connected() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert fake.connected(), proc.stdout.read() if proc.poll() is not None else "no connection"  # type: ignore[union-attr]
+        ts = new_ts()
+        envelope = fake.push(
+            {
+                "type": "event_callback",
+                "team_id": "T0SOMERSET",
+                "api_app_id": "A0ASSIST",
+                "event_id": "EvSOCKET1",
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "app_mention",
+                    "user": "U0OFFICER",
+                    "channel": "C0PUBLIC",
+                    "ts": ts,
+                    "event_ts": ts,
+                    "text": f"<@{BOT_USER}> What was Pioneer Somerset's savings target?",
+                },
+                "authorizations": [{"team_id": "T0SOMERSET", "user_id": BOT_USER, "is_bot": True}],
+            }
+        )
+        [post] = slack.wait_posts("C0PUBLIC", ts)
+        assert "£20" in post["blocks"][0]["text"]["text"]
+        assert envelope in fake.acks
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "setting"),
+    [
+        ({"slack_bot_token": None}, "ASSISTANT_SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxb-test-0000-revoked"}, "ASSISTANT_SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "not-a-bot-token"}, "ASSISTANT_SLACK_BOT_TOKEN"),
+        ({"slack_app_token": None}, "ASSISTANT_SLACK_APP_TOKEN"),
+        ({"slack_app_token": "xapp-1-test-revoked"}, "ASSISTANT_SLACK_APP_TOKEN"),
+    ],
+)
+def test_bad_tokens_fail_at_start_naming_the_setting(
+    fake: FakeSlack, index_copy_module, overrides, setting
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import ConfigError
+    from assistant.slack.server import connect, socket_handler
+
+    values = {"slack_bot_token": GOOD_BOT_TOKEN, "slack_app_token": GOOD_APP_TOKEN, **overrides}
+    settings = index_copy_module.model_copy(
+        update={**{k: SecretStr(v) if v else None for k, v in values.items()}, "slack_api_url": fake.api_url}
+    )
+
+    class Stub:  # the check happens before any question: nothing of the assistant is used
+        conversations = None
+
+    handler = None
+    with pytest.raises(ConfigError, match=setting):
+        handler = socket_handler(settings, Stub())
+        connect(handler)
+    if handler is not None:
+        handler.close()
+
+
+def test_the_cli_names_a_missing_setting_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    socket = run_cli("slack", "--socket", env={"ASSISTANT_SLACK_BOT_TOKEN": GOOD_BOT_TOKEN})
+    http = run_cli("slack", "--http", env={"ASSISTANT_SLACK_BOT_TOKEN": GOOD_BOT_TOKEN})
+    assert socket.returncode != 0 and "ASSISTANT_SLACK_APP_TOKEN" in socket.stderr
+    assert http.returncode != 0 and "ASSISTANT_SLACK_SIGNING_SECRET" in http.stderr
+    assert time.perf_counter() - started < 30  # before loading the model or the index
+
+
+def test_the_endpoint_is_absent_without_slack_settings(api: str) -> None:
+    assert httpx.post(f"{api}/slack/events", content="{}", timeout=30).status_code in (404, 405)
