@@ -65,7 +65,13 @@ class Answer(BaseModel):
     abstained: bool = False
     conversation_id: str
     answer_id: str | None = None
-    composer: str = "extractive"
+    composer: str = Field(
+        default="extractive",
+        description='"extractive" (the offline composer) or "llm:<model>" (an LLM, every sentence verified)',
+    )
+    prompt_version: str | None = Field(
+        default=None, description="version of the LLM prompts, when an LLM wrote it"
+    )
     notices: list[str] = Field(
         default_factory=list, description="e.g. an unknown conversation id was replaced"
     )

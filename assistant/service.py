@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answer import router
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, number, quote_for, sentence
@@ -25,6 +27,9 @@ from assistant.models import Answer, Filters, ToolCall
 from assistant.retrieve import Retriever
 from assistant.settings import ROLE_AUDIENCES, Settings
 from assistant.textproc import STOPWORDS
+
+if TYPE_CHECKING:
+    from assistant.llm.answerer import LLMAnswerer
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +56,18 @@ class Trace:
 
 
 class Assistant:
-    def __init__(self, settings: Settings, retriever: Retriever, conversations: ConversationStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        conversations: ConversationStore,
+        llm: LLMAnswerer | None = None,
+    ) -> None:
+        """`llm`: the optional LLM answerer; without it the offline composer answers everything."""
         self.settings = settings
         self.retriever = retriever
         self.conversations = conversations
+        self.llm = llm
         self.last_trace = Trace()
         self.abstain_below = ABSTAIN_BELOW  # evals lift it to calibrate
 
@@ -81,7 +94,12 @@ class Assistant:
             dense_weight=settings.retrieval_dense_weight,
         )
         conversations = ConversationStore(Path(settings.data_dir) / "conversations.sqlite")
-        return cls(settings, retriever, conversations)
+        llm = None
+        if settings.llm:
+            from assistant.llm.service import llm_answerer
+
+            llm = llm_answerer(settings)
+        return cls(settings, retriever, conversations, llm)
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
@@ -97,25 +115,52 @@ class Assistant:
         filters: Filters | None = None,
         role: str = "public",
         history: list[Turn] | None = None,
+        create: bool = False,
     ) -> Answer:
-        """`history`: earlier turns for a client that keeps its own (the OpenAI-compatible endpoint)."""
+        """`history`: earlier turns for a client that keeps its own (the OpenAI-compatible endpoint).
+        `create`: an unknown conversation id names a new conversation (Slack: channel + thread)."""
+        answer = None
+        for event in self._answer(question, conversation_id, filters, role, history, create, live=False):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        filters: Filters | None = None,
+        role: str = "public",
+        history: list[Turn] | None = None,
+        create: bool = False,
+    ) -> Iterator[str | Answer]:
+        """The answer text as it is verified (pieces of text), then the whole `Answer`."""
+        return self._answer(question, conversation_id, filters, role, history, create, live=True)
+
+    def _answer(self, question, conversation_id, filters, role, history, create, live):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
         lexical = self.retriever.state.lexical
         try:
             text = check_question(question, lexical.vocabulary)
         except UnsupportedLanguage as exc:
             # Not an error of the request: an answer that says what the assistant can do.
-            return Answer(
+            answer = Answer(
                 answer=exc.message,
                 abstained=True,
                 conversation_id=conversation_id or new_id("c"),
                 answer_id=new_id("a"),
                 notices=["unsupported_language"],
             )
+            yield answer.answer
+            yield answer
+            return
         notices: list[str] = []
         history = list(history or [])
         if conversation_id and self.conversations.exists(conversation_id):
             history = self.conversations.history(conversation_id)
+        elif conversation_id and create:
+            pass  # its first turn creates it under this id
         elif conversation_id:
             new = new_id("c")
             notices.append(
@@ -141,13 +186,85 @@ class Assistant:
         else:
             quotes, trace = self._extract(q, res, filters, audiences)
             answer = self._extractive_answer(quotes, conversation_id, answer_id, notices)
+        if self.llm is None:
+            yield from pieces(answer.answer)
+        else:
+            answer = yield from self._llm_answer(text, res, history, answer, trace, filters, audiences, live)
         # The role is kept with the turn, so a conversation shown to another caller hides what they may not read.
         self.conversations.append(
             conversation_id, text, res.query, {**answer.model_dump(), "_role": role}, answer_id
         )
         trace.seconds = time.perf_counter() - started
         self.last_trace = trace
-        return answer
+        yield answer
+
+    def _llm_answer(self, text, res, history, offline, trace, filters, audiences, live):  # type: ignore[no-untyped-def]
+        """The LLM's verified answer; the offline one when the model fails or too little survives.
+
+        Streaming (`live`) sends sentences as they pass verification, so once one is sent the answer
+        stays the model's; otherwise too few verified sentences mean the offline answer instead.
+        """
+        from assistant.llm.answerer import Delta
+        from assistant.llm.model import LLMUnavailable
+        from assistant.llm.service import passages_for, target_lookup
+
+        assert self.llm is not None
+        passages = passages_for(self.retriever, trace, res.query, filters, audiences, HITS)
+        question = text if not res.is_followup else f"{text} (that is: {res.query})"
+        earlier = [(t.question, t.answer.get("answer", "")) for t in history]
+        lookup = target_lookup(self.retriever, audiences)
+        draft, held = None, []
+        try:
+            for event in self.llm.run(question, passages, earlier, [lookup]):
+                if isinstance(event, Delta):
+                    if live:
+                        yield event.text
+                    else:
+                        held.append(event.text)
+                else:
+                    draft = event
+        except LLMUnavailable as exc:
+            offline.notices.append(
+                f"The language model was unavailable ({exc.reason}); this answer was composed from the documents directly."
+            )
+            yield from pieces(offline.answer)
+            return offline
+        assert draft is not None and draft.verifier is not None
+        label, version = self.llm.label, self.llm.prompt_version
+        if draft.abstained:
+            answer = offline.model_copy(
+                update={"answer": ABSTAIN_TEXT, "citations": [], "tools": [], "abstained": True}
+            )
+            answer.composer, answer.prompt_version = label, version
+            yield answer.answer
+            return answer
+        sent = live and draft.kept > 0
+        if not sent and draft.kept < max(1, self.settings.llm_min_kept * draft.claims):
+            offline.notices.append(
+                "The language model's answer could not be verified against the documents; "
+                "this answer was composed from the documents directly."
+            )
+            yield from pieces(offline.answer)
+            return offline
+        yield from held
+        notices = list(offline.notices)
+        if draft.verifier.dropped:
+            notices.append(
+                f"{len(draft.verifier.dropped)} sentence(s) of the model's answer were left out: "
+                "the cited passages do not support them."
+            )
+        if draft.error:
+            notices.append(f"The language model stopped early ({draft.error}).")
+        return Answer(
+            answer=" ".join(draft.sentences),
+            citations=draft.verifier.citations(),
+            tools=draft.verifier.tool_calls(),
+            conversation_id=offline.conversation_id,
+            answer_id=offline.answer_id,
+            composer=label,
+            prompt_version=version,
+            notices=notices,
+        )
 
     # -- answers --------------------------------------------------------------------------------
 
@@ -414,6 +531,15 @@ class Assistant:
             ):
                 return [c]
         return []
+
+
+_PIECES = re.compile(r"(?<=\]) (?=According|In )|(?<=\.) (?=Note:)")
+
+
+def pieces(text: str) -> Iterator[str]:
+    """An offline answer in the pieces a stream sends: one per quoted sentence."""
+    for piece in _PIECES.split(text):
+        yield piece + " "
 
 
 def _tool_call(result, cites: list[int]) -> ToolCall:  # type: ignore[no-untyped-def]

@@ -103,6 +103,9 @@ def run(
             "settings": _settings_summary(settings),
             "thresholds": thresholds or {},
             "composer": _composer(results),
+            "prompt_version": sorted(
+                {str(r.answer["prompt_version"]) for r in results if r.answer.get("prompt_version")}
+            ),
         }
         write_reports(Path(out), results, figs, config, failures)
         write_ragas_and_deepeval(Path(out), results, contexts)

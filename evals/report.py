@@ -106,6 +106,7 @@ def _markdown(
         f"# Eval report: {', '.join(config.get('suites', []))}",
         "",
         f"Target: {config.get('target')} · commit {config.get('git_commit')} · corpus {str(config.get('corpus_sha256'))[:12]}",
+        f"Composer: {config.get('composer')} · prompts: {', '.join(config.get('prompt_version') or []) or 'none (offline)'}",
         "",
         "| metric | value | 95% CI | n |",
         "|---|---|---|---|",

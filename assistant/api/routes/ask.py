@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-import re
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
@@ -28,19 +28,17 @@ class AskBody(AskRequest):
 @router.post("/ask", response_model=Answer, responses={200: {"content": {"text/event-stream": {}}}})
 async def ask(body: AskBody, request: Request, s: ServicesDep, who: CallerDep):  # type: ignore[no-untyped-def]
     """Ask a question; the answer comes with citations (and tool calls for computed numbers)."""
-    answer: Answer = await run_in_threadpool(
-        s.assistant.ask,
-        body.question,
-        body.conversation_id,
-        body.filters,
-        who.role,  # type: ignore[attr-defined]
-    )
-    s.metrics.answered(answer)
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
+    args = (body.question, body.conversation_id, body.filters, who.role)  # type: ignore[attr-defined]
     if not wants_stream:
+        answer: Answer = await run_in_threadpool(s.assistant.ask, *args)
+        s.metrics.answered(answer)
         return answer
+    events = s.assistant.stream(*args)
+    # The first event is computed before the response starts, so a bad question still gets its 4xx.
+    first = await run_in_threadpool(next, events)
     return StreamingResponse(
-        sse(answer),
+        sse(first, events, s.metrics),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -50,22 +48,26 @@ def _event(name: str, data: object) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def sse(answer: Answer) -> Iterator[str]:
-    """The answer text sentence by sentence, then its citations, its tools, and done."""
-    for piece in re.split(r"(?<=\]) (?=According|In )|(?<=\.) (?=Note:)", answer.answer):
-        yield _event("answer", {"delta": piece + " "})
-    yield _event("citations", [c.model_dump() for c in answer.citations])
-    yield _event("tools", [t.model_dump() for t in answer.tools])
-    yield _event(
-        "done",
-        {
-            "conversation_id": answer.conversation_id,
-            "answer_id": answer.answer_id,
-            "abstained": answer.abstained,
-            "composer": answer.composer,
-            "notices": answer.notices,
-        },
-    )
+def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The answer text as it is verified, then its citations, its tools, and done."""
+    for event in itertools.chain([first], events):
+        if isinstance(event, str):
+            yield _event("answer", {"delta": event})
+            continue
+        metrics.answered(event)
+        yield _event("citations", [c.model_dump() for c in event.citations])
+        yield _event("tools", [t.model_dump() for t in event.tools])
+        yield _event(
+            "done",
+            {
+                "conversation_id": event.conversation_id,
+                "answer_id": event.answer_id,
+                "abstained": event.abstained,
+                "composer": event.composer,
+                "prompt_version": event.prompt_version,
+                "notices": event.notices,
+            },
+        )
 
 
 class Turn(BaseModel):

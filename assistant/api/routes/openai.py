@@ -8,6 +8,7 @@ final chunk when streaming).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -96,30 +97,25 @@ async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, 
     retriever = s.assistant.retriever  # type: ignore[attr-defined]
     titles = {d.title: d.doc_id for d in retriever.state.docs.values()}
     history = _history(body.messages[:last], titles)
-    answer: Answer = await run_in_threadpool(
-        s.assistant.ask,
-        question,
-        None,
-        None,
-        who.role,
-        history,  # type: ignore[attr-defined]
-    )
-    s.metrics.answered(answer)
     base = (s.settings.public_url or str(request.base_url)).rstrip("/")
+    args = (question, None, None, who.role, history)  # type: ignore[attr-defined]
+    if body.stream:
+        events = s.assistant.stream(*args)
+        first = await run_in_threadpool(next, events)  # errors of the question before the stream starts
+        return StreamingResponse(
+            _live_chunks(itertools.chain([first], events), base, s.metrics),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+    answer: Answer = await run_in_threadpool(s.assistant.ask, *args)
+    s.metrics.answered(answer)
     return _completion(answer, footnoted(answer, base), body.stream, question)
 
 
 def _completion(answer: Answer, content: str, stream: bool, question: str = ""):  # type: ignore[no-untyped-def]
     cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
-    citations = [c.model_dump() for c in answer.citations]
-    extra = {
-        "citations": citations,
-        "tools": [t.model_dump() for t in answer.tools],
-        "abstained": answer.abstained,
-        "answer_id": answer.answer_id,
-        "composer": answer.composer,
-    }
+    extra = _extra(answer)
     if not stream:
         words = len(content.split())
         return {
@@ -149,7 +145,35 @@ def _completion(answer: Answer, content: str, stream: bool, question: str = ""):
     )
 
 
-def _chunks(cid: str, created: int, content: str, extra: dict) -> Iterator[str]:
+def _extra(answer: Answer) -> dict:
+    return {
+        "citations": [c.model_dump() for c in answer.citations],
+        "tools": [t.model_dump() for t in answer.tools],
+        "abstained": answer.abstained,
+        "answer_id": answer.answer_id,
+        "composer": answer.composer,
+        "prompt_version": answer.prompt_version,
+    }
+
+
+def _live_chunks(events: Iterator[str | Answer], base: str, metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Verified text as it comes, then the sources as footnotes, with the citations on the last chunk."""
+    cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+    chunk = _chunker(cid, created)
+    yield chunk({"role": "assistant", "content": ""})
+    for event in events:
+        if isinstance(event, str):
+            yield chunk({"content": event})
+            continue
+        metrics.answered(event)
+        notes = footnoted(event, base)[len(event.answer) :]
+        if notes:
+            yield chunk({"content": notes})
+        yield chunk({}, "stop", **_extra(event))
+    yield "data: [DONE]\n\n"
+
+
+def _chunker(cid: str, created: int):  # type: ignore[no-untyped-def]
     def chunk(delta: dict, finish: str | None = None, **more) -> str:  # type: ignore[no-untyped-def]
         payload = {
             "id": cid,
@@ -161,6 +185,11 @@ def _chunks(cid: str, created: int, content: str, extra: dict) -> Iterator[str]:
         }
         return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
+    return chunk
+
+
+def _chunks(cid: str, created: int, content: str, extra: dict) -> Iterator[str]:
+    chunk = _chunker(cid, created)
     yield chunk({"role": "assistant", "content": ""})
     for piece in re.findall(r"\S+\s*", content):
         yield chunk({"content": piece})
