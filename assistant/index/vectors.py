@@ -58,6 +58,10 @@ class VectorStore:
                 ) from exc
             raise
 
+    def check(self) -> None:
+        """Raise StoreUnavailable when a Chroma server does not answer (readiness probes)."""
+        self._call("heartbeat", self._client.heartbeat)
+
     def collection(self, name: str):  # type: ignore[no-untyped-def]
         if name not in self._collections:
             self._collections[name] = self._call(

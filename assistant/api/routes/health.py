@@ -28,6 +28,7 @@ def readyz(s: ServicesDep) -> JSONResponse:
     retriever = s.assistant.retriever  # type: ignore[attr-defined]
     try:
         state = retriever.state
+        retriever.vectors.check()
         ready = len(state.chunks) > 0
         body = {
             "status": "ready" if ready else "empty index",
