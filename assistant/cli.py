@@ -246,20 +246,29 @@ def render(answer, base: str = "") -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines).rstrip()
 
 
+# The filters `ask` and `chat` share.
+CouncilOption = Annotated[
+    list[str] | None, typer.Option("--council", help="Only documents about this council (repeatable)")
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only documents dated in or after this year (YYYY)")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Only documents dated in or before this year (YYYY)")
+]
+ConversationOption = Annotated[
+    str | None, typer.Option("--conversation", help="Continue this conversation id")
+]
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer contract as JSON")] = False,
-    council: Annotated[
-        list[str] | None, typer.Option(help="Only documents about this council (repeatable)")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only documents dated in or after this year (YYYY)")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only documents dated in or before this year (YYYY)")
-    ] = None,
-    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id")] = None,
+    council: CouncilOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    conversation: ConversationOption = None,
 ) -> None:
     """Answer one question, with numbered sources."""
     from assistant.errors import AssistantError
@@ -282,16 +291,10 @@ def ask(
 
 @app.command()
 def chat(
-    council: Annotated[
-        list[str] | None, typer.Option(help="Only documents about this council (repeatable)")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only documents dated in or after this year (YYYY)")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only documents dated in or before this year (YYYY)")
-    ] = None,
-    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id")] = None,
+    council: CouncilOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    conversation: ConversationOption = None,
 ) -> None:
     """An interactive session: follow-up questions build on earlier ones. /new starts afresh, /quit ends."""
     from assistant.errors import AssistantError

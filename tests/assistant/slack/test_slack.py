@@ -122,6 +122,30 @@ class Slack:
         )
 
 
+def button_click(action_id: str, value: str, channel: str, response_url: str, **more) -> dict:  # type: ignore[no-untyped-def]
+    """A block_actions payload as Slack sends it when a user clicks one of our buttons."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0SOMERSET"},
+        "user": {"id": "U0OFFICER"},
+        "api_app_id": "A0ASSIST",
+        "token": "legacy",
+        "trigger_id": f"1234.5678.{action_id}",
+        "channel": {"id": channel},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "feedback",
+                "value": value,
+                "action_ts": "1.3",
+            }
+        ],
+        **more,
+    }
+
+
 @pytest.fixture(scope="module")
 def fake():  # type: ignore[no-untyped-def]
     f = FakeSlack().start()
@@ -300,27 +324,14 @@ def test_a_button_click_stores_feedback_and_the_modal_adds_a_comment(slack: Slac
     answer_id = next(b for b in post["blocks"] if b["type"] == "actions")["elements"][1]["value"]
     opened = len(slack.fake.calls_to("views.open"))
 
-    click = {
-        "type": "block_actions",
-        "team": {"id": "T0SOMERSET"},
-        "user": {"id": "U0OFFICER"},
-        "api_app_id": "A0ASSIST",
-        "token": "legacy",
-        "trigger_id": "1234.5678.abcd",
-        "channel": {"id": "C0PUBLIC"},
-        "container": {"type": "message", "message_ts": "1.2", "channel_id": "C0PUBLIC"},
-        "message": {"ts": "1.2", "text": post["text"]},
-        "response_url": f"{slack.fake.base}/response/click",
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "feedback_down",
-                "block_id": "feedback",
-                "value": answer_id,
-                "action_ts": "1.3",
-            }
-        ],
-    }
+    click = button_click(
+        "feedback_down",
+        answer_id,
+        "C0PUBLIC",
+        slack.fake.base + "/response/click",
+        container={"type": "message", "message_ts": "1.2", "channel_id": "C0PUBLIC"},
+        message={"ts": "1.2", "text": post["text"]},
+    )
     assert slack.interact(click).status_code == 200
     [modal] = slack.fake.wait_for("views.open", opened + 1)[opened:]
     assert modal["view"]["callback_id"] == "feedback_comment"
@@ -417,26 +428,13 @@ def test_slash_ask_answers_privately_and_can_share_the_answer(slack: Slack) -> N
     share = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"][-1]
     assert share["action_id"] == "share_answer"
 
-    click = {
-        "type": "block_actions",
-        "team": {"id": "T0SOMERSET"},
-        "user": {"id": "U0OFFICER"},
-        "api_app_id": "A0ASSIST",
-        "token": "legacy",
-        "trigger_id": "1.2.3",
-        "channel": {"id": "C0SHARE"},
-        "container": {"type": "message", "channel_id": "C0SHARE", "is_ephemeral": True},
-        "response_url": url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "share_answer",
-                "block_id": "feedback",
-                "value": share["value"],
-                "action_ts": "1.3",
-            }
-        ],
-    }
+    click = button_click(
+        "share_answer",
+        share["value"],
+        "C0SHARE",
+        url,
+        container={"type": "message", "channel_id": "C0SHARE", "is_ephemeral": True},
+    )
     assert slack.interact(click).status_code == 200
     [shared] = slack.wait_posts("C0SHARE", None)
     assert shared["blocks"][0] == reply["blocks"][0]
