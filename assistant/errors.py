@@ -11,6 +11,7 @@
     ├── CitationError               a citation failed verification
     ├── AuthError                   missing or unknown API key -> HTTP 401
     ├── RateLimited                 -> HTTP 429
+    ├── StorageFull                 the data folder's disk is full; nothing was written -> HTTP 507
     └── ConfigError                 a setting is missing or wrong; names the setting
 
 `assistant.api.errors` maps these to HTTP status codes and `assistant.slack` to replies, in one place each.
@@ -18,6 +19,8 @@ Every error carries a short `code` that clients can switch on and a message a pe
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class AssistantError(Exception):
@@ -122,3 +125,31 @@ class RateLimited(AssistantError):
 
 class ConfigError(AssistantError):
     code = "config_error"
+
+
+class StorageFull(AssistantError):
+    code = "storage_full"
+    status = 507
+
+
+_FULL_MESSAGES = ("database or disk is full", "no space left on device", "disk quota exceeded")
+
+
+def storage_full(exc: BaseException, where: object) -> StorageFull | None:
+    """The one clear error for a write that failed for want of space, whichever layer raised it
+    (SQLite, a file write, Chroma's own store); None for any other failure.
+
+    Every store writes in transactions, so a failed write leaves what was there before; the message
+    says so, and what to do."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, StorageFull):
+            return seen
+        full = isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT)
+        if full or any(m in str(seen).lower() for m in _FULL_MESSAGES):
+            return StorageFull(
+                f"The disk holding {where} is full, so nothing was saved and earlier data is unchanged. "
+                "Free space there (or enlarge the volume) and try again."
+            )
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import AssistantError, IngestError
+from assistant.errors import AssistantError, IngestError, storage_full
 from assistant.index.catalog import Catalog
 from assistant.index.lexical import LexicalIndex
 from assistant.settings import Settings
@@ -142,12 +142,19 @@ def run_ingest(
     """Bring the index in line with the corpus. Bad files are reported, never fatal to the batch."""
     started = time.perf_counter()
     tick = progress or (lambda stage, done, total: None)
-    catalog = Catalog(settings.catalog_path)
-    catalog.migrate()
     try:
-        return _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started)
-    finally:
-        catalog.close()
+        catalog = Catalog(settings.catalog_path)
+        catalog.migrate()
+        try:
+            return _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started)
+        finally:
+            catalog.close()
+    except Exception as exc:
+        # Nothing is visible before the catalog's one commit, so a full disk loses nothing: say so.
+        full = storage_full(exc, f"the data folder ({settings.data_dir})")
+        if full is None:
+            raise
+        raise full from exc
 
 
 def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started) -> IngestReport:  # type: ignore[no-untyped-def]

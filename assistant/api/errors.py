@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import AssistantError, RateLimited
+from assistant.errors import AssistantError, RateLimited, storage_full
 
 log = logging.getLogger("assistant.api")
 
@@ -44,6 +44,7 @@ RESPONSES: dict[int | str, dict] = {
         429: "Rate limit reached; see Retry-After",
         500: "Unexpected error; the message carries the request id",
         503: "The index or its store is not available",
+        507: "The data folder's disk is full; nothing was saved",
     }.items()
 }
 
@@ -108,6 +109,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         rid = getattr(request.state, "request_id", None)
+        full = storage_full(exc, "the assistant's data folder")
+        if full is not None:
+            log.error("request %s: %s (%s)", rid, full.message, exc)
+            return JSONResponse(error_body(full.code, full.message, request), status_code=full.status)
         log.exception("unexpected error in request %s", rid)
         return JSONResponse(
             error_body(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
@@ -12,11 +13,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
-from assistant.errors import Forbidden, NotFound
+from assistant.errors import AssistantError, Forbidden, NotFound, storage_full
 from assistant.models import Answer, AskRequest
 from assistant.settings import ROLE_AUDIENCES
 
 router = APIRouter(prefix="/v1", tags=["answers"])
+log = logging.getLogger("assistant.api")
 
 
 class AskBody(AskRequest):
@@ -49,7 +51,20 @@ def _event(name: str, data: object) -> str:
 
 
 def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The answer text as it is verified, then its citations, its tools, and done."""
+    """The answer text as it is verified, then its citations, its tools, and done; a failure after
+    the response started (the Chroma server gone, a full disk when storing the turn) ends the stream
+    with an `error` event in the usual error shape instead of a cut connection."""
+    try:
+        yield from _sse(first, events, metrics)
+    except Exception as exc:
+        error = exc if isinstance(exc, AssistantError) else storage_full(exc, "the assistant's data folder")
+        if error is None:
+            log.exception("streamed answer failed")
+            error = AssistantError("Something went wrong on our side while answering; please ask again.")
+        yield _event("error", {"error": {"code": error.code, "message": error.message}})
+
+
+def _sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
     for event in itertools.chain([first], events):
         if isinstance(event, str):
             yield _event("answer", {"delta": event})
