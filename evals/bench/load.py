@@ -1,29 +1,30 @@
 """HTTP load benchmark: N concurrent clients asking dev-suite questions on /v1/ask for a fixed time.
 
-    python evals/bench/http.py [--clients 20] [--seconds 60] [--url URL] [--out evals/bench/out]
+    python evals/bench/load.py [--clients 20] [--seconds 60] [--url URL] [--out evals/bench/out]
 
 Without --url it ingests the corpus into a temporary data folder and starts `assistant serve` in its
 own process (so the load generator does not share its CPU budget with the server's Python), with a
 rate limit high enough not to throttle the benchmark. Reports requests/s, latency p50/p95/p99 and the
 error count, which must be 0.
+
+    python evals/bench/load.py --replicas 2 --chroma-server
+
+runs the deployed shape instead: a `chroma run` server holding the vectors and two `assistant serve`
+processes sharing one data folder (catalog, conversations, feedback in SQLite WAL), each client
+talking to one of them in turn, as a load balancer would spread them.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-
-# This file shares its name with the standard library's http package: run as a script, its own folder
-# would come first on the import path and shadow it.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
-
 import argparse
 import asyncio
 import json
+import os
+import re
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -60,13 +61,15 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     raise RuntimeError("the server did not become ready")
 
 
-async def load(url: str, questions: list[str], clients: int, seconds: float, headers: dict[str, str]) -> dict:
+async def load(
+    urls: list[str], questions: list[str], clients: int, seconds: float, headers: dict[str, str]
+) -> dict:
     latencies: list[float] = []
     errors: dict[str, int] = {}
     stop = time.perf_counter() + seconds
 
     async def client(i: int) -> None:
-        async with httpx.AsyncClient(base_url=url, timeout=60, headers=headers) as http:
+        async with httpx.AsyncClient(base_url=urls[i % len(urls)], timeout=60, headers=headers) as http:
             n = i
             while time.perf_counter() < stop:
                 q = questions[n % len(questions)]
@@ -109,44 +112,78 @@ async def load(url: str, questions: list[str], clients: int, seconds: float, hea
     }
 
 
+def start_replicas(replicas: int, chroma_server: bool, work: Path) -> tuple[list[str], list]:  # type: ignore[type-arg]
+    """Ingest the corpus and start `replicas` API processes on one data folder; returns their URLs and
+    the processes to stop (the Chroma server last)."""
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(work / "data"),
+        "ASSISTANT_CORPUS_DIR": str(REPO / "corpus"),
+        "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
+        "HF_HUB_OFFLINE": "1",
+    }
+    owned: list = []
+    if chroma_server:
+        from evals.bench.chroma_server import ChromaServer
+
+        chroma = ChromaServer(work / "chroma").start()
+        owned.append(chroma)
+        env |= {"ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(chroma.port)}
+    subprocess.run([str(BIN / "assistant"), "ingest"], env=env, check=True, stdout=subprocess.DEVNULL)
+    urls = []
+    for _ in range(replicas):
+        port = _free_port()
+        owned.insert(0, start_server(env, port))
+        urls.append(f"http://127.0.0.1:{port}")
+    return urls, owned
+
+
 def main() -> dict:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--url", default=None, help="benchmark a running API instead of starting one")
+    parser.add_argument(
+        "--url", action="append", default=None, help="benchmark running APIs instead (repeat for replicas)"
+    )
+    parser.add_argument("--replicas", type=int, default=1, help="API processes to start on one data folder")
+    parser.add_argument("--chroma-server", action="store_true", help="vectors in a `chroma run` server")
     parser.add_argument("--api-key", default=None)
-    parser.add_argument("--label", default="single process, embedded Chroma")
+    parser.add_argument("--label", default=None)
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
     args = parser.parse_args()
 
     from evals.suite import load_suite
 
     questions = [c.q for c in load_suite(REPO / "evals" / "suites" / "dev.yaml").cases if not c.conversation]
-    proc = None
-    url = args.url
-    if url is None:
-        data = Path(tempfile.mkdtemp(prefix="bench-http-")) / "data"
-        env = {
-            **os.environ,
-            "ASSISTANT_DATA_DIR": str(data),
-            "ASSISTANT_CORPUS_DIR": str(REPO / "corpus"),
-            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
-            "HF_HUB_OFFLINE": "1",
-        }
-        subprocess.run([str(BIN / "assistant"), "ingest"], env=env, check=True, stdout=subprocess.DEVNULL)
-        port = _free_port()
-        proc = start_server(env, port)
-        url = f"http://127.0.0.1:{port}"
+    owned: list = []
+    urls = args.url
+    if urls is None:
+        urls, owned = start_replicas(
+            args.replicas, args.chroma_server, Path(tempfile.mkdtemp(prefix="bench-http-"))
+        )
+    label = args.label or (
+        f"{len(urls)} API process{'es' if len(urls) > 1 else ''}, "
+        + ("one Chroma server" if args.chroma_server else "embedded Chroma")
+    )
     headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
     try:
-        result = asyncio.run(load(url, questions, args.clients, args.seconds, headers))
+        result = asyncio.run(load(urls, questions, args.clients, args.seconds, headers))
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
-    result["setup"] = args.label
+        for proc in owned:  # API processes first, the Chroma server last
+            if isinstance(proc, subprocess.Popen):
+                proc.terminate()
+                proc.wait(timeout=30)
+            else:
+                proc.stop()
+    result["setup"] = label
     args.out.mkdir(parents=True, exist_ok=True)
-    name = "http.json" if args.url is None else f"http-{args.label.replace(' ', '-').replace(',', '')}.json"
+    name = (
+        "http.json"
+        if label.startswith("1 API process, embedded")
+        else "http-" + re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") + ".json"
+    )
     (args.out / name).write_text(json.dumps(result, indent=2))
     for k, v in result.items():
         print(f"{k:15} {v}")
