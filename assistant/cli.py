@@ -66,6 +66,12 @@ def ingest(
     settings = _settings()
     if device:
         settings = settings.model_copy(update={"embedding_device": device})
+    try:
+        from assistant.embed import check_device
+
+        check_device(settings.embedding_device)
+    except AssistantError as exc:
+        _fail(exc.message)
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),

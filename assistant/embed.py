@@ -48,6 +48,25 @@ def resolve_model_path(model: str) -> Path:
     return path
 
 
+def check_device(device: str) -> None:
+    """Refuse a GPU that is not there before any work starts, not after parsing a whole corpus."""
+    if not device.startswith("cuda"):
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        raise ConfigError(
+            f"ASSISTANT_EMBEDDING_DEVICE={device!r} (or --device): no CUDA device is available "
+            f"(torch {torch.__version__}, CUDA build: {torch.version.cuda or 'none'}); use cpu"
+        )
+    index = device.split(":", 1)[1] if ":" in device else "0"
+    if not index.isdigit() or int(index) >= torch.cuda.device_count():
+        raise ConfigError(
+            f"ASSISTANT_EMBEDDING_DEVICE={device!r} (or --device): there are only "
+            f"{torch.cuda.device_count()} CUDA devices"
+        )
+
+
 class SentenceTransformerEmbedder:
     def __init__(self, model: str, device: str = "cpu", batch_size: int = 32) -> None:
         self.name = model
@@ -70,11 +89,7 @@ class SentenceTransformerEmbedder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
 
-        if self.device.startswith("cuda"):
-            import torch
-
-            if not torch.cuda.is_available():
-                raise ConfigError(f"ASSISTANT_EMBEDDING_DEVICE={self.device!r}: no CUDA device is available")
+        check_device(self.device)
         self._model = SentenceTransformer(str(self._path), device=self.device)
         self.dim = int(self._model.get_embedding_dimension())
 
