@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,11 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 BIN = Path(sys.executable).parent
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from evals.bench.chroma_server import ChromaServer, free_port  # noqa: E402  (after the path is set)
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -124,15 +119,13 @@ def start_replicas(replicas: int, chroma_server: bool, work: Path) -> tuple[list
     }
     owned: list = []
     if chroma_server:
-        from evals.bench.chroma_server import ChromaServer
-
         chroma = ChromaServer(work / "chroma").start()
         owned.append(chroma)
         env |= {"ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(chroma.port)}
     subprocess.run([str(BIN / "assistant"), "ingest"], env=env, check=True, stdout=subprocess.DEVNULL)
     urls = []
     for _ in range(replicas):
-        port = _free_port()
+        port = free_port()
         owned.insert(0, start_server(env, port))
         urls.append(f"http://127.0.0.1:{port}")
     return urls, owned
