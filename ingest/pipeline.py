@@ -208,10 +208,6 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
                     )
                 )
 
-    if not todo and not removed:
-        return IngestReport(reports, time.perf_counter() - started, catalog.generation)
-
-    # -- 1 and 2. parse in a worker process while this one embeds -------------------------------
     if vectors is None:
         from assistant.index.vectors import VectorStore
 
@@ -219,6 +215,11 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
             settings.chroma_path, settings.chroma_host, settings.chroma_port, settings.chroma_ssl
         )
     old_collection = catalog.meta("collection")
+    if not todo and not removed:
+        _check_vectors_present(catalog, vectors, old_collection)
+        return IngestReport(reports, time.perf_counter() - started, catalog.generation)
+
+    # -- 1 and 2. parse in a worker process while this one embeds -------------------------------
     collection = old_collection or collection_name(settings)
     if rebuild:
         collection = collection_name(settings, f"-g{catalog.generation + 1}")
@@ -304,6 +305,19 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
 
     reports.extend(per_doc.values())
     return IngestReport(reports, time.perf_counter() - started, generation, embedded_total, reused_total)
+
+
+def _check_vectors_present(catalog: Catalog, vectors, collection: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Nothing changed in the corpus, but is the vector store the one the catalog was built into?
+    Pointing ASSISTANT_CHROMA_HOST at a new, empty server would otherwise leave answers searching
+    BM25 alone without a word said."""
+    if collection is None or not catalog.chunk_ids():
+        return
+    if vectors.count(collection) == 0:
+        raise IngestError(
+            f"the vector store at {vectors.where} holds none of the {len(catalog.chunk_ids()):,} indexed "
+            "chunks (a new or emptied Chroma?): run `assistant ingest --rebuild` to fill it from the corpus"
+        )
 
 
 def _parse_safe(path: Path, meta: DocMeta, target: int, max_words: int) -> ParsedDocument | str:

@@ -12,7 +12,7 @@ import pytest
 
 from evals import harness
 from tests.conftest import REPO
-from tests.deploy.conftest import assert_nothing_lost, snapshot
+from tests.deploy.conftest import assert_nothing_lost, snapshot, start_chroma
 from tests.servers import running
 
 pytestmark = pytest.mark.integration
@@ -92,3 +92,18 @@ def test_chroma_killed_during_queries_gives_503_and_recovers(server_index, embed
     assert codes <= {200, 503} and 503 in codes and 200 in codes, codes
     assert max(s for _, s in statuses) < 30  # an outage is answered at once, not after a hang
     assert_nothing_lost(before, snapshot(settings, a.retriever.vectors))
+
+
+def test_an_ingest_pointed_at_an_empty_chroma_server_says_to_rebuild(index_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Moving to a new server with a plain `assistant ingest` would find every document unchanged and
+    leave the server empty; it must say so instead of letting answers search BM25 alone."""
+    from assistant.errors import IngestError
+    from ingest.pipeline import run_ingest
+
+    chroma = start_chroma(tmp_path / "empty-chroma")
+    try:
+        settings = index_copy.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma.port})
+        with pytest.raises(IngestError, match=r"holds none of the \d+ indexed chunks.*--rebuild"):
+            run_ingest(settings)
+    finally:
+        chroma.kill()
