@@ -45,3 +45,16 @@ def running(app, ready_path: str = "/healthz") -> Iterator[str]:  # type: ignore
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def sse_events(response: httpx.Response) -> list[tuple[str | None, object]]:
+    """(event name, decoded data) of each server-sent event of a streamed response, in order."""
+    import json
+
+    events, name = [], None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            events.append((name, json.loads(line[6:])))
+    return events

@@ -3,10 +3,10 @@ documents, tools, feedback, limits and the one error shape."""
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
+
+from tests.servers import sse_events
 
 pytestmark = pytest.mark.integration
 
@@ -37,15 +37,9 @@ def test_ask_returns_the_contract(api: str) -> None:
 
 
 def test_ask_streams_answer_then_citations_then_done(api: str) -> None:
-    events = []
     with httpx.stream("POST", f"{api}/v1/ask", json={"question": Q, "stream": True}, timeout=60) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
-        name = None
-        for line in r.iter_lines():
-            if line.startswith("event: "):
-                name = line[7:]
-            elif line.startswith("data: "):
-                events.append((name, json.loads(line[6:])))
+        events = sse_events(r)
     names = [n for n, _ in events]
     assert names[0] == "answer" and names[-3:] == ["citations", "tools", "done"]
     text = "".join(d["delta"] for n, d in events if n == "answer")

@@ -4,14 +4,12 @@ and the answers reach users through the HTTP API, streaming included."""
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 from pydantic import SecretStr
 
 from tests.fakes_llm import FakeOpenAI, find, openai_prompt, openai_tool_results
-from tests.servers import running
+from tests.servers import running, sse_events
 
 pytestmark = pytest.mark.integration
 
@@ -89,16 +87,10 @@ def test_the_api_serves_verified_llm_answers_streaming_and_not(wire, assistant) 
         assert plain["composer"].startswith("llm:") and plain["prompt_version"].startswith("answer-")
         assert "£20 million" in plain["answer"] and "75m" not in plain["answer"]
 
-        events = []
         with httpx.stream(
             "POST", f"{base}/v1/ask", json={"question": TARGET_Q, "stream": True}, timeout=60
         ) as r:
-            name = None
-            for line in r.iter_lines():
-                if line.startswith("event: "):
-                    name = line[7:]
-                elif line.startswith("data: "):
-                    events.append((name, json.loads(line[6:])))
+            events = sse_events(r)
         names = [n for n, _ in events]
         assert names[0] == "answer" and names[-3:] == ["citations", "tools", "done"]
         text = "".join(d["delta"] for n, d in events if n == "answer")
