@@ -15,7 +15,18 @@ from evals.suite import load_suite
 from evals.verify import PageVerifier
 
 REPO = Path(__file__).resolve().parents[1]
-METRICS = ("facts", "precision", "recall", "verified", "abstention", "tool", "recall@8", "hit@8", "mrr")
+METRICS = (
+    "facts",
+    "precision",
+    "recall",
+    "verified",
+    "abstention",
+    "tool",
+    "consistency",
+    "recall@8",
+    "hit@8",
+    "mrr",
+)
 
 
 @dataclass

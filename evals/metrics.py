@@ -12,6 +12,8 @@ Definitions (ALCE, Gao et al. 2023, made deterministic with evidence spans inste
 - abstention: questions where the assistant abstained exactly when it should have.
 - tool accuracy: `tool` questions whose answer carries a tools entry with an output equal to a
   required fact.
+- consistency: of the questions answered right (passed) in their own words, the share whose
+  rewordings (`paraphrase_of`, run in the same eval) are answered right too.
 - retrieval (in-process): recall@k, hit@k and MRR of the chunks holding gold spans (evals.retrieval).
 """
 
@@ -136,6 +138,15 @@ def score_case(
     return r
 
 
+def consistency_pairs(results: list[CaseResult]) -> list[bool]:
+    """For each rewording whose original was answered right in the same run, whether it was too.
+
+    A suite of rewordings (`paraphrase_of`) measures how much an answer hangs on the exact words:
+    of the originals answered right, the share whose rewordings are also right."""
+    passed = {r.case.id: r.passed for r in results}
+    return [r.passed for r in results if r.case.paraphrase_of and passed.get(r.case.paraphrase_of)]
+
+
 # -- suite figures ----------------------------------------------------------------------------
 
 
@@ -193,6 +204,7 @@ def figures(results: list[CaseResult], k: int = 8) -> dict[str, Figure]:
     ratio("verified", [(r.verified, r.citations) for r in results])
     binary("abstention", [r.abstention for r in results])
     binary("tool", [r.tool for r in results if r.tool is not None])
+    binary("consistency", consistency_pairs(results))
     ranked = [r for r in results if r.has_retrieval]
     for name, fn in (
         (f"recall@{k}", lambda r: recall_at_k(r.relevant, r.retrieved, k)),

@@ -18,6 +18,7 @@ ORDER = [
     "verified",
     "abstention",
     "tool",
+    "consistency",
     "recall@8",
     "hit@8",
     "mrr",

@@ -34,6 +34,7 @@ class Case:
     conversation: str | None = None
     turn: int = 0
     suite: str = ""
+    paraphrase_of: str | None = None  # the id of the case this one rewords (conversation turns: "conv#2")
 
 
 @dataclass
@@ -82,7 +83,9 @@ def load_suite(path: Path) -> Suite:
     cases: list[Case] = []
     seen: set[str] = set()
 
-    def case(entry: dict, cid: str, conversation: str | None, turn: int, where: list) -> Case:
+    def case(
+        entry: dict, cid: str, conversation: str | None, turn: int, where: list, of: str | None
+    ) -> Case:
         evidence = []
         for i, ev in enumerate(entry.get("evidence", [])):
             if ev["doc"] not in documents:
@@ -105,13 +108,15 @@ def load_suite(path: Path) -> Suite:
             conversation=conversation,
             turn=turn,
             suite=path.stem,
+            paraphrase_of=of,
         )
 
     for i, q in enumerate(data.get("questions", [])):
-        cases.append(case(q, q["id"], None, 0, ["questions", i]))
+        cases.append(case(q, q["id"], None, 0, ["questions", i], q.get("paraphrase_of")))
     for i, conv in enumerate(data.get("conversations", [])):
+        original = conv.get("paraphrase_of")
         for t, turn in enumerate(conv["turns"]):
-            cases.append(
-                case(turn, f"{conv['id']}#{t + 1}", conv["id"], t + 1, ["conversations", i, "turns", t])
-            )
+            where = ["conversations", i, "turns", t]
+            of = f"{original}#{t + 1}" if original else None
+            cases.append(case(turn, f"{conv['id']}#{t + 1}", conv["id"], t + 1, where, of))
     return Suite(path, documents, cases, hashlib.sha256(text.encode()).hexdigest())
