@@ -15,13 +15,16 @@ COPY pyproject.toml requirements.lock ./
 # CPU wheels of torch: the CUDA build would add gigabytes the service does not use.
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
  && pip install -r requirements.lock
-COPY assistant ./assistant
+COPY core ./core
+COPY index ./index
 COPY ingest ./ingest
+COPY assistant ./assistant
+COPY cli ./cli
 COPY evals ./evals
 COPY prompts ./prompts
 COPY corpus /corpus
 RUN pip install --no-deps . \
- && python -c "from assistant.embed import get_embedder; from assistant.settings import PACKAGED_MODEL; get_embedder(PACKAGED_MODEL).warm_up()"
+ && python -c "from index.embed import get_embedder; from core.settings import PACKAGED_MODEL; get_embedder(PACKAGED_MODEL).warm_up()"
 
 RUN useradd --uid 10001 assistant && mkdir -p /data && chown assistant /data
 USER assistant

@@ -43,9 +43,11 @@ run: install
 	@echo "Serving the assistant at http://$(HOST):$(PORT)/ (API docs at http://$(HOST):$(PORT)/docs)"
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
+# Style, formatting, the import direction (core <- index <- ingest | assistant <- evals <- cli) and types.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.conversations import new_id
-from assistant.errors import NotFound, QuestionError
+from core.errors import NotFound, QuestionError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.councils import gazetteer
-from assistant.errors import IndexNotReady
-from assistant.index.catalog import Catalog
-from assistant.index.lexical import LexicalIndex
 from assistant.models import Filters
+from core.councils import gazetteer
+from core.errors import IndexNotReady
+from index.catalog import Catalog
+from index.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 

@@ -21,12 +21,12 @@ from assistant.answer.question import Question, analyse
 from assistant.answer.select import Candidate, best_page, candidates, ranked, score
 from assistant.answer.validate import check_question
 from assistant.conversations import ConversationStore, Turn, new_id
-from assistant.errors import UnsupportedLanguage
-from assistant.index.catalog import Catalog
 from assistant.models import Answer, Filters, ToolCall
 from assistant.retrieve import Retriever
-from assistant.settings import ROLE_AUDIENCES, Settings
-from assistant.textproc import STOPWORDS
+from core.errors import UnsupportedLanguage
+from core.settings import ROLE_AUDIENCES, Settings
+from core.tokens import STOPWORDS
+from index.catalog import Catalog
 
 if TYPE_CHECKING:
     from assistant.llm.answerer import LLMAnswerer
@@ -73,10 +73,10 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder=None) -> Assistant:  # type: ignore[no-untyped-def]
-        from assistant.index.vectors import VectorStore
+        from index.vectors import VectorStore
 
         if embedder is None:
-            from assistant.embed import get_embedder
+            from index.embed import get_embedder
 
             embedder = get_embedder(
                 settings.embedding_model, settings.embedding_device, settings.embedding_batch_size

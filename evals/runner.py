@@ -31,7 +31,7 @@ class InProcessTarget:
     scores: dict | None = None  # question -> best extractive score, when calibrating
 
     def ask(self, question: str, conversation_id: str | None) -> tuple[dict, float, list[str] | None]:
-        from assistant.errors import QuestionError
+        from core.errors import QuestionError
 
         started = time.perf_counter()
         try:

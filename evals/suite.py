@@ -83,9 +83,7 @@ def load_suite(path: Path) -> Suite:
     cases: list[Case] = []
     seen: set[str] = set()
 
-    def case(
-        entry: dict, cid: str, conversation: str | None, turn: int, where: list, of: str | None
-    ) -> Case:
+    def case(entry: dict, cid: str, conversation: str | None, turn: int, where: list, of: str | None) -> Case:
         evidence = []
         for i, ev in enumerate(entry.get("evidence", [])):
             if ev["doc"] not in documents:

@@ -13,8 +13,8 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
+from core.text import match_key
 from ingest.structure import Unit
-from ingest.text import match_key
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assistant.councils import gazetteer
-from assistant.tools.money import (
+from core.councils import gazetteer
+from core.money import (
     Amount,
     find_money,
     find_percent,
@@ -22,10 +22,10 @@ from assistant.tools.money import (
     parse_financial_year,
     parse_number,
 )
+from core.text import squash
 from ingest.manifest import DocMeta
 from ingest.parse import ParsedDocument
 from ingest.structure import Unit
-from ingest.text import squash
 
 _CUES = [
     (

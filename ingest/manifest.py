@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.text import squash
 from ingest.chunk import Chunk, build_chunks
 from ingest.clean import CleanPage, clean_pages
 from ingest.confirm import confirm, contiguity, second_reading
@@ -17,7 +18,6 @@ from ingest.manifest import DocMeta
 from ingest.pdf import read_pdf
 from ingest.structure import Unit, parse_units
 from ingest.tables import extract_grids
-from ingest.text import squash
 
 # Bump when parsing, chunking or fact extraction changes, so that `assistant ingest` re-reads every document.
 PARSER_VERSION = "4"

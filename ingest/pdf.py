@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import CorruptPdf, EmptyFile, EncryptedPdf, NoTextLayer, NotPdf, TruncatedPdf
+from core.errors import CorruptPdf, EmptyFile, EncryptedPdf, NoTextLayer, NotPdf, TruncatedPdf
 
 log = logging.getLogger(__name__)
 # pypdf narrates its recovery attempts on broken files; our own error says what matters.

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import AssistantError, IngestError, storage_full
-from assistant.index.catalog import Catalog
-from assistant.index.lexical import LexicalIndex
-from assistant.settings import Settings
+from core.errors import AssistantError, IngestError, storage_full
+from core.settings import Settings
+from index.catalog import Catalog
+from index.lexical import LexicalIndex
 from ingest.facts import extract_facts
 from ingest.manifest import DocMeta, load_manifest, meta_from_pdf
 from ingest.parse import PARSER_VERSION, ParsedDocument, embed_text, parse_document
@@ -209,7 +209,7 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
                 )
 
     if vectors is None:
-        from assistant.index.vectors import VectorStore
+        from index.vectors import VectorStore
 
         vectors = VectorStore(
             settings.chroma_path, settings.chroma_host, settings.chroma_port, settings.chroma_ssl
@@ -382,7 +382,7 @@ class _EmbedQueue:
     def _embed(self, n: int) -> None:
         batch, self.buffer = self.buffer[:n], self.buffer[n:]
         if self.embedder is None:
-            from assistant.embed import get_embedder
+            from index.embed import get_embedder
 
             s = self.settings
             self.embedder = get_embedder(s.embedding_model, s.embedding_device, s.embedding_batch_size)

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from core.text import key_with_index, match_key, sentence_spans, squash
 from ingest.clean import CleanPage
 from ingest.tables import Grid, header_unit, is_numeric_cell, looks_like_header
-from ingest.text import key_with_index, match_key, sentence_spans, squash
 
 # ---------------------------------------------------------------------------------------------
 # Data

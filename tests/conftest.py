@@ -65,15 +65,15 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):  # type: ignore[no-untyped-def]
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     return Settings(data_dir=data_dir, corpus_dir=corpus_dir, **overrides)
 
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    from assistant.embed import get_embedder
-    from assistant.settings import PACKAGED_MODEL
+    from core.settings import PACKAGED_MODEL
+    from index.embed import get_embedder
 
     model = get_embedder(PACKAGED_MODEL)
     model.warm_up()

@@ -16,7 +16,7 @@ def test_help_is_instant_and_imports_nothing_heavy() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
     assert time.perf_counter() - started < 3.0
-    probe = "import sys, assistant.cli; print(sorted(m for m in ('torch', 'chromadb', 'slack_bolt', 'langchain', 'sentence_transformers') if m in sys.modules))"
+    probe = "import sys, cli.main; print(sorted(m for m in ('torch', 'chromadb', 'slack_bolt', 'langchain', 'sentence_transformers') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.select import Candidate, strip_marker
-from assistant.councils import gazetteer
 from assistant.models import Citation
 from assistant.retrieve import ChunkInfo, DocInfo
-from ingest.text import squash
+from core.councils import gazetteer
+from core.text import squash
 
 ABSTAIN_TEXT = "I could not find this in the documents."
 MAX_LIST_ITEMS = 10

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.question import Question, year_forms
 from assistant.conversations import Turn
-from assistant.textproc import financial_year, tokenize
+from core.tokens import financial_year, tokenize
 
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|and what about|ok|okay)\b", re.I)
 _PRONOUN = re.compile(

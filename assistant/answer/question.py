@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.councils import gazetteer
-from assistant.textproc import STOPWORDS, financial_year, stem, tokenize
+from core.councils import gazetteer
+from core.tokens import STOPWORDS, financial_year, stem, tokenize
 
 # Verbs that frame what is asked ("did it aim to", "does it plan to") rather than being it.
 FRAMING = frozenset(

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 from assistant.answer.compose import Quote
 from assistant.answer.select import Candidate
-from assistant.councils import gazetteer
-from assistant.errors import ToolInputError
 from assistant.retrieve import DocInfo
 from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult
-from assistant.tools.money import Amount, find_money, format_money, parse_number
-from ingest.text import squash
+from core.councils import gazetteer
+from core.errors import ToolInputError
+from core.money import Amount, find_money, format_money, parse_number
+from core.text import squash
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _MONEY_NUM = r"£\s?(\d[\d,]*(?:\.\d+)?)"

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.answer.question import Question, has_date, year_forms
-from assistant.councils import gazetteer
 from assistant.retrieve import ChunkInfo, Hit
-from assistant.textproc import tokenize
-from ingest.text import squash
+from core.councils import gazetteer
+from core.text import squash
+from core.tokens import tokenize
 
 STRONG_CONTEXT = 0.9  # table title, column headers, row label, the row's other cells
 WEAK_CONTEXT = 0.6  # document title, date, section

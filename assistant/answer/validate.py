@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
 from assistant.models import MAX_QUESTION_CHARS
-from assistant.textproc import STOPWORDS
+from core.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
+from core.tokens import STOPWORDS
 
 # Common English words that council documents may not happen to use.
 _ENGLISH = frozenset(

@@ -18,8 +18,8 @@ from assistant.api.deps import Services
 from assistant.api.observability import Metrics, RequestMiddleware
 from assistant.api.routes import ask, documents, health, openai, tools
 from assistant.feedback import feedback_store
-from assistant.settings import Settings
 from assistant.tools.registry import make_tools
+from core.settings import Settings
 
 log = logging.getLogger("assistant.api")
 WEB = Path(str(resources.files("assistant").joinpath("web")))

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from assistant.errors import AuthError, RateLimited
-from assistant.settings import ROLE_AUDIENCES, Settings
+from core.errors import AuthError, RateLimited
+from core.settings import ROLE_AUDIENCES, Settings
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from assistant.api.auth import Authenticator, Caller, RateLimiter
 from assistant.api.observability import Metrics
 from assistant.feedback import FeedbackStore
-from assistant.settings import Settings
+from core.settings import Settings
 
 
 @dataclass

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import AssistantError, RateLimited, storage_full
+from core.errors import AssistantError, RateLimited, storage_full
 
 log = logging.getLogger("assistant.api")
 

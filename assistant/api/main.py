@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from assistant.api.app import create_app
-from assistant.settings import Settings
+from core.settings import Settings
 
 app = create_app(Settings())

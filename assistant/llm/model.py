@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.errors import ConfigError
-from assistant.settings import Settings, secret_value
+from core.errors import ConfigError
+from core.settings import Settings, secret_value
 
 
 class LLMUnavailable(Exception):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 

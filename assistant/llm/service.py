@@ -11,9 +11,9 @@ from assistant.llm.prompts import PROMPTS, answer_prompts
 from assistant.llm.verify import Passage, Verifier
 from assistant.models import Filters
 from assistant.retrieve import Hit, Retriever
-from assistant.settings import Settings
 from assistant.tools.registry import make_tools
-from ingest.text import squash
+from core.settings import Settings
+from core.text import squash
 
 PASSAGES = 8
 

@@ -22,9 +22,9 @@ from assistant.answer.compose import Quote, citation, quote_for
 from assistant.answer.select import Candidate, candidates
 from assistant.models import Citation, ToolCall
 from assistant.retrieve import Hit
-from assistant.textproc import tokenize
 from assistant.tools.base import ToolResult
-from assistant.tools.money import find_money, find_percent
+from core.money import find_money, find_percent
+from core.tokens import tokenize
 
 MARKERS = re.compile(r"\s*\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _NUMBER = re.compile(r"(?<![\w.£])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w%])|(?<![\w.£,])\d+(?:\.\d+)?(?![\w%,])")

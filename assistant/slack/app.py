@@ -23,11 +23,11 @@ import threading
 import uuid
 from collections import OrderedDict
 
-from assistant.errors import AssistantError, ConfigError, QuestionError
 from assistant.feedback import FeedbackStore
 from assistant.models import Answer
-from assistant.settings import Settings, secret_value
 from assistant.slack.blocks import answer_blocks, escape, fallback_text
+from core.errors import AssistantError, ConfigError, QuestionError
+from core.settings import Settings, secret_value
 
 log = logging.getLogger("assistant.slack")
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")

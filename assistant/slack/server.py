@@ -7,9 +7,9 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from assistant.errors import ConfigError
 from assistant.feedback import FeedbackStore, feedback_store
-from assistant.settings import Settings, secret_value
+from core.errors import ConfigError
+from core.settings import Settings, secret_value
 
 log = logging.getLogger("assistant.slack")
 

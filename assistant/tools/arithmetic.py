@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assistant.errors import ToolInputError
 from assistant.tools.base import ToolResult, as_number, require
-from assistant.tools.money import Amount, exact, format_amount, format_money, money_style
+from core.errors import ToolInputError
+from core.money import Amount, exact, format_amount, format_money, money_style
 
 
 def _fmt(value: Decimal, like: list[Amount]) -> str:

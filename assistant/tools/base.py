@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assistant.errors import ToolInputError
+from core.errors import ToolInputError
 
 
 @dataclass

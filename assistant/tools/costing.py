@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.tools.base import ToolResult, as_number, positive, require
-from assistant.tools.money import format_money
+from core.money import format_money
 
 MAX_DAY_RATE = 20_000  # £ a day; above this a rate is a typo, not a consultant
 MAX_SALARY = 1_000_000

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult
-from assistant.tools.money import Amount
+from core.money import Amount
 
 
 class _Input(BaseModel):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.councils import gazetteer
-from assistant.index.catalog import Catalog
 from assistant.tools.arithmetic import excess, shortfall
 from assistant.tools.base import ToolResult
-from assistant.tools.money import Amount
+from core.councils import gazetteer
+from core.money import Amount
+from index.catalog import Catalog
 
 
 def list_targets(

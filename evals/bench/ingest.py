@@ -32,10 +32,10 @@ def main() -> dict:
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
     args = parser.parse_args()
 
-    from assistant.embed import get_embedder
-    from assistant.index.catalog import Catalog
-    from assistant.settings import PACKAGED_MODEL, Settings
+    from core.settings import PACKAGED_MODEL, Settings
     from evals.bench.corpus_gen import generate
+    from index.catalog import Catalog
+    from index.embed import get_embedder
     from ingest.pipeline import run_ingest
 
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))

@@ -64,7 +64,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def build_index(work: Path, chunks: int, embedder) -> tuple:  # type: ignore[no-untyped-def]
-    from assistant.settings import Settings
+    from core.settings import Settings
     from evals.bench.corpus_gen import generate
     from ingest.pipeline import run_ingest
 
@@ -86,12 +86,12 @@ def main() -> dict:
     parser.add_argument("--data", type=Path, default=None, help="reuse an index built earlier in this folder")
     args = parser.parse_args()
 
-    from assistant.embed import get_embedder
-    from assistant.errors import QuestionError
-    from assistant.index.catalog import Catalog
     from assistant.service import Assistant
-    from assistant.settings import PACKAGED_MODEL, Settings
+    from core.errors import QuestionError
+    from core.settings import PACKAGED_MODEL, Settings
     from evals.suite import load_suite
+    from index.catalog import Catalog
+    from index.embed import get_embedder
 
     embedder = get_embedder(PACKAGED_MODEL)
     embedder.warm_up()

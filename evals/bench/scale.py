@@ -38,7 +38,7 @@ PAGES_PER_COPY = 42
 
 
 def _settings(data: Path, corpus: Path, chroma_port: int | None):  # type: ignore[no-untyped-def]
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     extra = {"chroma_host": "127.0.0.1", "chroma_port": chroma_port} if chroma_port else {}
     return Settings(data_dir=data, corpus_dir=corpus, **extra)
@@ -79,9 +79,9 @@ class _TimedEncoder:
 
 
 def run_ingest_point(data: Path, corpus: Path, chroma_port: int | None) -> dict:
-    from assistant.embed import get_embedder
-    from assistant.settings import PACKAGED_MODEL
+    from core.settings import PACKAGED_MODEL
     from evals.bench.query import ReusingEmbedder
+    from index.embed import get_embedder
     from ingest.pipeline import run_ingest
 
     encoder = get_embedder(PACKAGED_MODEL)
@@ -112,10 +112,10 @@ def run_ingest_point(data: Path, corpus: Path, chroma_port: int | None) -> dict:
 
 
 def run_query_point(data: Path, corpus: Path, chroma_port: int | None, rounds: int) -> dict:
-    from assistant.embed import get_embedder
     from assistant.service import Assistant
-    from assistant.settings import PACKAGED_MODEL
+    from core.settings import PACKAGED_MODEL
     from evals.suite import load_suite
+    from index.embed import get_embedder
 
     embedder = get_embedder(PACKAGED_MODEL)
     embedder.warm_up()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.errors import EmptyQuestion, QuestionTooLong
 from assistant.models import Filters
+from core.errors import EmptyQuestion, QuestionTooLong
 from tests.conftest import CORPUS, REPO, key, pdftotext_pages
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.textproc import financial_year, tokenize
+from core.tokens import financial_year, tokenize
 
 pytestmark = pytest.mark.unit
 

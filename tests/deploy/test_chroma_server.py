@@ -97,7 +97,7 @@ def test_chroma_killed_during_queries_gives_503_and_recovers(server_index, embed
 def test_an_ingest_pointed_at_an_empty_chroma_server_says_to_rebuild(index_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Moving to a new server with a plain `assistant ingest` would find every document unchanged and
     leave the server empty; it must say so instead of letting answers search BM25 alone."""
-    from assistant.errors import IngestError
+    from core.errors import IngestError
     from ingest.pipeline import run_ingest
 
     chroma = start_chroma(tmp_path / "empty-chroma")

@@ -96,8 +96,8 @@ def _rate(base: str, question: str) -> int:
 
 def test_ingest_killed_while_the_api_serves_keeps_the_previous_index(index_copy, embedder) -> None:  # type: ignore[no-untyped-def]
     from assistant.api.app import create_app
-    from assistant.index.catalog import Catalog
     from assistant.service import Assistant
+    from index.catalog import Catalog
 
     chroma = start_chroma(index_copy.data_dir / "chroma")  # the built vectors, now served
     try:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def catalog(built_index):  # type: ignore[no-untyped-def]
-    from assistant.index.catalog import Catalog
+    from index.catalog import Catalog
 
     return Catalog(built_index.catalog_path)
 
@@ -69,8 +69,8 @@ def test_outcome_quote_is_in_section_2_4_on_page_1(catalog) -> None:
 
 
 def test_table_5_total_row_is_retrievable_with_its_sdc_cell(built_index, catalog, embedder) -> None:
-    from assistant.index.lexical import LexicalIndex
-    from assistant.index.vectors import VectorStore
+    from index.lexical import LexicalIndex
+    from index.vectors import VectorStore
 
     query = "Total Efficiency Target by 2010-11 for SDC"
     lexical = LexicalIndex.load(built_index.lexical_dir / catalog.meta("lexical"))

@@ -35,8 +35,8 @@ def test_ingest_on_cuda_gives_the_cpu_vectors(tmp_path, embedder) -> None:  # ty
         pytest.skip(
             "needs a CUDA GPU: none on this machine, so `assistant ingest --device cuda` is untested here"
         )
-    from assistant.index.catalog import Catalog
-    from assistant.index.vectors import VectorStore
+    from index.catalog import Catalog
+    from index.vectors import VectorStore
 
     settings = make_settings(tmp_path / "data", _one_doc_corpus(tmp_path))
     env = {"ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir)}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import errors
+from core import errors
 from ingest.pdf import read_pdf
 from tests.conftest import CORPUS
 from tests.fixtures import pdfs

@@ -24,8 +24,8 @@ def _statuses(report) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def _query_ids(settings, embedder, question: str) -> list[str]:  # type: ignore[no-untyped-def]
-    from assistant.index.catalog import Catalog
-    from assistant.index.vectors import VectorStore
+    from index.catalog import Catalog
+    from index.vectors import VectorStore
 
     catalog = Catalog(settings.catalog_path)
     live = catalog.chunk_ids()
@@ -100,7 +100,7 @@ def test_bad_files_get_one_line_each_and_the_rest_ingests(tmp_path: Path) -> Non
 
 
 def test_pdf_missing_from_manifest_ingests_with_its_own_metadata(tmp_path: Path, embedder) -> None:
-    from assistant.index.catalog import Catalog
+    from index.catalog import Catalog
     from ingest.pipeline import run_ingest
 
     corpus = tmp_path / "corpus"
@@ -118,8 +118,8 @@ def test_pdf_missing_from_manifest_ingests_with_its_own_metadata(tmp_path: Path,
 
 
 def test_prune_removes_a_deleted_document(index_copy, embedder) -> None:
-    from assistant.index.catalog import Catalog
-    from assistant.index.vectors import VectorStore
+    from index.catalog import Catalog
+    from index.vectors import VectorStore
     from ingest.pipeline import run_ingest
 
     (index_copy.corpus_dir / JOINT).unlink()
@@ -137,7 +137,7 @@ def test_prune_removes_a_deleted_document(index_copy, embedder) -> None:
 
 
 def test_rebuild_starts_afresh_in_a_new_collection(index_copy, embedder) -> None:
-    from assistant.index.catalog import Catalog
+    from index.catalog import Catalog
     from ingest.pipeline import run_ingest
 
     catalog = Catalog(index_copy.catalog_path)
@@ -150,7 +150,7 @@ def test_rebuild_starts_afresh_in_a_new_collection(index_copy, embedder) -> None
 
 
 def test_sigkill_during_ingest_leaves_the_previous_index_queryable(index_copy, embedder) -> None:
-    from assistant.index.catalog import Catalog
+    from index.catalog import Catalog
     from ingest.pipeline import run_ingest
 
     question = "What savings could South Somerset achieve on its own?"
@@ -195,7 +195,7 @@ def test_sigkill_during_ingest_leaves_the_previous_index_queryable(index_copy, e
     report = run_ingest(index_copy, embedder=embedder)
     assert not report.failed
     assert {d.status for d in report.docs if d.file.startswith("copy-")} == {"new"}
-    from assistant.index.vectors import VectorStore
+    from index.vectors import VectorStore
 
     live = catalog.chunk_ids()
     assert set(VectorStore(index_copy.chroma_path).all_ids(catalog.meta("collection"))) == live

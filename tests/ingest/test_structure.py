@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.text import sentence_spans
 from ingest.clean import CleanPage
 from ingest.structure import parse_units
-from ingest.text import sentence_spans
 
 pytestmark = pytest.mark.unit
 

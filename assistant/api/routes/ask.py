@@ -13,9 +13,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
-from assistant.errors import AssistantError, Forbidden, NotFound, storage_full
 from assistant.models import Answer, AskRequest
-from assistant.settings import ROLE_AUDIENCES
+from core.errors import AssistantError, Forbidden, NotFound, storage_full
+from core.settings import ROLE_AUDIENCES
 
 router = APIRouter(prefix="/v1", tags=["answers"])
 log = logging.getLogger("assistant.api")

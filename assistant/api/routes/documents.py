@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from assistant.api.deps import CallerDep, ServicesDep
-from assistant.errors import NotFound
+from core.errors import NotFound
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from assistant.api.deps import ServicesDep
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 router = APIRouter(tags=["operations"])
 

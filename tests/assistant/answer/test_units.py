@@ -228,7 +228,7 @@ def test_quoted_costings_are_recomputed() -> None:
 
 def test_empty_and_overlong_and_foreign_questions_are_refused() -> None:
     from assistant.answer.validate import check_question
-    from assistant.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
+    from core.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
 
     vocab = {"savings", "target", "pioneer", "somerset"}
     with pytest.raises(EmptyQuestion):

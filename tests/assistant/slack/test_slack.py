@@ -542,8 +542,8 @@ def test_socket_mode_answers_a_pushed_event(slack: Slack, fake: FakeSlack, index
 def test_bad_tokens_fail_at_start_naming_the_setting(
     fake: FakeSlack, index_copy_module, overrides, setting
 ) -> None:  # type: ignore[no-untyped-def]
-    from assistant.errors import ConfigError
     from assistant.slack.server import connect, socket_handler
+    from core.errors import ConfigError
 
     values = {"slack_bot_token": GOOD_BOT_TOKEN, "slack_app_token": GOOD_APP_TOKEN, **overrides}
     settings = index_copy_module.model_copy(

@@ -4,7 +4,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.errors import ToolInputError
 from assistant.tools.arithmetic import (
     difference,
     excess,
@@ -16,7 +15,8 @@ from assistant.tools.arithmetic import (
     total,
     totals_check,
 )
-from assistant.tools.money import Amount, parse_money
+from core.errors import ToolInputError
+from core.money import Amount, parse_money
 
 pytestmark = pytest.mark.unit
 

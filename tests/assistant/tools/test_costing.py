@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import ToolInputError
 from assistant.tools.costing import (
     contract_cost,
     day_rate_cost,
@@ -10,6 +9,7 @@ from assistant.tools.costing import (
     resourcing_cost,
     staff_time_cost,
 )
+from core.errors import ToolInputError
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.tools.money import (
+from core.money import (
     find_money,
     format_money,
     parse_financial_year,

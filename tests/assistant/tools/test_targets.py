@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.index.catalog import Catalog
 from assistant.tools.targets import list_targets
+from index.catalog import Catalog
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ingest.text import fold
+from core.text import fold
 
 STOPWORDS = frozenset(
     [

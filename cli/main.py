@@ -20,7 +20,7 @@ app = typer.Typer(
 def _settings():  # type: ignore[no-untyped-def]
     from pydantic import ValidationError
 
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     try:
         return Settings()
@@ -60,14 +60,14 @@ def ingest(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from assistant.errors import AssistantError
+    from core.errors import AssistantError
     from ingest.pipeline import run_ingest
 
     settings = _settings()
     if device:
         settings = settings.model_copy(update={"embedding_device": device})
     try:
-        from assistant.embed import check_device
+        from index.embed import check_device
 
         check_device(settings.embedding_device)
     except AssistantError as exc:
@@ -133,7 +133,7 @@ def documents(
     from rich.console import Console
     from rich.table import Table
 
-    from assistant.index.catalog import Catalog
+    from index.catalog import Catalog
 
     settings = _settings()
     if not settings.catalog_path.exists():
@@ -166,10 +166,10 @@ def targets(
     from rich.console import Console
     from rich.table import Table
 
-    from assistant.index.catalog import Catalog
-    from assistant.settings import ROLE_AUDIENCES
-    from assistant.tools.money import Amount, format_amount
     from assistant.tools.targets import list_targets
+    from core.money import Amount, format_amount
+    from core.settings import ROLE_AUDIENCES
+    from index.catalog import Catalog
 
     settings = _settings()
     if not settings.catalog_path.exists():
@@ -208,8 +208,8 @@ def targets(
 
 
 def _assistant(settings):  # type: ignore[no-untyped-def]
-    from assistant.errors import AssistantError
     from assistant.service import Assistant
+    from core.errors import AssistantError
 
     if not settings.catalog_path.exists():
         _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
@@ -277,7 +277,7 @@ def ask(
     conversation: ConversationOption = None,
 ) -> None:
     """Answer one question, with numbered sources."""
-    from assistant.errors import AssistantError
+    from core.errors import AssistantError
 
     settings = _settings()
     filters = _filters(council, since, until)
@@ -303,7 +303,7 @@ def chat(
     conversation: ConversationOption = None,
 ) -> None:
     """An interactive session: follow-up questions build on earlier ones. /new starts afresh, /quit ends."""
-    from assistant.errors import AssistantError
+    from core.errors import AssistantError
 
     settings = _settings()
     filters = _filters(council, since, until)
@@ -373,8 +373,8 @@ def slack(
     port: Annotated[int, typer.Option(help="Port for --http")] = 3000,
 ) -> None:
     """Run the Slack app, over HTTP or by Socket Mode."""
-    from assistant.errors import AssistantError
     from assistant.slack.app import check_settings
+    from core.errors import AssistantError
 
     if http == socket:
         _fail("choose one of --http or --socket")
@@ -422,7 +422,7 @@ def eval_(
     """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met."""
     from rich.console import Console
 
-    from assistant.errors import AssistantError
+    from core.errors import AssistantError
     from evals.harness import calibrate as sweep
     from evals.harness import load_thresholds, run
     from evals.suite import SuiteError

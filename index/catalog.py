@@ -177,7 +177,7 @@ class Catalog:
         return self.meta("schema_version") == SCHEMA_VERSION
 
     def require_current(self) -> None:
-        from assistant.errors import IndexNotReady
+        from core.errors import IndexNotReady
 
         if not self.current:
             raise IndexNotReady(

@@ -57,7 +57,7 @@ def _norm(s: str) -> str:
 
 @cache
 def gazetteer() -> Gazetteer:
-    data = yaml.safe_load(resources.files("assistant.data").joinpath("councils.yaml").read_text())
+    data = yaml.safe_load(resources.files("core.data").joinpath("councils.yaml").read_text())
     aliases = {canon: (canon, *names) for canon, names in data["councils"].items()}
     groups = {name: tuple(members) for name, members in data.get("groups", {}).items()}
     return Gazetteer(aliases, groups)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.textproc import tokenize
+from core.tokens import tokenize
 
 IDS_FILE = "chunk_ids.json"
 

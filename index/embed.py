@@ -16,8 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.errors import ConfigError
-from assistant.settings import PACKAGED_MODEL
+from core.errors import ConfigError
+from core.settings import PACKAGED_MODEL
 
 
 class Embedder(Protocol):

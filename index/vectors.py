@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import StoreUnavailable
+from core.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,267 @@
+"""The records that flow from a PDF to an answer: documents, chunks, units, tables and facts.
+
+One typed, frozen record per concept, shared by `ingest` (which writes them), `index` (which stores
+them) and `assistant` (which reads them). They become dicts only at the storage edge, through
+`to_dict()` and `from_dict()`, the way haystack's `Document` does; everything in between reads
+attributes, so a misspelt field is a type error rather than a `KeyError` at answer time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+from functools import cache
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+
+R = TypeVar("R", bound="Record")
+
+Audience = Literal["public", "staff", "members", "confidential"]
+AUDIENCES: tuple[Audience, ...] = ("public", "staff", "members", "confidential")
+UnitKind = Literal["heading", "sentence", "list_item", "table_row", "table_header", "table_cell"]
+TABLE_KINDS: frozenset[str] = frozenset({"table_row", "table_header", "table_cell"})
+ChunkKind = Literal["text", "table"]
+TargetKind = Literal["target", "requirement", "reduction"]
+
+
+class Record:
+    """`to_dict`/`from_dict` for a frozen dataclass whose fields are plain values, tuples of them,
+    or other records."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+        hints = _hints(cls)
+        values = {name: _typed(hints[name], data[name]) for name in hints if name in data}
+        return cls(**values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in get_type_hints(cls).items() if k in names}
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(hint) if a is not type(None)]
+        return _typed(options[0], value) if len(options) == 1 else value
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return value if isinstance(value, hint) else hint.from_dict(value)
+    if origin is tuple:
+        args = get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_typed(args[0], v) for v in value)
+        return tuple(value)
+    return value
+
+
+# -- documents --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Document(Record):
+    """A PDF of the corpus: what it is (from the manifest or the page itself) and, once indexed, how
+    it was indexed."""
+
+    doc_id: str
+    file: str
+    title: str
+    date: str | None = None  # as printed: "2016", "2018-03" or "2008-11-14"
+    author: str | None = None
+    doc_type: str | None = None
+    councils: tuple[str, ...] = ()
+    audience: Audience = "public"
+    programme: str | None = None
+    in_manifest: bool = True
+    warnings: tuple[str, ...] = ()
+    # Set when the document is indexed.
+    path: str = ""
+    fingerprint: str = ""
+    sha256: str = ""
+    pages: int = 0
+    chunks: int = 0
+    units_dropped: int = 0
+    ingested_at: str = ""
+    seconds: float = 0.0
+
+    @property
+    def year(self) -> int | None:
+        m = re.match(r"(\d{4})", self.date or "")
+        return int(m.group(1)) if m else None
+
+    def public(self) -> dict[str, object]:
+        """What an API client may see: no server paths, no fingerprints."""
+        return {
+            "doc_id": self.doc_id,
+            "file": self.file,
+            "title": self.title,
+            "date": self.date,
+            "author": self.author,
+            "doc_type": self.doc_type,
+            "councils": list(self.councils),
+            "audience": self.audience,
+            "programme": self.programme,
+            "pages": self.pages,
+            "chunks": self.chunks,
+            "ingested_at": self.ingested_at,
+        }
+
+
+# -- chunks -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PageSpan(Record):
+    """A run of one page's text: [start, end) in the clean page text, and where it begins in the
+    text of the chunk that holds it."""
+
+    page: int
+    start: int
+    end: int
+    offset: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class TableCell(Record):
+    header: str
+    value: str
+    unit: str | None = None
+    scale: float = 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class TableInfo(Record):
+    """A table row (or cell, or header) as data: its labels, headers and cells."""
+
+    table_id: str  # unique in the document, e.g. "table-5" or "p12-t1"
+    title: str | None
+    headers: tuple[str, ...]
+    row_label: str | None
+    cells: tuple[TableCell, ...] = ()
+    group: str | None = None  # a spanning row above this one ("Option 3: ...")
+    is_header: bool = False
+    column: str | None = None  # for a single-cell unit, the column it sits in
+    row: int | None = None  # the row's index in its grid, so cells of one row can be found together
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit(Record):
+    """The smallest thing an answer quotes (a sentence, list item, heading or table row), as a
+    place in its chunk's text."""
+
+    start: int  # offsets in the chunk text
+    end: int
+    kind: UnitKind
+    section: str | None
+    heading: str | None
+    page: int
+    block: int  # the paragraph (or list item, or table row) it belongs to
+    table: int | None = None  # index into Chunk.tables
+
+    @property
+    def is_table(self) -> bool:
+        return self.kind in TABLE_KINDS
+
+
+@dataclasses.dataclass(frozen=True)
+class Chunk(Record):
+    """A run of whole units, verbatim page text, the thing that is embedded and searched."""
+
+    id: str
+    doc_id: str
+    seq: int
+    text: str
+    embed_text: str
+    page_start: int
+    page_end: int
+    section: str | None
+    heading: str | None
+    char_start: int
+    char_end: int
+    spans: tuple[PageSpan, ...]
+    kind: ChunkKind
+    hash: str
+    units: tuple[Unit, ...]
+    tables: tuple[TableInfo, ...]
+
+    def unit_text(self, unit: Unit) -> str:
+        return self.text[unit.start : unit.end]
+
+    def table_of(self, unit: Unit) -> TableInfo | None:
+        return self.tables[unit.table] if unit.table is not None else None
+
+
+# -- facts ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure(Record):
+    """One table cell with its row label, column header and unit, and the row as its quote."""
+
+    doc_id: str
+    table_id: str
+    table_title: str | None
+    row: str | None
+    row_index: int | None
+    column: str
+    value: str
+    unit: str | None
+    scale: float
+    page: int
+    section: str | None
+    quote: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetProgress(Record):
+    """A sentence after a target that projects or reports against it."""
+
+    actual: float
+    actual_text: str
+    statement: str
+    page: int
+    quote: str
+    difference: float
+    difference_text: str
+    percent_of_target: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Target(Record):
+    """A target, requirement or planned reduction with an amount, and where it is stated."""
+
+    doc_id: str
+    kind: TargetKind
+    statement: str
+    amount: float
+    amount_high: float | None
+    unit: str
+    amount_text: str
+    approx: bool
+    per_year: bool
+    deadline: str | None
+    start: str | None
+    base_year: str | None
+    baseline: str | None
+    councils: tuple[str, ...]
+    programme: str | None
+    context: str | None
+    page: int
+    section: str | None
+    quote: str
+    progress: TargetProgress | None = None
+    id: int | None = None  # its row in the facts store, once stored
