@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.models import Answer
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
@@ -36,12 +38,26 @@ CREATE UNIQUE INDEX IF NOT EXISTS turns_answer ON turns (answer_id);
 
 @dataclass(frozen=True)
 class Turn:
+    """One question and its answer. `answer` is the stored answer; a client that keeps its own
+    history (the OpenAI-compatible endpoint) gives only the reply and the documents it cited."""
+
     n: int
     question: str
-    resolved: str
-    answer: dict
-    answer_id: str
-    created_at: str
+    resolved: str  # the question as it was searched, with what it carried from earlier turns
+    reply: str
+    cited_docs: tuple[str, ...]
+    answer_id: str = ""
+    created_at: str = ""
+    role: str = "public"  # the role it was answered for: a caller who may read less does not see it
+    answer: Answer | None = None
+
+    @classmethod
+    def stored(cls, n: int, question: str, resolved: str, data: str, answer_id: str, created_at: str) -> Turn:
+        fields = json.loads(data)
+        role = fields.pop("_role", "public")
+        answer = Answer.model_validate(fields)
+        cited = tuple(dict.fromkeys(c.doc_id for c in answer.citations))
+        return cls(n, question, resolved, answer.answer, cited, answer_id, created_at, role, answer)
 
 
 def _now() -> str:
@@ -79,11 +95,14 @@ class ConversationStore:
                 "ORDER BY n DESC LIMIT ?",
                 (conversation_id, limit),
             ).fetchall()
-        return [Turn(n, q, r, json.loads(a), aid, c) for n, q, r, a, aid, c in reversed(rows)]
+        return [Turn.stored(*row) for row in reversed(rows)]
 
-    def append(self, conversation_id: str, question: str, resolved: str, answer: dict, answer_id: str) -> int:
+    def append(
+        self, conversation_id: str, question: str, resolved: str, answer: Answer, answer_id: str, role: str
+    ) -> int:
+        data = {**answer.model_dump(), "_role": role}
         with self._lock:
-            return self._append(conversation_id, question, resolved, answer, answer_id)
+            return self._append(conversation_id, question, resolved, data, answer_id)
 
     def _append(
         self, conversation_id: str, question: str, resolved: str, answer: dict, answer_id: str
@@ -111,7 +130,11 @@ class ConversationStore:
             raise
         return int(n)
 
-    def answer(self, answer_id: str) -> dict | None:
+    def answer(self, answer_id: str) -> Turn | None:
+        """The turn that gave this answer, if any."""
         with self._lock:
-            row = self._conn.execute("SELECT answer FROM turns WHERE answer_id = ?", (answer_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+            row = self._conn.execute(
+                "SELECT n, question, resolved, answer, answer_id, created_at FROM turns WHERE answer_id = ?",
+                (answer_id,),
+            ).fetchone()
+        return Turn.stored(*row) if row else None

@@ -23,6 +23,7 @@ import numpy as np
 from assistant.models import Filters
 from core.councils import gazetteer
 from core.errors import IndexNotReady
+from core.records import Chunk, Document, Figure
 from index.catalog import Catalog
 from index.lexical import LexicalIndex
 
@@ -36,39 +37,10 @@ RRF_K = 60
 DENSE_WEIGHT = 0.35
 
 
-@dataclass(frozen=True)
-class DocInfo:
-    doc_id: str
-    file: str
-    title: str
-    date: str | None
-    year: int | None
-    doc_type: str | None
-    councils: tuple[str, ...]
-    audience: str
-    programme: str | None
-
-
-@dataclass(frozen=True)
-class ChunkInfo:
-    id: str
-    doc: DocInfo
-    seq: int
-    text: str
-    embed_text: str
-    page_start: int
-    page_end: int
-    section: str | None
-    heading: str | None
-    units: tuple[dict, ...]
-    tables: tuple[dict, ...]
-    spans: tuple[dict, ...]
-    hash: str
-
-
 @dataclass
 class Hit:
-    chunk: ChunkInfo
+    chunk: Chunk
+    doc: Document
     score: float
     dense: float | None = None
     lexical: float | None = None
@@ -77,18 +49,25 @@ class Hit:
 
 
 @dataclass
-class _State:
+class RetrievalState:
     generation: int
     collection: str | None
-    docs: dict[str, DocInfo]
-    chunks: list[ChunkInfo]
+    docs: dict[str, Document]
+    chunks: list[Chunk]
     by_id: dict[str, int]
     by_doc_seq: dict[tuple[str, int], int]
     lexical: LexicalIndex
     lex_pos: np.ndarray  # lexical position -> chunk index
     doc_index: np.ndarray  # chunk index -> document number
     doc_ids: list[str] = field(default_factory=list)
-    figures: list[dict] = field(default_factory=list)  # table cells, for the tools
+    figures: list[Figure] = field(default_factory=list)  # table cells, for the tools
+
+    def doc_of(self, chunk: Chunk) -> Document:
+        return self.docs[chunk.doc_id]
+
+    def hit(self, i: int, score: float = 0.0) -> Hit:
+        chunk = self.chunks[i]
+        return Hit(chunk, self.docs[chunk.doc_id], score)
 
 
 class Retriever:
@@ -109,14 +88,14 @@ class Retriever:
         self.vectors = vectors
         self.embedder = embedder
         self.lexical_dir = Path(lexical_dir)
-        self._state: _State | None = None
+        self._state: RetrievalState | None = None
         self._lock = threading.RLock()
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- state --------------------------------------------------------------------------------
 
     @property
-    def state(self) -> _State:
+    def state(self) -> RetrievalState:
         self.refresh()
         if self._state is None:
             raise IndexNotReady("the index is empty: run `assistant ingest` first")
@@ -140,47 +119,15 @@ class Retriever:
                 return
             self._state = self._load()
 
-    def _load(self) -> _State:
+    def _load(self) -> RetrievalState:
         self.catalog.require_current()
         with self.catalog.snapshot():
             generation = self.catalog.generation
             lexical_name = self.catalog.meta("lexical")
             collection = self.catalog.meta("collection")
-            docs = {
-                d.doc_id: DocInfo(
-                    d.doc_id,
-                    d.file,
-                    d.title,
-                    d.date,
-                    d.year,
-                    d.doc_type,
-                    tuple(d.councils),
-                    d.audience,
-                    d.programme,
-                )
-                for d in self.catalog.documents()
-            }
-            rows = self.catalog.chunks()
-            figures = self.catalog.facts("figure")
-        chunks = [
-            ChunkInfo(
-                r.id,
-                docs[r.doc_id],
-                r.seq,
-                r.text,
-                r.embed_text,
-                r.page_start,
-                r.page_end,
-                r.section,
-                r.heading,
-                tuple(r.units),
-                tuple(r.tables),
-                tuple(r.spans),
-                r.hash,
-            )
-            for r in rows
-            if r.doc_id in docs
-        ]
+            docs = {d.doc_id: d for d in self.catalog.documents()}
+            chunks = [c for c in self.catalog.chunks() if c.doc_id in docs]
+            figures = self.catalog.figures()
         by_id = {c.id: i for i, c in enumerate(chunks)}
         lexical = (
             LexicalIndex.load(self.lexical_dir / lexical_name) if lexical_name else LexicalIndex.build([], [])
@@ -189,16 +136,16 @@ class Retriever:
         doc_ids = list(docs)
         doc_number = {d: i for i, d in enumerate(doc_ids)}
         log.info("index generation %s loaded: %d documents, %d chunks", generation, len(docs), len(chunks))
-        return _State(
+        return RetrievalState(
             generation=generation,
             collection=collection,
             docs=docs,
             chunks=chunks,
             by_id=by_id,
-            by_doc_seq={(c.doc.doc_id, c.seq): i for i, c in enumerate(chunks)},
+            by_doc_seq={(c.doc_id, c.seq): i for i, c in enumerate(chunks)},
             lexical=lexical,
             lex_pos=lex_pos,
-            doc_index=np.array([doc_number[c.doc.doc_id] for c in chunks], dtype=np.int64),
+            doc_index=np.array([doc_number[c.doc_id] for c in chunks], dtype=np.int64),
             doc_ids=doc_ids,
             figures=figures,
         )
@@ -299,10 +246,10 @@ class Retriever:
         state = self.state
         hits: dict[int, Hit] = {}
         for rank, (i, sim) in enumerate(dense):
-            h = hits.setdefault(i, Hit(state.chunks[i], 0.0))
+            h = hits.setdefault(i, state.hit(i))
             h.dense, h.dense_rank = sim, rank
         for rank, (i, score) in enumerate(lexical):
-            h = hits.setdefault(i, Hit(state.chunks[i], 0.0))
+            h = hits.setdefault(i, state.hit(i))
             h.lexical, h.lexical_rank = score, rank
         if self.fusion == "rrf":
             for h in hits.values():
@@ -323,9 +270,9 @@ class Retriever:
         ordered = sorted(hits.values(), key=lambda h: -h.score)
         return collapse_duplicates(ordered)[:k]
 
-    def neighbour(self, chunk: ChunkInfo, offset: int) -> ChunkInfo | None:
+    def neighbour(self, chunk: Chunk, offset: int) -> Chunk | None:
         state = self.state
-        i = state.by_doc_seq.get((chunk.doc.doc_id, chunk.seq + offset))
+        i = state.by_doc_seq.get((chunk.doc_id, chunk.seq + offset))
         return state.chunks[i] if i is not None else None
 
 

@@ -191,9 +191,7 @@ class Assistant:
         else:
             answer = yield from self._llm_answer(text, res, history, answer, trace, filters, audiences, live)
         # The role is kept with the turn, so a conversation shown to another caller hides what they may not read.
-        self.conversations.append(
-            conversation_id, text, res.query, {**answer.model_dump(), "_role": role}, answer_id
-        )
+        self.conversations.append(conversation_id, text, res.query, answer, answer_id, role)
         trace.seconds = time.perf_counter() - started
         self.last_trace = trace
         yield answer
@@ -211,7 +209,7 @@ class Assistant:
         assert self.llm is not None
         passages = passages_for(self.retriever, trace, res.query, filters, audiences, HITS)
         question = text if not res.is_followup else f"{text} (that is: {res.query})"
-        earlier = [(t.question, t.answer.get("answer", "")) for t in history]
+        earlier = [(t.question, t.reply) for t in history]
         lookup = target_lookup(self.retriever, audiences)
         draft, held = None, []
         try:
@@ -320,7 +318,7 @@ class Assistant:
                     outcome.lead += " The documents cost it the same way."
         elif kind == "sum" or (kind == "check" and router._TABLE.search(text)):
             rows = router.table_rows(
-                [f for f in self.retriever.state.figures if f["doc_id"] in allowed], self.retriever.state.docs
+                [f for f in self.retriever.state.figures if f.doc_id in allowed], self.retriever.state.docs
             )
             if kind == "sum":
                 outcome = router.sum_of_table_figures(
@@ -524,11 +522,7 @@ class Assistant:
             return []
         for c in others:
             gain = sum(weights[t] for t in missing if t in c.tokens)
-            if (
-                gain / total >= 0.2
-                and c.score >= 0.8 * best.score
-                and c.chunk.doc.doc_id == best.chunk.doc.doc_id
-            ):
+            if gain / total >= 0.2 and c.score >= 0.8 * best.score and c.doc.doc_id == best.doc.doc_id:
                 return [c]
         return []
 

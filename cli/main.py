@@ -178,31 +178,32 @@ def targets(
         Catalog(settings.catalog_path), council, programme, ROLE_AUDIENCES[settings.cli_role]
     )
     if as_json:
-        typer.echo(json.dumps(found, indent=2, default=str))
+        typer.echo(json.dumps([t.to_dict() for t in found], indent=2, default=str))
         return
     table = Table(title=f"{len(found)} targets")
     for col in ("programme", "council", "target", "when", "progress", "source"):
         table.add_column(col)
-    for t in found:
-        amount = format_amount(Amount(t["amount"], t["unit"], t.get("amount_high"), t.get("approx", False)))
+    for listed in found:
+        t = listed.target
+        amount = format_amount(Amount(t.amount, t.unit, t.amount_high, t.approx))
         when = " ".join(
             x
             for x in (
-                f"by {t['deadline']}" if t.get("deadline") else "",
-                f"from {t['start']}" if t.get("start") else "",
-                f"base {t['base_year']}" if t.get("base_year") else "",
+                f"by {t.deadline}" if t.deadline else "",
+                f"from {t.start}" if t.start else "",
+                f"base {t.base_year}" if t.base_year else "",
             )
             if x
         )
-        p = t.get("progress")
-        progress = f"{p['actual_text']} ({p['difference_text']}, {p['percent_of_target']}%)" if p else ""
+        p = t.progress
+        progress = f"{p.actual_text} ({p.difference_text}, {p.percent_of_target}%)" if p else ""
         table.add_row(
-            t.get("programme") or "",
-            ", ".join(t.get("councils", [])),
-            amount + (" a year" if t.get("per_year") else ""),
+            t.programme or "",
+            ", ".join(t.councils),
+            amount + (" a year" if t.per_year else ""),
             when,
             progress,
-            f"{t['file']} p.{t['page']}",
+            f"{listed.doc.file} p.{t.page}",
         )
     Console().print(table)
 

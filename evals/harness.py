@@ -92,7 +92,8 @@ def run(
             assistant.warm_up()
         target = InProcessTarget(assistant, scores=scores)
         chunks = assistant.retriever.state.chunks
-        relevant = relevant_chunks(chunks, [c for s in suites for c in s.cases])
+        files = {d.doc_id: d.file for d in assistant.retriever.state.docs.values()}
+        relevant = relevant_chunks(chunks, files, [c for s in suites for c in s.cases])
     results: list[CaseResult] = []
     for suite in suites:
         results += run_suite(suite, target, verifier, relevant, progress=progress)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.records import Chunk
 from evals.metrics import CaseResult, score_case
 from evals.normalise import key
 from evals.suite import Case, Suite
@@ -88,10 +89,12 @@ class HttpTarget:
         return response.json(), seconds, None
 
 
-def relevant_chunks(chunks: Iterable, cases: Iterable[Case]) -> dict[str, set[str]]:
+def relevant_chunks(
+    chunks: Iterable[Chunk], files: dict[str, str], cases: Iterable[Case]
+) -> dict[str, set[str]]:
     """For each case, the chunks whose text holds one of its gold spans (a span split across two
     chunks counts for both)."""
-    keyed = [(c.id, c.doc.file if hasattr(c, "doc") else c.file, key(c.text)) for c in chunks]
+    keyed = [(c.id, files[c.doc_id], key(c.text)) for c in chunks]
     out: dict[str, set[str]] = {}
     for case in cases:
         found: set[str] = set()

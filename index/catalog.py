@@ -14,8 +14,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+from core.errors import IndexNotReady
+from core.records import Chunk, Document, Figure, Target
 
 # Bump when the tables change. The catalog is derived data: `assistant ingest` rebuilds it from the
 # corpus (reusing vectors by content address); readers refuse an outdated one with a clear message.
@@ -79,78 +81,65 @@ CREATE INDEX IF NOT EXISTS facts_doc ON facts (doc_id, kind);
 """
 
 
-@dataclass(frozen=True)
-class DocumentRow:
-    doc_id: str
-    file: str
-    path: str
-    title: str
-    date: str | None
-    year: int | None
-    author: str | None
-    doc_type: str | None
-    councils: list[str]
-    audience: str
-    programme: str | None
-    fingerprint: str
-    sha256: str
-    pages: int
-    chunks: int
-    units_dropped: int
-    warnings: list[str]
-    ingested_at: str
-    seconds: float
-
-    def public(self) -> dict[str, object]:
-        """What an API client may see: no server paths, no fingerprints."""
-        return {
-            "doc_id": self.doc_id,
-            "file": self.file,
-            "title": self.title,
-            "date": self.date,
-            "author": self.author,
-            "doc_type": self.doc_type,
-            "councils": self.councils,
-            "audience": self.audience,
-            "programme": self.programme,
-            "pages": self.pages,
-            "chunks": self.chunks,
-            "ingested_at": self.ingested_at,
-        }
+_DOCUMENT_COLUMNS = (
+    "doc_id",
+    "file",
+    "path",
+    "title",
+    "date",
+    "author",
+    "doc_type",
+    "councils",
+    "audience",
+    "programme",
+    "fingerprint",
+    "sha256",
+    "pages",
+    "chunks",
+    "units_dropped",
+    "warnings",
+    "ingested_at",
+    "seconds",
+)
+_CHUNK_JSON = ("spans", "units", "tables")
+_FACT_KINDS: dict[str, type[Figure] | type[Target]] = {"figure": Figure, "target": Target}
 
 
-@dataclass(frozen=True)
-class ChunkRow:
-    id: str
-    doc_id: str
-    seq: int
-    text: str
-    embed_text: str
-    page_start: int
-    page_end: int
-    section: str | None
-    heading: str | None
-    char_start: int
-    char_end: int
-    spans: list[dict]
-    kind: str
-    hash: str
-    units: list[dict]
-    tables: list[dict]
-
-
-def _document(row: sqlite3.Row) -> DocumentRow:
-    d = dict(row)
+def _document(row: sqlite3.Row) -> Document:
+    d = {k: row[k] for k in _DOCUMENT_COLUMNS}
     d["councils"] = json.loads(d["councils"])
     d["warnings"] = json.loads(d["warnings"])
-    return DocumentRow(**d)
+    return Document.from_dict(d)
 
 
-def _chunk(row: sqlite3.Row) -> ChunkRow:
+def _document_values(doc: Document) -> tuple:
+    d = doc.to_dict()
+    d["councils"] = json.dumps(d["councils"])
+    d["warnings"] = json.dumps(d["warnings"])
+    return (*(d[k] for k in _DOCUMENT_COLUMNS), doc.year)
+
+
+def _chunk(row: sqlite3.Row) -> Chunk:
     d = dict(row)
-    for key in ("units", "tables", "spans"):
+    for key in _CHUNK_JSON:
         d[key] = json.loads(d[key])
-    return ChunkRow(**d)
+    return Chunk.from_dict(d)
+
+
+def _chunk_values(chunk: Chunk) -> dict[str, object]:
+    d = chunk.to_dict()
+    for key in _CHUNK_JSON:
+        d[key] = json.dumps(d[key])
+    return d
+
+
+def _fact_kind(fact: Figure | Target) -> str:
+    return "figure" if isinstance(fact, Figure) else "target"
+
+
+def _fact_data(fact: Figure | Target) -> dict[str, object]:
+    """A fact's fields but the ones its row holds in columns of their own."""
+    return {k: v for k, v in fact.to_dict().items() if k not in ("doc_id", "id")}
 
 
 class Catalog:
@@ -177,8 +166,6 @@ class Catalog:
         return self.meta("schema_version") == SCHEMA_VERSION
 
     def require_current(self) -> None:
-        from core.errors import IndexNotReady
-
         if not self.current:
             raise IndexNotReady(
                 f"the index in {self.path.parent} was built by an older version of the assistant; "
@@ -211,11 +198,11 @@ class Catalog:
     def generation(self) -> int:
         return int(self.meta("generation", "0") or 0)
 
-    def documents(self) -> list[DocumentRow]:
+    def documents(self) -> list[Document]:
         rows = self._all("SELECT * FROM documents ORDER BY date, doc_id")
         return [_document(r) for r in rows]
 
-    def document(self, doc_id: str) -> DocumentRow | None:
+    def document(self, doc_id: str) -> Document | None:
         rows = self._all("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
         return _document(rows[0]) if rows else None
 
@@ -223,7 +210,7 @@ class Catalog:
         rows = self._all("SELECT text FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page))
         return rows[0][0] if rows else None
 
-    def chunks(self, doc_id: str | None = None) -> list[ChunkRow]:
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]:
         if doc_id is None:
             rows = self._all("SELECT * FROM chunks ORDER BY doc_id, seq")
         else:
@@ -233,18 +220,20 @@ class Catalog:
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self._all("SELECT id FROM chunks")}
 
-    def facts(self, kind: str | None = None) -> list[dict]:
-        sql = "SELECT f.id, f.doc_id, f.kind, f.data FROM facts f"
-        args: tuple = ()
-        if kind:
-            sql += " WHERE f.kind = ?"
-            args = (kind,)
-        out = []
-        for fid, doc_id, k, data in self._all(sql + " ORDER BY f.id", args):
-            d = json.loads(data)
-            d.update({"id": fid, "doc_id": doc_id, "fact": k})
-            out.append(d)
-        return out
+    def figures(self) -> list[Figure]:
+        """Every table cell with its labels (facts of kind "figure")."""
+        return [f for f in self._facts("figure") if isinstance(f, Figure)]
+
+    def targets(self) -> list[Target]:
+        """Every target, requirement and planned reduction (facts of kind "target")."""
+        return [f for f in self._facts("target") if isinstance(f, Target)]
+
+    def _facts(self, kind: str) -> list[Figure | Target]:
+        record = _FACT_KINDS[kind]
+        rows = self._all("SELECT id, doc_id, data FROM facts WHERE kind = ? ORDER BY id", (kind,))
+        return [
+            record.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid}) for fid, doc_id, data in rows
+        ]
 
     def snapshot(self) -> Iterator[None]:
         """A read transaction, so a reader sees one generation even while an ingest commits."""
@@ -273,10 +262,10 @@ class Catalog:
 
     def commit_ingest(
         self,
-        documents: Iterable[dict],
+        documents: Iterable[Document],
         pages: Iterable[tuple[str, int, str]],
-        chunks: Iterable[dict],
-        facts: Iterable[tuple[str, str, dict]],
+        chunks: Iterable[Chunk],
+        facts: Iterable[Figure | Target],
         replace_doc_ids: Iterable[str],
         meta: dict[str, str],
     ) -> int:
@@ -284,35 +273,36 @@ class Catalog:
         with self._lock:
             return self._commit_ingest(documents, pages, chunks, facts, replace_doc_ids, meta)
 
-    def _commit_ingest(self, documents, pages, chunks, facts, replace_doc_ids, meta) -> int:  # type: ignore[no-untyped-def]
+    def _commit_ingest(
+        self,
+        documents: Iterable[Document],
+        pages: Iterable[tuple[str, int, str]],
+        chunks: Iterable[Chunk],
+        facts: Iterable[Figure | Target],
+        replace_doc_ids: Iterable[str],
+        meta: dict[str, str],
+    ) -> int:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             for doc_id in set(replace_doc_ids):
                 for table in ("documents", "pages", "chunks", "facts"):
                     conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
-            for d in documents:
-                row = dict(d)
-                row["councils"] = json.dumps(row["councils"])
-                row["warnings"] = json.dumps(row.get("warnings", []))
-                cols = ", ".join(row)
-                conn.execute(
-                    f"INSERT INTO documents ({cols}) VALUES ({', '.join('?' * len(row))})",
-                    tuple(row.values()),
-                )
+            doc_cols = (*_DOCUMENT_COLUMNS, "year")
+            conn.executemany(
+                f"INSERT INTO documents ({', '.join(doc_cols)}) VALUES ({', '.join('?' * len(doc_cols))})",
+                [_document_values(d) for d in documents],
+            )
             conn.executemany("INSERT INTO pages (doc_id, page, text) VALUES (?, ?, ?)", list(pages))
             for c in chunks:
-                row = dict(c)
-                for key in ("units", "tables", "spans"):
-                    row[key] = json.dumps(row[key])
-                cols = ", ".join(row)
+                row = _chunk_values(c)
                 conn.execute(
-                    f"INSERT INTO chunks ({cols}) VALUES ({', '.join('?' * len(row))})",
+                    f"INSERT INTO chunks ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()),
                 )
             conn.executemany(
                 "INSERT INTO facts (doc_id, kind, data) VALUES (?, ?, ?)",
-                [(doc_id, kind, json.dumps(data)) for doc_id, kind, data in facts],
+                [(f.doc_id, _fact_kind(f), json.dumps(_fact_data(f))) for f in facts],
             )
             generation = self.generation + 1
             meta = {**meta, "generation": str(generation)}

@@ -14,29 +14,20 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.structure import Span, TableInfo, Unit
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    start: int  # offsets in the chunk text
-    end: int
-    kind: str
-    section: str | None
-    heading: str | None
-    page: int
-    block: int
-    table: int | None = None  # index into Chunk.tables
+from core.records import Chunk, ChunkKind, PageSpan, TableInfo, Unit
+from ingest.structure import ParsedUnit
 
 
 @dataclass
-class Chunk:
+class ChunkDraft:
+    """A chunk as the packer builds it, before it has an id and the text it is embedded with."""
+
     seq: int
     text: str
-    spans: list[Span]
-    units: list[UnitRef]
+    spans: list[PageSpan]
+    units: list[Unit]
     tables: list[TableInfo] = field(default_factory=list)
-    kind: str = "text"  # text | table
+    kind: ChunkKind = "text"
 
     @property
     def page_start(self) -> int:
@@ -66,8 +57,33 @@ class Chunk:
     def content_hash(self) -> str:
         return hashlib.sha1(self.text.encode("utf-8")).hexdigest()
 
+    def record(self, chunk_id: str, doc_id: str, embed_text: str) -> Chunk:
+        """The stored chunk, each page span with its offset in the chunk text."""
+        spans, pos = [], 0
+        for s in self.spans:
+            spans.append(PageSpan(s.page, s.start, s.end, offset=pos))
+            pos += s.end - s.start + 1
+        return Chunk(
+            id=chunk_id,
+            doc_id=doc_id,
+            seq=self.seq,
+            text=self.text,
+            embed_text=embed_text,
+            page_start=self.page_start,
+            page_end=self.page_end,
+            section=self.section,
+            heading=self.heading,
+            char_start=self.char_start,
+            char_end=self.char_end,
+            spans=tuple(spans),
+            kind=self.kind,
+            hash=self.content_hash,
+            units=tuple(self.units),
+            tables=tuple(self.tables),
+        )
 
-def _words(unit: Unit) -> int:
+
+def _words(unit: ParsedUnit) -> int:
     return len(unit.text.split())
 
 
@@ -78,7 +94,7 @@ def _always(page: int, start: int, end: int) -> bool:
     return True
 
 
-def _extends(cur: list[Unit], unit: Unit, contiguous: Contiguous) -> bool:
+def _extends(cur: list[ParsedUnit], unit: ParsedUnit, contiguous: Contiguous) -> bool:
     """Whether the chunk's text, grown by `unit`, is still read as one run on each of its pages."""
     for span in unit.spans:
         on_page = [s for u in cur for s in u.spans if s.page == span.page]
@@ -92,15 +108,15 @@ def _extends(cur: list[Unit], unit: Unit, contiguous: Contiguous) -> bool:
 
 
 def _group(
-    units: list[Unit], quotable: list[bool], target: int, max_words: int, contiguous: Contiguous
-) -> list[list[Unit]]:
-    groups: list[list[Unit]] = []
-    cur: list[Unit] = []
+    units: list[ParsedUnit], quotable: list[bool], target: int, max_words: int, contiguous: Contiguous
+) -> list[list[ParsedUnit]]:
+    groups: list[list[ParsedUnit]] = []
+    cur: list[ParsedUnit] = []
     words = 0
 
     def flush() -> None:
         nonlocal cur, words
-        carry: list[Unit] = []
+        carry: list[ParsedUnit] = []
         while cur and cur[-1].kind == "heading" and len(cur) > 1:
             carry.insert(0, cur.pop())  # a heading opens the next chunk rather than closing this one
         if cur:
@@ -144,13 +160,13 @@ def _group(
     return groups
 
 
-def _assemble(seq: int, units: list[Unit], page_text: dict[int, str]) -> Chunk:
+def _assemble(seq: int, units: list[ParsedUnit], page_text: dict[int, str]) -> ChunkDraft:
     bounds: dict[int, list[int]] = {}
     for u in units:
         for s in u.spans:
             lo_hi = bounds.setdefault(s.page, [s.start, s.end])
             lo_hi[0], lo_hi[1] = min(lo_hi[0], s.start), max(lo_hi[1], s.end)
-    spans = [Span(p, lo, hi) for p, (lo, hi) in sorted(bounds.items())]
+    spans = [PageSpan(p, lo, hi) for p, (lo, hi) in sorted(bounds.items())]
     parts, offset_of = [], {}
     pos = 0
     for s in spans:
@@ -160,7 +176,7 @@ def _assemble(seq: int, units: list[Unit], page_text: dict[int, str]) -> Chunk:
         pos += len(piece) + 1
     text = "\n".join(parts)
     tables: list[TableInfo] = []
-    refs: list[UnitRef] = []
+    refs: list[Unit] = []
     for u in units:
         table_index = None
         if u.table is not None:
@@ -168,7 +184,7 @@ def _assemble(seq: int, units: list[Unit], page_text: dict[int, str]) -> Chunk:
             table_index = len(tables) - 1
         first, last = u.spans[0], u.spans[-1]
         refs.append(
-            UnitRef(
+            Unit(
                 start=offset_of[first.page] + first.start,
                 end=offset_of[last.page] + last.end,
                 kind=u.kind,
@@ -179,18 +195,18 @@ def _assemble(seq: int, units: list[Unit], page_text: dict[int, str]) -> Chunk:
                 table=table_index,
             )
         )
-    kind = "table" if any(u.table is not None for u in units) else "text"
-    return Chunk(seq=seq, text=text, spans=spans, units=refs, tables=tables, kind=kind)
+    kind: ChunkKind = "table" if any(u.table is not None for u in units) else "text"
+    return ChunkDraft(seq=seq, text=text, spans=spans, units=refs, tables=tables, kind=kind)
 
 
 def build_chunks(
-    units: list[Unit],
+    units: list[ParsedUnit],
     page_text: dict[int, str],
     quotable: list[bool] | None = None,
     target_words: int = 120,
     max_words: int = 180,
     contiguous: Contiguous = _always,
-) -> list[Chunk]:
+) -> list[ChunkDraft]:
     """`contiguous(page, start, end)` says whether a second reader sees that page text as one run."""
     flags = quotable if quotable is not None else [True] * len(units)
     groups = _group(units, flags, target_words, max_words, contiguous)

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from core.text import match_key
-from ingest.structure import Unit
+from ingest.structure import ParsedUnit
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def second_reading(path: Path) -> dict[int, str] | None:
     return {i + 1: match_key(text) for i, text in enumerate(pages)}
 
 
-def confirm(units: list[Unit], page_text: dict[int, str], keys: dict[int, str] | None) -> list[bool]:
+def confirm(units: list[ParsedUnit], page_text: dict[int, str], keys: dict[int, str] | None) -> list[bool]:
     """For each unit, whether every one of its page spans is found by the second reader."""
     if keys is None:
         return [True] * len(units)

@@ -22,12 +22,12 @@ from core.money import (
     parse_financial_year,
     parse_number,
 )
+from core.records import Document, Figure, Target, TargetKind, TargetProgress
 from core.text import squash
-from ingest.manifest import DocMeta
 from ingest.parse import ParsedDocument
-from ingest.structure import Unit
+from ingest.structure import ParsedUnit
 
-_CUES = [
+_CUES: list[tuple[TargetKind, re.Pattern[str]]] = [
     (
         "target",
         re.compile(
@@ -56,12 +56,12 @@ _BASE = re.compile(r"\bbase\s+year:?\s*((?:19|20)\d{2}\s?[/-]\s?\d{2,4})", re.I)
 _CODE = re.compile(r"\(((?:NI|BV|KPI)\s*\w+)\)")
 
 
-def _quote(doc: ParsedDocument, unit: Unit) -> str:
+def _quote(doc: ParsedDocument, unit: ParsedUnit) -> str:
     page_text = {p.number: p.text for p in doc.pages}
     return squash("\n".join(page_text[s.page][s.start : s.end] for s in unit.spans))
 
 
-def table_figures(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
+def table_figures(meta: Document, doc: ParsedDocument) -> Iterator[Figure]:
     """One fact per table cell with its row label, column header, unit and the row as its quote."""
     for unit, ok in zip(doc.units, doc.quotable, strict=True):
         table = unit.table
@@ -69,22 +69,23 @@ def table_figures(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
             continue
         quote = _quote(doc, unit)
         for cell in table.cells:
-            yield {
-                "table_id": table.table_id,
-                "table_title": table.title,
-                "row": table.row_label,
-                "row_index": table.row,
-                "column": cell.header,
-                "value": cell.value,
-                "unit": cell.unit,
-                "scale": cell.scale,
-                "page": unit.page,
-                "section": unit.section,
-                "quote": quote,
-            }
+            yield Figure(
+                doc_id=meta.doc_id,
+                table_id=table.table_id,
+                table_title=table.title,
+                row=table.row_label,
+                row_index=table.row,
+                column=cell.header,
+                value=cell.value,
+                unit=cell.unit,
+                scale=cell.scale,
+                page=unit.page,
+                section=unit.section,
+                quote=quote,
+            )
 
 
-def _programme(meta: DocMeta) -> str:
+def _programme(meta: Document) -> str:
     if meta.programme:
         return meta.programme
     return re.split(r"\s+[–-]\s+|:|,", meta.title)[0].strip()
@@ -107,7 +108,7 @@ def _deadline(text: str) -> str | None:
     return (m.group(1) or m.group(2)).strip() if m else None
 
 
-def targets_from_text(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
+def targets_from_text(meta: Document, doc: ParsedDocument) -> Iterator[Target]:
     g = gazetteer()
     units = [
         (u, ok)
@@ -139,29 +140,7 @@ def targets_from_text(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
         base = _BASE.search(text)
         start = _START.search(text)
         councils = g.mentioned(text) or list(meta.councils)
-        fact = {
-            "kind": kind,
-            "statement": text,
-            "amount": amount.value,
-            "amount_high": amount.high,
-            "unit": amount.unit,
-            "amount_text": amount.text,
-            "approx": amount.approx,
-            "per_year": bool(_PER_YEAR.search(text)),
-            "deadline": deadline,
-            "start": start.group(1) if start else None,
-            "base_year": base.group(1).replace(" ", "") if base else None,
-            "baseline": others[0].text
-            if kind == "reduction" and others and others[0].unit == amount.unit
-            else None,
-            "councils": councils,
-            "programme": _programme(meta),
-            "context": unit.heading or unit.section,
-            "page": unit.page,
-            "section": unit.section,
-            "quote": _quote(doc, unit),
-            "progress": None,
-        }
+        progress = None
         # A following sentence of the same paragraph that projects against it is its progress.
         for nxt, _ in units[i + 1 : i + 3]:
             if nxt.block != unit.block or not _PROGRESS.search(nxt.text):
@@ -170,21 +149,44 @@ def targets_from_text(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
             if actual is None:
                 continue
             gap = actual.value - amount.value
-            fact["progress"] = {
-                "actual": actual.value,
-                "actual_text": actual.text,
-                "statement": squash(nxt.text),
-                "page": nxt.page,
-                "quote": _quote(doc, nxt),
-                "difference": gap,
-                "difference_text": ("+" if gap >= 0 else "-") + format_amount(Amount(abs(gap), amount.unit)),
-                "percent_of_target": round(actual.value / amount.value * 100, 1) if amount.value else None,
-            }
+            progress = TargetProgress(
+                actual=actual.value,
+                actual_text=actual.text,
+                statement=squash(nxt.text),
+                page=nxt.page,
+                quote=_quote(doc, nxt),
+                difference=gap,
+                difference_text=("+" if gap >= 0 else "-") + format_amount(Amount(abs(gap), amount.unit)),
+                percent_of_target=round(actual.value / amount.value * 100, 1) if amount.value else None,
+            )
             break
-        yield fact
+        yield Target(
+            doc_id=meta.doc_id,
+            kind=kind,
+            statement=text,
+            amount=amount.value,
+            amount_high=amount.high,
+            unit=amount.unit,
+            amount_text=amount.text,
+            approx=amount.approx,
+            per_year=bool(_PER_YEAR.search(text)),
+            deadline=deadline,
+            start=start.group(1) if start else None,
+            base_year=base.group(1).replace(" ", "") if base else None,
+            baseline=others[0].text
+            if kind == "reduction" and others and others[0].unit == amount.unit
+            else None,
+            councils=tuple(councils),
+            programme=_programme(meta),
+            context=unit.heading or unit.section,
+            page=unit.page,
+            section=unit.section,
+            quote=_quote(doc, unit),
+            progress=progress,
+        )
 
 
-def targets_from_tables(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
+def targets_from_tables(meta: Document, doc: ParsedDocument) -> Iterator[Target]:
     """Rows labelled as targets ("Efficiency Target by 2010-11 (NI 179)") give a target per council column."""
     g = gazetteer()
     for unit, ok in zip(doc.units, doc.quotable, strict=True):
@@ -205,33 +207,30 @@ def targets_from_tables(meta: DocMeta, doc: ParsedDocument) -> Iterator[dict]:
             value = parse_number(cell.value)
             if council is None or value is None:
                 continue
-            yield {
-                "kind": "target",
-                "statement": f"{table.row_label}: {cell.header} {cell.value}",
-                "amount": value * cell.scale,
-                "amount_high": None,
-                "unit": "£" if (cell.unit or "").startswith("£") else (cell.unit or ""),
-                "amount_text": f"{cell.value} ({cell.header})",
-                "approx": False,
-                "per_year": False,
-                "deadline": deadline,
-                "start": None,
-                "base_year": None,
-                "baseline": None,
-                "councils": [council],
-                "programme": code.group(1) if code else _programme(meta),
-                "context": table.title,
-                "page": unit.page,
-                "section": unit.section,
-                "quote": quote,
-                "progress": None,
-            }
+            yield Target(
+                doc_id=meta.doc_id,
+                kind="target",
+                statement=f"{table.row_label}: {cell.header} {cell.value}",
+                amount=value * cell.scale,
+                amount_high=None,
+                unit="£" if (cell.unit or "").startswith("£") else (cell.unit or ""),
+                amount_text=f"{cell.value} ({cell.header})",
+                approx=False,
+                per_year=False,
+                deadline=deadline,
+                start=None,
+                base_year=None,
+                baseline=None,
+                councils=(council,),
+                programme=code.group(1) if code else _programme(meta),
+                context=table.title,
+                page=unit.page,
+                section=unit.section,
+                quote=quote,
+            )
 
 
-def extract_facts(meta: DocMeta, doc: ParsedDocument) -> Iterator[tuple[str, dict]]:
-    for fact in table_figures(meta, doc):
-        yield "figure", fact
-    for fact in targets_from_text(meta, doc):
-        yield "target", fact
-    for fact in targets_from_tables(meta, doc):
-        yield "target", fact
+def extract_facts(meta: Document, doc: ParsedDocument) -> Iterator[Figure | Target]:
+    yield from table_figures(meta, doc)
+    yield from targets_from_text(meta, doc)
+    yield from targets_from_tables(meta, doc)

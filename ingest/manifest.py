@@ -5,49 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 
 from core.errors import ConfigError
+from core.records import AUDIENCES, Audience, Document
 
 log = logging.getLogger(__name__)
 
-AUDIENCES = ("public", "staff", "members", "confidential")
 
-
-@dataclass(frozen=True)
-class DocMeta:
-    doc_id: str
-    file: str
-    title: str
-    date: str  # as printed: "2016", "2018-03" or "2008-11-14"
-    author: str | None = None
-    doc_type: str | None = None
-    councils: tuple[str, ...] = ()
-    audience: str = "public"
-    programme: str | None = None
-    in_manifest: bool = True
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def year(self) -> int | None:
-        m = re.match(r"(\d{4})", self.date or "")
-        return int(m.group(1)) if m else None
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "doc_id": self.doc_id,
-            "file": self.file,
-            "title": self.title,
-            "date": self.date,
-            "author": self.author,
-            "doc_type": self.doc_type,
-            "councils": list(self.councils),
-            "audience": self.audience,
-            "programme": self.programme,
-        }
+def described(doc: Document) -> dict[str, object]:
+    """The metadata that says what a document is (not how it was indexed): what its fingerprint
+    covers, so a changed manifest entry re-indexes it."""
+    return {
+        "doc_id": doc.doc_id,
+        "file": doc.file,
+        "title": doc.title,
+        "date": doc.date,
+        "author": doc.author,
+        "doc_type": doc.doc_type,
+        "councils": list(doc.councils),
+        "audience": doc.audience,
+        "programme": doc.programme,
+    }
 
 
 def doc_id_for(file: str) -> str:
@@ -61,7 +43,7 @@ def _date_text(value: object) -> str:
     return str(value) if value is not None else ""
 
 
-def load_manifest(path: Path) -> dict[str, DocMeta]:
+def load_manifest(path: Path) -> dict[str, Document]:
     """Entries keyed by file name. A malformed manifest is a configuration error naming the entry."""
     if not path.exists():
         return {}
@@ -70,7 +52,7 @@ def load_manifest(path: Path) -> dict[str, DocMeta]:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
     entries = data.get("documents", []) if isinstance(data, dict) else []
-    out: dict[str, DocMeta] = {}
+    out: dict[str, Document] = {}
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("file"):
             raise ConfigError(f"{path}: documents[{i}] has no 'file'")
@@ -78,7 +60,7 @@ def load_manifest(path: Path) -> dict[str, DocMeta]:
         if audience not in AUDIENCES:
             raise ConfigError(f"{path}: documents[{i}] audience {audience!r} is not one of {AUDIENCES}")
         file = str(entry["file"])
-        out[file] = DocMeta(
+        out[file] = Document(
             doc_id=doc_id_for(file),
             file=file,
             title=str(entry.get("title") or Path(file).stem),
@@ -86,7 +68,7 @@ def load_manifest(path: Path) -> dict[str, DocMeta]:
             author=entry.get("author"),
             doc_type=entry.get("doc_type"),
             councils=tuple(str(c) for c in entry.get("councils") or ()),
-            audience=audience,
+            audience=cast(Audience, audience),
             programme=entry.get("programme"),
         )
     return out
@@ -99,14 +81,14 @@ def _pdf_date(raw: str | None) -> str:
     return "-".join(g for g in m.groups() if g)
 
 
-def meta_from_pdf(file: str, info: dict[str, str], default_audience: str) -> DocMeta:
+def meta_from_pdf(file: str, info: dict[str, str], default_audience: Audience) -> Document:
     """Metadata for a PDF the manifest does not list: its own /Title, /Author and date, and a warning."""
     title = info.get("title") or Path(file).stem.replace("-", " ").replace("_", " ")
     warning = (
         f"{file}: not in manifest.yaml; using the PDF's own metadata (title {title!r}) "
         f"and audience {default_audience!r}"
     )
-    return DocMeta(
+    return Document(
         doc_id=doc_id_for(file),
         file=file,
         title=title,

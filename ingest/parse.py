@@ -10,13 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.records import Document
 from core.text import squash
-from ingest.chunk import Chunk, build_chunks
+from ingest.chunk import ChunkDraft, build_chunks
 from ingest.clean import CleanPage, clean_pages
 from ingest.confirm import confirm, contiguity, second_reading
-from ingest.manifest import DocMeta
 from ingest.pdf import read_pdf
-from ingest.structure import Unit, parse_units
+from ingest.structure import ParsedUnit, parse_units
 from ingest.tables import extract_grids
 
 # Bump when parsing, chunking or fact extraction changes, so that `assistant ingest` re-reads every document.
@@ -25,12 +25,12 @@ PARSER_VERSION = "4"
 
 @dataclass
 class ParsedDocument:
-    meta: DocMeta
+    meta: Document
     path: Path
     sha256: str
     pages: list[CleanPage]
-    chunks: list[Chunk]
-    units: list[Unit]
+    chunks: list[ChunkDraft]
+    units: list[ParsedUnit]
     quotable: list[bool]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -40,7 +40,7 @@ class ParsedDocument:
         return sum(not q for q in self.quotable)
 
 
-def parse_document(path: Path, meta: DocMeta, target_words: int, max_words: int) -> ParsedDocument:
+def parse_document(path: Path, meta: Document, target_words: int, max_words: int) -> ParsedDocument:
     started = time.perf_counter()
     doc = read_pdf(path)
     pages = clean_pages(doc.pages)
@@ -73,7 +73,7 @@ def parse_document(path: Path, meta: DocMeta, target_words: int, max_words: int)
     )
 
 
-def embed_text(meta: DocMeta, chunk: Chunk) -> str:
+def embed_text(meta: Document, chunk: ChunkDraft) -> str:
     """What the embedding model and BM25 see: the verbatim chunk under a short provenance header.
 
     A table row alone ("Total 55.5 59.0 165") means little; with its table title and column headers

@@ -12,6 +12,7 @@ A kill before step 4 leaves the previous index whole; the next run reuses the ve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -24,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import AssistantError, IngestError, storage_full
+from core.records import Chunk, Document, Figure, Target
 from core.settings import Settings
 from index.catalog import Catalog
 from index.lexical import LexicalIndex
 from ingest.facts import extract_facts
-from ingest.manifest import DocMeta, load_manifest, meta_from_pdf
+from ingest.manifest import described, load_manifest, meta_from_pdf
 from ingest.parse import PARSER_VERSION, ParsedDocument, embed_text, parse_document
 from ingest.pdf import file_sha256
 
@@ -72,12 +74,12 @@ def collection_name(settings: Settings, suffix: str = "") -> str:
     return f"{settings.chroma_collection}-{slug}{suffix}"[:60]
 
 
-def fingerprint(sha256: str, meta: DocMeta, settings: Settings) -> str:
+def fingerprint(sha256: str, meta: Document, settings: Settings) -> str:
     """Changes when the file, its manifest entry, the parser or the embedding set-up changes."""
     payload = json.dumps(
         [
             sha256,
-            meta.as_dict(),
+            described(meta),
             PARSER_VERSION,
             settings.chunk_target_words,
             settings.chunk_max_words,
@@ -100,7 +102,7 @@ def discover(settings: Settings, paths: Iterable[Path] | None) -> list[Path]:
     return sorted(p for p in settings.corpus_dir.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
 
 
-def chroma_metadata(meta: DocMeta, page_start: int, page_end: int) -> dict[str, object]:
+def chroma_metadata(meta: Document, page_start: int, page_end: int) -> dict[str, object]:
     md: dict[str, object] = {
         "doc_id": meta.doc_id,
         "audience": meta.audience,
@@ -162,7 +164,7 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
     files = discover(settings, paths)
     indexed = {d.doc_id: d for d in catalog.documents()}
     reports: list[DocReport] = []
-    todo: list[tuple[Path, DocMeta, str, str]] = []
+    todo: list[tuple[Path, Document, str, str]] = []
 
     seen_ids: set[str] = set()
     for path in files:
@@ -227,7 +229,10 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
     catalog.set_meta("ingest_started", dt.datetime.now(dt.UTC).isoformat())
 
     queue = _EmbedQueue(settings, vectors, collection, embedder, tick)
-    doc_rows, page_rows, chunk_rows, fact_rows = [], [], [], []
+    doc_rows: list[Document] = []
+    page_rows: list[tuple[str, int, str]] = []
+    chunk_rows: list[Chunk] = []
+    fact_rows: list[Figure | Target] = []
     per_doc: dict[str, DocReport] = {}
     for done, (path, meta, fp, status, doc) in enumerate(_parse_stream(todo, settings)):
         tick("parse", done + 1, len(todo))
@@ -237,7 +242,7 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
         texts = [embed_text(meta, c) for c in doc.chunks]
         ids = _chunk_ids(meta.doc_id, texts, settings.embedding_model)
         for cid, text, chunk in zip(ids, texts, doc.chunks, strict=True):
-            chunk_rows.append(_chunk_row(cid, meta, text, chunk))
+            chunk_rows.append(chunk.record(cid, meta.doc_id, text))
         queue.add(
             [
                 (cid, text, chroma_metadata(meta, c.page_start, c.page_end))
@@ -245,7 +250,7 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
             ]
         )
         page_rows.extend((meta.doc_id, p.number, p.text) for p in doc.pages)
-        fact_rows.extend((meta.doc_id, kind, data) for kind, data in extract_facts(meta, doc))
+        fact_rows.extend(extract_facts(meta, doc))
         doc_rows.append(_document_row(meta, doc, fp))
         per_doc[meta.doc_id] = DocReport(
             meta.file,
@@ -265,8 +270,8 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
     # -- 3. lexical ---------------------------------------------------------------------------
     replaced = set(per_doc) | set(removed)
     keep = [c for c in catalog.chunks() if c.doc_id not in replaced]
-    lex_ids = [c.id for c in keep] + [r["id"] for r in chunk_rows]
-    lex_texts = [c.embed_text for c in keep] + [r["embed_text"] for r in chunk_rows]
+    lex_ids = [c.id for c in keep] + [c.id for c in chunk_rows]
+    lex_texts = [c.embed_text for c in keep] + [c.embed_text for c in chunk_rows]
     generation = catalog.generation + 1
     lexical_name = f"g{generation}"
     tick("lexical", 0, 1)
@@ -320,7 +325,7 @@ def _check_vectors_present(catalog: Catalog, vectors, collection: str | None) ->
         )
 
 
-def _parse_safe(path: Path, meta: DocMeta, target: int, max_words: int) -> ParsedDocument | str:
+def _parse_safe(path: Path, meta: Document, target: int, max_words: int) -> ParsedDocument | str:
     """Parse one document; a failure comes back as its message, so the batch goes on."""
     try:
         return parse_document(path, meta, target, max_words)
@@ -398,69 +403,16 @@ class _EmbedQueue:
         self.tick("embed", self.embedded, self.embedded + len(self.buffer))
 
 
-def _chunk_row(cid: str, meta: DocMeta, text: str, chunk) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        "id": cid,
-        "doc_id": meta.doc_id,
-        "seq": chunk.seq,
-        "text": chunk.text,
-        "embed_text": text,
-        "page_start": chunk.page_start,
-        "page_end": chunk.page_end,
-        "section": chunk.section,
-        "heading": chunk.heading,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-        "spans": _span_dicts(chunk),
-        "kind": chunk.kind,
-        "hash": chunk.content_hash,
-        "units": [u.__dict__ for u in chunk.units],
-        "tables": [_table_dict(t) for t in chunk.tables],
-    }
-
-
-def _document_row(meta: DocMeta, doc: ParsedDocument, fp: str) -> dict:
-    return {
-        "doc_id": meta.doc_id,
-        "file": meta.file,
-        "path": str(doc.path.resolve()),
-        "title": meta.title,
-        "date": meta.date,
-        "year": meta.year,
-        "author": meta.author,
-        "doc_type": meta.doc_type,
-        "councils": list(meta.councils),
-        "audience": meta.audience,
-        "programme": meta.programme,
-        "fingerprint": fp,
-        "sha256": doc.sha256,
-        "pages": len(doc.pages),
-        "chunks": len(doc.chunks),
-        "units_dropped": doc.units_dropped,
-        "warnings": doc.warnings,
-        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seconds": round(doc.seconds, 3),
-    }
-
-
-def _span_dicts(chunk) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Each page's piece of the chunk: page, offsets in the page text, and offset in the chunk text."""
-    out, pos = [], 0
-    for s in chunk.spans:
-        out.append({"page": s.page, "start": s.start, "end": s.end, "offset": pos})
-        pos += s.end - s.start + 1
-    return out
-
-
-def _table_dict(t) -> dict:  # type: ignore[no-untyped-def]
-    return {
-        "table_id": t.table_id,
-        "title": t.title,
-        "headers": list(t.headers),
-        "row_label": t.row_label,
-        "cells": [c.__dict__ for c in t.cells],
-        "group": t.group,
-        "is_header": t.is_header,
-        "column": t.column,
-        "row": t.row,
-    }
+def _document_row(meta: Document, doc: ParsedDocument, fp: str) -> Document:
+    return dataclasses.replace(
+        meta,
+        path=str(doc.path.resolve()),
+        fingerprint=fp,
+        sha256=doc.sha256,
+        pages=len(doc.pages),
+        chunks=len(doc.chunks),
+        units_dropped=doc.units_dropped,
+        warnings=tuple(doc.warnings),
+        ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        seconds=round(doc.seconds, 3),
+    )

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from core.records import PageSpan, TableCell, TableInfo, UnitKind
 from core.text import key_with_index, match_key, sentence_spans, squash
 from ingest.clean import CleanPage
 from ingest.tables import Grid, header_unit, is_numeric_cell, looks_like_header
@@ -29,38 +30,12 @@ from ingest.tables import Grid, header_unit, is_numeric_cell, looks_like_header
 # Data
 
 
-@dataclass(frozen=True)
-class Span:
-    page: int
-    start: int  # offset into CleanPage.text
-    end: int
-
-
-@dataclass(frozen=True)
-class TableCell:
-    header: str
-    value: str
-    unit: str | None = None
-    scale: float = 1.0
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    table_id: str  # unique in the document, e.g. "table-5" or "p12-t1"
-    title: str | None
-    headers: tuple[str, ...]
-    row_label: str | None
-    cells: tuple[TableCell, ...] = ()
-    group: str | None = None  # a spanning row above this one ("Option 3: ...")
-    is_header: bool = False
-    column: str | None = None  # for a single-cell unit, the column it sits in
-    row: int | None = None  # the row's index in its grid, so cells of one row can be found together
-
-
 @dataclass
-class Unit:
-    kind: str  # heading | sentence | list_item | table_row | table_header | table_cell
-    spans: list[Span]
+class ParsedUnit:
+    """A unit as parsing finds it: its runs of page text, before it is placed in a chunk."""
+
+    kind: UnitKind
+    spans: list[PageSpan]
     text: str  # verbatim page text (page breaks joined with a newline)
     section: str | None = None
     heading: str | None = None
@@ -581,15 +556,15 @@ def _span_map(lines: list[_Line]) -> tuple[str, list[tuple[int, _Line]]]:
     return "\n".join(parts), offsets
 
 
-def _spans_for(offsets: list[tuple[int, _Line]], start: int, end: int) -> list[Span]:
-    spans: list[Span] = []
+def _spans_for(offsets: list[tuple[int, _Line]], start: int, end: int) -> list[PageSpan]:
+    spans: list[PageSpan] = []
     for base, ln in offsets:
         a, b = max(start, base), min(end, base + len(ln.text))
         if a >= b:
             continue
-        s = Span(ln.page, ln.start + (a - base), ln.start + (b - base))
+        s = PageSpan(ln.page, ln.start + (a - base), ln.start + (b - base))
         if spans and spans[-1].page == s.page:
-            spans[-1] = Span(s.page, spans[-1].start, s.end)
+            spans[-1] = PageSpan(s.page, spans[-1].start, s.end)
         else:
             spans.append(s)
     return spans
@@ -598,13 +573,13 @@ def _spans_for(offsets: list[tuple[int, _Line]], start: int, end: int) -> list[S
 LONG_CELL_WORDS = 60
 
 
-def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list[Unit]:
+def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list[ParsedUnit]:
     lines = _lines(pages)
     hits = _locate_tables(pages, grids or [])
     blocks = _blocks(lines, hits)
     pages_text = {p.number: p.text for p in pages}
     tracker = SectionTracker()
-    units: list[Unit] = []
+    units: list[ParsedUnit] = []
     for block_no, block in enumerate(blocks):
         if block.table is not None:
             hit = block.table
@@ -612,9 +587,9 @@ def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list
             if hit.kind == "table_cell" and len(text.split()) > LONG_CELL_WORDS:
                 for s, e in sentence_spans(text):
                     units.append(
-                        Unit(
+                        ParsedUnit(
                             "table_cell",
-                            [Span(hit.page, hit.start + s, hit.start + e)],
+                            [PageSpan(hit.page, hit.start + s, hit.start + e)],
                             text[s:e],
                             tracker.section,
                             tracker.heading,
@@ -624,9 +599,9 @@ def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list
                     )
                 continue
             units.append(
-                Unit(
+                ParsedUnit(
                     hit.kind,
-                    [Span(hit.page, hit.start, hit.end)],
+                    [PageSpan(hit.page, hit.start, hit.end)],
                     text,
                     tracker.section,
                     tracker.heading,
@@ -639,7 +614,7 @@ def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list
         text, offsets = _span_map(block.lines)
         if block.kind == "heading":
             units.append(
-                Unit(
+                ParsedUnit(
                     "heading",
                     _spans_for(offsets, 0, len(text)),
                     text,
@@ -657,10 +632,12 @@ def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list
             if sum(ch.isalnum() for ch in text[s:e]) < 2:
                 continue  # a lone dash or bullet standing in an empty table cell
             units.append(
-                Unit(kind, _spans_for(offsets, s, e), text[s:e], tracker.section, tracker.heading, block_no)
+                ParsedUnit(
+                    kind, _spans_for(offsets, s, e), text[s:e], tracker.section, tracker.heading, block_no
+                )
             )
     return units
 
 
-def unit_is_numeric_row(unit: Unit) -> bool:
+def unit_is_numeric_row(unit: ParsedUnit) -> bool:
     return unit.table is not None and any(is_numeric_cell(c.value) for c in unit.table.cells)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from assistant.answer.select import Candidate, strip_marker
 from assistant.models import Citation
-from assistant.retrieve import ChunkInfo, DocInfo
 from core.councils import gazetteer
+from core.records import Chunk, Document
 from core.text import squash
 
 ABSTAIN_TEXT = "I could not find this in the documents."
@@ -25,7 +25,7 @@ MAX_PARAGRAPH_WORDS = 60
 
 @dataclass
 class Quote:
-    doc: DocInfo
+    doc: Document
     page: int
     section: str | None
     text: str
@@ -34,12 +34,12 @@ class Quote:
     table_title: str | None = None
 
 
-def _page_portion(chunk: ChunkInfo, start: int, end: int, page: int) -> tuple[int, int]:
+def _page_portion(chunk: Chunk, start: int, end: int, page: int) -> tuple[int, int]:
     """The part of chunk text [start, end) that lies on `page`."""
     for span in chunk.spans:
-        lo = span["offset"]
-        hi = lo + span["end"] - span["start"]
-        if span["page"] == page:
+        lo = span.offset
+        hi = lo + span.end - span.start
+        if span.page == page:
             return max(start, lo), min(end, hi)
     return start, end
 
@@ -47,36 +47,36 @@ def _page_portion(chunk: ChunkInfo, start: int, end: int, page: int) -> tuple[in
 def _list_end(c: Candidate) -> int:
     """Where a list introduced by this unit ("... the partners are:") ends: its items in the same
     paragraph, on the same page, up to a sensible length for one quote."""
-    end, words = c.ref["end"], 0
-    for count, ref in enumerate(c.chunk.units[c.index + 1 :]):
-        if ref["page"] != c.ref["page"] or ref["kind"] not in ("list_item", "sentence"):
+    end, words = c.unit.end, 0
+    for count, unit in enumerate(c.chunk.units[c.index + 1 :]):
+        if unit.page != c.unit.page or unit.kind not in ("list_item", "sentence"):
             break
-        if ref["section"] != c.ref["section"] or count >= MAX_LIST_ITEMS:
+        if unit.section != c.unit.section or count >= MAX_LIST_ITEMS:
             break
-        words += len(c.chunk.text[ref["start"] : ref["end"]].split())
+        words += len(c.chunk.unit_text(unit).split())
         if words > MAX_LIST_WORDS and count:
             break
-        end = ref["end"]
+        end = unit.end
     return end
 
 
 def _list_start(c: Candidate) -> int | None:
     """For a list item, the unit that introduces its list, if it is in the same chunk and page."""
-    for ref in reversed(c.chunk.units[: c.index]):
-        if ref["page"] != c.ref["page"] or ref["section"] != c.ref["section"]:
+    for unit in reversed(c.chunk.units[: c.index]):
+        if unit.page != c.unit.page or unit.section != c.unit.section:
             return None
-        text = c.chunk.text[ref["start"] : ref["end"]].rstrip()
+        text = c.chunk.unit_text(unit).rstrip()
         if text.endswith((":", ":-")):
-            return ref["start"]
-        if ref["kind"] != "list_item":
+            return unit.start
+        if unit.kind != "list_item":
             return None
     return None
 
 
 def _paragraph(c: Candidate) -> tuple[int, int]:
     """The whole paragraph around this unit, on its page."""
-    same = [r for r in c.chunk.units if r["block"] == c.ref["block"] and r["page"] == c.ref["page"]]
-    return min(r["start"] for r in same), max(r["end"] for r in same)
+    same = [u for u in c.chunk.units if u.block == c.unit.block and u.page == c.unit.page]
+    return min(u.start for u in same), max(u.end for u in same)
 
 
 def quote_for(
@@ -86,39 +86,39 @@ def quote_for(
     paragraph: bool = False,
     page: int | None = None,
 ) -> Quote:
-    start, end = c.ref["start"], c.ref["end"]
+    start, end = c.unit.start, c.unit.end
     raw = c.chunk.text[start:end].rstrip()
     if raw.endswith((":", ":-")) or expand_list:
-        if expand_list and c.ref["kind"] == "list_item" and (lead := _list_start(c)) is not None:
+        if expand_list and c.unit.kind == "list_item" and (lead := _list_start(c)) is not None:
             start = lead
         end = max(end, _list_end(c))
-    elif paragraph and c.ref["kind"] in ("sentence", "list_item"):
+    elif paragraph and c.unit.kind in ("sentence", "list_item"):
         p_start, p_end = _paragraph(c)
         if len(c.chunk.text[p_start:p_end].split()) <= MAX_PARAGRAPH_WORDS:
             start, end = p_start, p_end
-    page = page or c.ref["page"]
+    page = page or c.unit.page
     start, end = _page_portion(c.chunk, start, end, page)
     text = squash(c.chunk.text[start:end])
-    if c.ref["kind"] not in ("table_row", "table_header", "table_cell"):
+    if not c.unit.is_table:
         text = strip_marker(text)
     table = c.table
     cell = None
-    if table and table.get("cells") and column_hint:
+    if table and table.cells and column_hint:
         for hint in column_hint:
-            for cell_dict in table["cells"]:
-                if re.search(rf"(?<![A-Za-z]){re.escape(hint)}(?![A-Za-z])", cell_dict["header"]):
-                    cell = (cell_dict["header"], cell_dict["value"])
+            for found in table.cells:
+                if re.search(rf"(?<![A-Za-z]){re.escape(hint)}(?![A-Za-z])", found.header):
+                    cell = (found.header, found.value)
                     break
             if cell:
                 break
     return Quote(
-        doc=c.chunk.doc,
+        doc=c.doc,
         page=page,
-        section=c.ref["section"],
+        section=c.unit.section,
         text=text,
         cell=cell,
-        row_label=table.get("row_label") if table else None,
-        table_title=table.get("title") if table else None,
+        row_label=table.row_label if table else None,
+        table_title=table.title if table else None,
     )
 
 
@@ -149,7 +149,7 @@ def where(q: Quote) -> str:
     return f"page {q.page}"
 
 
-def document_label(doc: DocInfo) -> str:
+def document_label(doc: Document) -> str:
     title = doc.title
     title = title if title.lower().startswith("the ") else f"the {title}"
     date = when(doc.date)

@@ -80,7 +80,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         years |= shift_years(prev_years, -1)
     elif _AFTER.search(question.text):
         years |= shift_years(prev_years, +1)
-    prefer = {c["doc_id"] for c in last.answer.get("citations", [])}
+    prefer = set(last.cited_docs)
     extra_years = " ".join(sorted(y for y in years if y not in question.text))
     query = f"{question.text} {previous} {extra_years}".strip()
     return Resolution(

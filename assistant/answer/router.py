@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer.compose import Quote
-from assistant.answer.select import Candidate
-from assistant.retrieve import DocInfo
+from assistant.answer.select import Candidate, unit_spans
 from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult
 from core.councils import gazetteer
 from core.errors import ToolInputError
 from core.money import Amount, find_money, format_money, parse_number
+from core.records import Document, Figure
 from core.text import squash
 
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -175,7 +175,7 @@ def costing_question(text: str) -> bool:
 
 @dataclass
 class TableRow:
-    doc: DocInfo
+    doc: Document
     table_id: str
     title: str | None
     label: str
@@ -186,28 +186,20 @@ class TableRow:
     quote: str
 
 
-def table_rows(figures: list[dict], docs: dict[str, DocInfo]) -> list[TableRow]:
+def table_rows(figures: list[Figure], docs: dict[str, Document]) -> list[TableRow]:
     rows: dict[tuple, TableRow] = {}
     for f in figures:
-        doc = docs.get(f["doc_id"])
-        if doc is None or not f.get("row"):
+        doc = docs.get(f.doc_id)
+        if doc is None or not f.row:
             continue
-        key = (f["doc_id"], f["table_id"], f.get("row_index"), f["row"])
+        key = (f.doc_id, f.table_id, f.row_index, f.row)
         row = rows.get(key)
         if row is None:
             row = rows[key] = TableRow(
-                doc,
-                f["table_id"],
-                f.get("table_title"),
-                f["row"],
-                {},
-                {},
-                f["page"],
-                f.get("section"),
-                f["quote"],
+                doc, f.table_id, f.table_title, f.row, {}, {}, f.page, f.section, f.quote
             )
-        row.cells[f["column"]] = f["value"]
-        row.units[f["column"]] = (f.get("unit"), f.get("scale", 1.0))
+        row.cells[f.column] = f.value
+        row.units[f.column] = (f.unit, f.scale)
     return list(rows.values())
 
 
@@ -437,11 +429,7 @@ def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | 
 
 def quotes_by_page(c: Candidate, quote) -> list[Quote]:  # type: ignore[no-untyped-def]
     """One quote per page for a sentence that runs across a page break (a quote lies on one page)."""
-    pages = [
-        sp["page"]
-        for sp in c.chunk.spans
-        if sp["offset"] < c.ref["end"] and sp["offset"] + sp["end"] - sp["start"] > c.ref["start"]
-    ]
+    pages = [sp.page for sp in unit_spans(c)]
     if len(pages) < 2:
         return [quote(c)]
     return [quote(c, page=p) for p in pages]
@@ -453,11 +441,11 @@ def _preceding(c: Candidate, ranked: list[Candidate]) -> list[Candidate]:
     for other in ranked:
         if (
             other.chunk.id == c.chunk.id
-            and other.ref["end"] <= c.ref["start"]
-            and c.ref["start"] - other.ref["end"] < 600
+            and other.unit.end <= c.unit.start
+            and c.unit.start - other.unit.end < 600
         ):
             out.append(other)
-    return sorted(out, key=lambda o: -o.ref["start"])[:3]
+    return sorted(out, key=lambda o: -o.unit.start)[:3]
 
 
 def check_table(text: str, rows: list[TableRow]) -> Computed | Missing | None:
@@ -468,7 +456,7 @@ def check_table(text: str, rows: list[TableRow]) -> Computed | Missing | None:
     these = [r for r in rows if r.table_id == table_id]
     if not these:
         return Missing([f"Table {m.group(1)}"])
-    result = arithmetic.table_totals_check([{"label": r.label, "cells": r.cells} for r in these])
+    result = arithmetic.table_totals_check([arithmetic.LabelledRow(r.label, r.cells) for r in these])
     quotes = [_row_quote(r) for r in these if re.match(r"\s*total\b", r.label, re.I)] or [
         _row_quote(these[-1])
     ]

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.answer.question import Question, has_date, year_forms
-from assistant.retrieve import ChunkInfo, Hit
+from assistant.retrieve import Hit
 from core.councils import gazetteer
+from core.records import Chunk, Document, PageSpan, TableInfo, Unit
 from core.text import squash
 from core.tokens import tokenize
 
@@ -53,7 +54,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 class Candidate:
     hit: Hit
     index: int  # position of the unit in its chunk
-    ref: dict
+    unit: Unit
     text: str  # the unit, whitespace squashed, paragraph marker removed
     tokens: frozenset[str]
     strong: frozenset[str]  # heading, list introduction, table title, headers, row label, row's cells
@@ -67,17 +68,20 @@ class Candidate:
     missing: set[str] = field(default_factory=set)
 
     @property
-    def chunk(self) -> ChunkInfo:
+    def chunk(self) -> Chunk:
         return self.hit.chunk
 
     @property
-    def table(self) -> dict | None:
-        t = self.ref.get("table")
-        return self.chunk.tables[t] if t is not None else None
+    def doc(self) -> Document:
+        return self.hit.doc
+
+    @property
+    def table(self) -> TableInfo | None:
+        return self.chunk.table_of(self.unit)
 
     @property
     def key(self) -> tuple[str, int, int]:
-        return (self.chunk.id, self.ref["start"], self.ref["end"])
+        return (self.chunk.id, self.unit.start, self.unit.end)
 
     @property
     def context(self) -> frozenset[str]:
@@ -118,80 +122,72 @@ def _council_tokens(text: str) -> frozenset[str]:
     return _tokens(names) if names else frozenset()
 
 
-def _intro(chunk: ChunkInfo, index: int) -> str:
+def _intro(chunk: Chunk, index: int) -> str:
     """The line that introduces the list this unit is an item of ("That Full Council:"), if any."""
-    ref = chunk.units[index]
-    base = (ref.get("section") or "").split(" (")[0].split("(")[0]
+    unit = chunk.units[index]
+    base = (unit.section or "").split(" (")[0].split("(")[0]
     for prev in reversed(chunk.units[:index]):
-        if prev["page"] != ref["page"] or not (prev.get("section") or "").startswith(base):
+        if prev.page != unit.page or not (prev.section or "").startswith(base):
             return ""
-        text = chunk.text[prev["start"] : prev["end"]].rstrip()
+        text = chunk.unit_text(prev).rstrip()
         if text.endswith((":", ":-")):
             return text
-        if prev["kind"] != "list_item" and prev["block"] != ref["block"]:
+        if prev.kind != "list_item" and prev.block != unit.block:
             return ""
     return ""
 
 
-def _provenance(chunk: ChunkInfo, index: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    ref = chunk.units[index]
-    weak_parts = [chunk.doc.title, chunk.doc.date or "", ref.get("section") or ""]
-    strong_parts = [ref.get("heading") or "", _intro(chunk, index)]
+def _provenance(
+    chunk: Chunk, doc: Document, index: int
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    unit = chunk.units[index]
+    weak_parts = [doc.title, doc.date or "", unit.section or ""]
+    strong_parts = [unit.heading or "", _intro(chunk, index)]
     near_parts = []
-    if _SELF_REFERENCE.search(chunk.text[ref["start"] : ref["end"]]):
-        strong_parts.append(chunk.doc.title)  # "This report has been developed by ...": the document itself
+    if _SELF_REFERENCE.search(chunk.unit_text(unit)):
+        strong_parts.append(doc.title)  # "This report has been developed by ...": the document itself
     # The sentence before ("This will aim to ..." leans on it) and the paragraph's first sentence.
-    same_block = [i for i, r in enumerate(chunk.units[:index]) if r["block"] == ref["block"]]
+    same_block = [i for i, u in enumerate(chunk.units[:index]) if u.block == unit.block]
     for i in {same_block[0], index - 1} if same_block else ():
-        near_parts.append(chunk.text[chunk.units[i]["start"] : chunk.units[i]["end"]])
-    t = ref.get("table")
-    if t is not None:
-        table = chunk.tables[t]
-        strong_parts += [table.get("title") or "", table.get("row_label") or "", table.get("group") or ""]
-        strong_parts += [h for h in table.get("headers", []) if h]
-        if table.get("row") is not None:  # the other cells of the same row
+        near_parts.append(chunk.unit_text(chunk.units[i]))
+    table = chunk.table_of(unit)
+    if table is not None:
+        strong_parts += [table.title or "", table.row_label or "", table.group or ""]
+        strong_parts += [h for h in table.headers if h]
+        if table.row is not None:  # the other cells of the same row
             for other in chunk.tables:
-                if (
-                    other is not table
-                    and other.get("table_id") == table.get("table_id")
-                    and other.get("row") == table.get("row")
-                ):
-                    strong_parts += [c.get("value", "") for c in other.get("cells", [])] + [
-                        other.get("row_label") or ""
-                    ]
+                if other is not table and other.table_id == table.table_id and other.row == table.row:
+                    strong_parts += [c.value for c in other.cells] + [other.row_label or ""]
     strong = " · ".join(strong_parts)
-    unit_text = chunk.text[ref["start"] : ref["end"]]
+    unit_text = chunk.unit_text(unit)
     councils = _council_tokens(f"{strong} {unit_text}")
     return _tokens(strong) | councils, _tokens(" · ".join(weak_parts)), _tokens(" · ".join(near_parts))
 
 
-def _paragraph_years(chunk: ChunkInfo, index: int) -> set[str]:
-    block = chunk.units[index]["block"]
+def _paragraph_years(chunk: Chunk, index: int) -> set[str]:
+    block = chunk.units[index].block
     out: set[str] = set()
-    for ref in chunk.units:
-        if ref["block"] == block:
-            out |= year_forms(chunk.text[ref["start"] : ref["end"]])
+    for unit in chunk.units:
+        if unit.block == block:
+            out |= year_forms(chunk.unit_text(unit))
     return out
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
     out = []
     for hit in hits:
-        chunk = hit.chunk
-        for i, ref in enumerate(chunk.units):
-            text = squash(chunk.text[ref["start"] : ref["end"]])
-            body = text if ref["kind"] in ("table_row", "table_header", "table_cell") else strip_marker(text)
+        chunk, title = hit.chunk, squash(hit.doc.title)
+        for i, unit in enumerate(chunk.units):
+            text = squash(chunk.unit_text(unit))
+            body = text if unit.is_table else strip_marker(text)
             if len(body) < 3:
                 continue
-            if body == squash(chunk.doc.title) or (
-                chunk.seq == 0
-                and i < 3
-                and ref["kind"] == "list_item"
-                and body.lower() in squash(chunk.doc.title).lower()
+            if body == title or (
+                chunk.seq == 0 and i < 3 and unit.kind == "list_item" and body.lower() in title.lower()
             ):
                 continue  # the document's own title is provenance, not an answer
-            strong, weak, near = _provenance(chunk, i)
-            out.append(Candidate(hit, i, ref, body, _tokens(body), strong, weak, near))
+            strong, weak, near = _provenance(chunk, hit.doc, i)
+            out.append(Candidate(hit, i, unit, body, _tokens(body), strong, weak, near))
     return out
 
 
@@ -245,7 +241,7 @@ def _council_names() -> str:
 
 
 def type_ok(
-    question: Question, text: str, table: dict | None, lowercase_words: set[str], title: str = ""
+    question: Question, text: str, table: TableInfo | None, lowercase_words: set[str], title: str = ""
 ) -> bool:
     kind = question.answer_type
     if kind is None:
@@ -256,14 +252,12 @@ def type_ok(
         return bool(_PERCENT.search(text))
     if kind == "count":
         if table is not None and question.count_noun and _figures(text):
-            labels = " ".join([table.get("title") or "", *table.get("headers", [])])
+            labels = " ".join([table.title or "", *table.headers])
             if any(n in _tokens(labels) for n in question.count_noun):
                 return True  # "Table 3 – Days per Month": the table says what its figures count
         return _count_ok(text, question.count_noun)
     if kind == "money":
-        in_money_table = bool(table) and any(
-            (c.get("unit") or "").startswith("£") for c in table.get("cells", [])
-        )
+        in_money_table = table is not None and any((c.unit or "").startswith("£") for c in table.cells)
         return bool(_MONEY.search(text) or _PERCENT.search(text)) or (in_money_table and bool(_figures(text)))
     if kind == "quantity":
         return bool(_figures(text))
@@ -305,14 +299,14 @@ def score(
                     missing.add(t)
         c.coverage = got / total
         c.missing = missing
-        c.type_ok = type_ok(question, c.text, c.table, lowercase_words, c.chunk.doc.title)
+        c.type_ok = type_ok(question, c.text, c.table, lowercase_words, c.doc.title)
         if question.years:
             stated = year_forms(c.text) or _paragraph_years(c.chunk, c.index)
             # Years the paragraph states decide; only one that states none leans on its document's date.
             c.period_ok = (
                 bool(question.years & stated)
                 if stated
-                else bool(question.years & (c.context | year_forms(c.chunk.doc.date or "")))
+                else bool(question.years & (c.context | year_forms(c.doc.date or "")))
             )
         c.entity_ok = all(
             not terms or any(t in c.tokens or t in c.context for t in terms) for terms in entity_terms
@@ -334,16 +328,16 @@ def score(
         table = c.table
         if (
             table
-            and table.get("row_label")
-            and any(t in _tokens(table["row_label"]) for t, w in question.weights.items() if w >= 1.0)
+            and table.row_label
+            and any(t in _tokens(table.row_label) for t, w in question.weights.items() if w >= 1.0)
         ):
             s *= 1.15  # the question names this row
-        if c.ref["kind"] == "heading":
+        if c.unit.kind == "heading":
             s *= 0.6
-        elif c.ref["kind"] == "table_header":
+        elif c.unit.kind == "table_header":
             s *= 0.3
         if doc_boost:
-            s *= doc_boost.get(c.chunk.doc.doc_id, 1.0)
+            s *= doc_boost.get(c.doc.doc_id, 1.0)
         if question.carried:
             # In a follow-up the new question's own words decide; carried terms only disambiguate.
             s *= 0.85 ** min(3, len(key_terms & missing))
@@ -368,7 +362,7 @@ def _prefix_match(term: str, tokens: frozenset[str]) -> bool:
 def _council_ok(question: Question, c: Candidate) -> bool:
     """A question about one council is not answered by a passage about another."""
     g = gazetteer()
-    named = set(g.mentioned(c.text)) | set(c.chunk.doc.councils)
+    named = set(g.mentioned(c.text)) | set(c.doc.councils)
     return bool(named & set(question.councils)) or not named
 
 
@@ -386,18 +380,14 @@ def ranked(cands: list[Candidate]) -> list[Candidate]:
 def best_page(question: Question, c: Candidate, lowercase_words: set[str]) -> int:
     """For a sentence that runs across a page break, the page whose part answers the question: a
     quote must lie on one page, so it should be the part that holds the answer."""
-    spans = [
-        sp
-        for sp in c.chunk.spans
-        if sp["offset"] < c.ref["end"] and sp["offset"] + sp["end"] - sp["start"] > c.ref["start"]
-    ]
+    spans = unit_spans(c)
     if len(spans) < 2:
-        return c.ref["page"]
+        return c.unit.page
     weights = {**question.weights, **question.carried}
 
-    def merit(sp: dict) -> tuple[bool, float, int]:
-        lo = max(c.ref["start"], sp["offset"])
-        hi = min(c.ref["end"], sp["offset"] + sp["end"] - sp["start"])
+    def merit(sp: PageSpan) -> tuple[bool, float, int]:
+        lo = max(c.unit.start, sp.offset)
+        hi = min(c.unit.end, sp.offset + sp.end - sp.start)
         part = c.chunk.text[lo:hi]
         toks = _tokens(part)
         return (
@@ -406,4 +396,12 @@ def best_page(question: Question, c: Candidate, lowercase_words: set[str]) -> in
             hi - lo,
         )
 
-    return max(spans, key=merit)["page"]
+    return max(spans, key=merit).page
+
+
+def unit_spans(c: Candidate) -> list[PageSpan]:
+    """The page runs of the chunk that a unit's text overlaps: more than one when it runs across a
+    page break."""
+    return [
+        sp for sp in c.chunk.spans if sp.offset < c.unit.end and sp.offset + sp.end - sp.start > c.unit.start
+    ]

@@ -240,7 +240,7 @@ class LLMAnswerer:
             c = p.hit.chunk
             where = f"page {c.page_start}" + (f"-{c.page_end}" if c.page_end != c.page_start else "")
             section = f", §{c.section}" if c.section else ""
-            head = f"[{p.n}] {c.doc.title} ({c.doc.date or 'undated'}), {where}{section}"
+            head = f"[{p.n}] {p.hit.doc.title} ({p.hit.doc.date or 'undated'}), {where}{section}"
             blocks.append(f"{head}:\n{_TAGS.sub(' ', p.text_for_model())}")
         return self.prompts.user.text.format(
             history=earlier, passages="\n\n".join(blocks), question=question.replace("\n", " ")

@@ -10,8 +10,9 @@ from assistant.llm.answerer import LLMAnswerer, Lookup
 from assistant.llm.prompts import PROMPTS, answer_prompts
 from assistant.llm.verify import Passage, Verifier
 from assistant.models import Filters
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieve import Hit, RetrievalState, Retriever
 from assistant.tools.registry import make_tools
+from core.records import Chunk
 from core.settings import Settings
 from core.text import squash
 
@@ -46,7 +47,7 @@ def passages_for(
         i = state.by_id.get(cid)
         if i is None:
             continue
-        out.append(Passage(len(out) + 1, Hit(state.chunks[i], 1.0)))
+        out.append(Passage(len(out) + 1, state.hit(i, 1.0)))
         if len(out) == min(k, PASSAGES):
             break
     return out
@@ -69,13 +70,25 @@ def target_lookup(retriever: Retriever, audiences) -> Lookup:  # type: ignore[no
         state = retriever.state
         found = list_targets(retriever.catalog, query.council, query.programme, audiences)[:10]
         out = []
-        for fact in found:
-            chunk = _chunk_stating(state, fact["doc_id"], fact["quote"])
+        for listed in found:
+            t = listed.target
+            chunk = _chunk_stating(state, t.doc_id, t.quote)
             if chunk is None:
                 continue
-            n = verifier.add_passage(Hit(chunk, 1.0))
-            keep = ("amount_text", "per_year", "deadline", "base_year", "councils", "programme", "progress")
-            out.append({"passage": n, "quote": fact["quote"], **{k: fact.get(k) for k in keep}})
+            n = verifier.add_passage(Hit(chunk, listed.doc, 1.0))
+            out.append(
+                {
+                    "passage": n,
+                    "quote": t.quote,
+                    "amount_text": t.amount_text,
+                    "per_year": t.per_year,
+                    "deadline": t.deadline,
+                    "base_year": t.base_year,
+                    "councils": list(t.councils),
+                    "programme": t.programme,
+                    "progress": t.progress.to_dict() if t.progress else None,
+                }
+            )
         return json.dumps({"targets": out}, default=str)
 
     return Lookup(
@@ -87,9 +100,9 @@ def target_lookup(retriever: Retriever, audiences) -> Lookup:  # type: ignore[no
     )
 
 
-def _chunk_stating(state, doc_id: str, quote: str):  # type: ignore[no-untyped-def]
+def _chunk_stating(state: RetrievalState, doc_id: str, quote: str) -> Chunk | None:
     needle = squash(quote)
     for chunk in state.chunks:
-        if chunk.doc.doc_id == doc_id and needle in squash(chunk.text):
+        if chunk.doc_id == doc_id and needle in squash(chunk.text):
             return chunk
     return None

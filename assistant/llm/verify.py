@@ -337,7 +337,7 @@ def _fit(u: Candidate, words: set[str], figs: list[tuple[str, Decimal]]) -> floa
 
 
 def _is_table(u: Candidate) -> bool:
-    return u.ref.get("kind") in ("table_row", "table_header", "table_cell")
+    return u.unit.is_table
 
 
 def _input_values(inputs: dict) -> list[float | str]:

@@ -269,9 +269,9 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         ack()
         stored = assistant.conversations.answer(body["actions"][0]["value"])
         channel = (body.get("channel") or {}).get("id")
-        if stored is None or not channel:
+        if stored is None or stored.answer is None or not channel:
             return
-        answer = Answer(**{k: v for k, v in stored.items() if not k.startswith("_")})
+        answer = stored.answer
         client.chat_postMessage(
             channel=channel,
             text=fallback_text(answer),

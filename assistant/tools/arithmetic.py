@@ -235,10 +235,18 @@ def _label_key(label: str) -> str:
     return " ".join(re.sub(r"\btotal\b", " ", label, flags=re.I).split()).lower()
 
 
-def table_totals_check(rows: list[dict], unit: str | None = None) -> ToolResult:
+@dataclass(frozen=True)
+class LabelledRow:
+    """A table row as the totals check reads it: its label and its cells by column header."""
+
+    label: str | None
+    cells: dict[str, str]
+
+
+def table_totals_check(rows: list[LabelledRow], unit: str | None = None) -> ToolResult:
     """Check every total row (down each column) and total column (across each row) of a table.
 
-    `rows` are {"label": str, "cells": {header: text}} in table order. A total row's parts are the
+    `rows` are in table order. A total row's parts are the
     rows above it whose label it repeats ("Total Efficiency Target by 2010-11" adds the two
     "Efficiency Target by 2010-11 (...)" rows, not "Total eligible spend"), or else every row above
     it back to the previous total. A total column adds the other columns, subtracting any headed
@@ -247,12 +255,12 @@ def table_totals_check(rows: list[dict], unit: str | None = None) -> ToolResult:
     require(len(rows) >= 2, "a table needs at least two rows to check")
     checks: list[dict] = []
     notes: list[str] = []
-    headers = [h for h in rows[0]["cells"]]
-    is_total_row = [bool(re.match(r"\s*total\b", r["label"] or "", re.I)) for r in rows]
+    headers = list(rows[0].cells)
+    is_total_row = [bool(re.match(r"\s*total\b", r.label or "", re.I)) for r in rows]
     total_cols = [h for h in headers if re.search(r"\btotal\b", h, re.I)]
 
-    def cell(row: dict, header: str) -> Cell:
-        c = parse_cell(row["cells"].get(header, ""))
+    def cell(row: LabelledRow, header: str) -> Cell:
+        c = parse_cell(row.cells.get(header, ""))
         if c.note and c.note not in notes:
             notes.append(c.note)
         return c
@@ -260,10 +268,10 @@ def table_totals_check(rows: list[dict], unit: str | None = None) -> ToolResult:
     for i, row in enumerate(rows):
         if not is_total_row[i]:
             continue
-        key = _label_key(row["label"])
+        key = _label_key(row.label)
         previous_total = max((j for j in range(i) if is_total_row[j]), default=-1)
         above = [j for j in range(previous_total + 1, i) if not is_total_row[j]]
-        named = [j for j in above if key and key in (rows[j]["label"] or "").lower()]
+        named = [j for j in above if key and key in (rows[j].label or "").lower()]
         parts = named or above
         for header in headers:
             stated = cell(row, header)
@@ -276,9 +284,9 @@ def table_totals_check(rows: list[dict], unit: str | None = None) -> ToolResult:
             computed = sum(present, Decimal(0))
             checks.append(
                 {
-                    "total": f"{row['label']} · {header}",
+                    "total": f"{row.label} · {header}",
                     "kind": "column",
-                    "parts": [rows[j]["label"] for j in parts],
+                    "parts": [rows[j].label for j in parts],
                     "computed": as_number(computed),
                     "stated": as_number(stated.value),
                     "discrepancy": as_number(stated.value - computed),
@@ -303,7 +311,7 @@ def table_totals_check(rows: list[dict], unit: str | None = None) -> ToolResult:
                 continue
             checks.append(
                 {
-                    "total": f"{row['label']} · {col}",
+                    "total": f"{row.label} · {col}",
                     "kind": "row",
                     "parts": used,
                     "computed": as_number(computed),

@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import build_chunks
-from ingest.structure import Span, TableInfo, Unit
+from core.records import PageSpan, TableInfo
+from ingest.structure import ParsedUnit
 
 pytestmark = pytest.mark.unit
 
@@ -19,9 +20,9 @@ def _doc(sizes: list[int], table_at: set[int] = frozenset()):  # type: ignore[no
         text += sentence + " "
         table = TableInfo("t1", "Table 1", ("A", "B"), f"row {i}") if i in table_at else None
         units.append(
-            Unit(
+            ParsedUnit(
                 "table_row" if table else "sentence",
-                [Span(1, start, start + len(sentence))],
+                [PageSpan(1, start, start + len(sentence))],
                 sentence,
                 section="1.1",
                 block=i // 3,

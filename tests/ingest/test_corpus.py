@@ -31,11 +31,11 @@ def test_every_chunk_is_verbatim_on_its_stated_pages(catalog, reread) -> None:
     misses = []
     for chunk in chunks:
         pages = reread[docs[chunk.doc_id].file]
-        assert chunk.spans[0]["page"] == chunk.page_start and chunk.spans[-1]["page"] == chunk.page_end
+        assert chunk.spans[0].page == chunk.page_start and chunk.spans[-1].page == chunk.page_end
         for span in chunk.spans:
-            piece = chunk.text[span["offset"] : span["offset"] + span["end"] - span["start"]]
-            if key(piece) not in key(pages[span["page"] - 1]):
-                misses.append((chunk.id, span["page"], piece[:60]))
+            piece = chunk.text[span.offset : span.offset + span.end - span.start]
+            if key(piece) not in key(pages[span.page - 1]):
+                misses.append((chunk.id, span.page, piece[:60]))
     assert misses == []
 
 
@@ -62,9 +62,9 @@ def test_outcome_quote_is_in_section_2_4_on_page_1(catalog) -> None:
     ]
     assert len(hits) == 1
     chunk = hits[0]
-    unit = next(u for u in chunk.units if key(quote) in key(chunk.text[u["start"] : u["end"]]))
-    assert unit["section"] == "2.4"
-    assert unit["page"] == 1
+    unit = next(u for u in chunk.units if key(quote) in key(chunk.unit_text(u)))
+    assert unit.section == "2.4"
+    assert unit.page == 1
     assert chunk.page_start == 1
 
 
@@ -80,14 +80,14 @@ def test_table_5_total_row_is_retrievable_with_its_sdc_cell(built_index, catalog
 
     def holds_row(chunk_id: str) -> bool:
         for table in by_id[chunk_id].tables:
-            if table["row_label"] == "Total Efficiency Target by 2010-11":
-                cells = {c["header"]: c for c in table["cells"]}
+            if table.row_label == "Total Efficiency Target by 2010-11":
+                cells = {c.header: c for c in table.cells}
                 cell = cells["SDC £000"]
-                return cell["value"] == "2,224" and cell["unit"] == "£000" and cell["scale"] == 1000
+                return cell.value == "2,224" and cell.unit == "£000" and cell.scale == 1000
         return False
 
     assert any(holds_row(cid) for cid, _ in lexical.search(query, 3))
     assert any(holds_row(cid) for cid, _ in dense)
-    figures = [f for f in catalog.facts("figure") if f["row"] == "Total Efficiency Target by 2010-11"]
-    sdc = next(f for f in figures if f["column"] == "SDC £000")
-    assert (sdc["value"], sdc["unit"], sdc["scale"], sdc["page"]) == ("2,224", "£000", 1000, 14)
+    figures = [f for f in catalog.figures() if f.row == "Total Efficiency Target by 2010-11"]
+    sdc = next(f for f in figures if f.column == "SDC £000")
+    assert (sdc.value, sdc.unit, sdc.scale, sdc.page) == ("2,224", "£000", 1000, 14)

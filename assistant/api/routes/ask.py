@@ -105,11 +105,9 @@ def conversation(conversation_id: str, s: ServicesDep, who: CallerDep) -> Conver
         raise NotFound(f"no conversation {conversation_id!r}")
     turns = []
     for t in store.history(conversation_id, limit=200):
-        asked_as = t.answer.get("_role", "public")
-        if not ROLE_AUDIENCES.get(asked_as, ROLE_AUDIENCES["admin"]) <= who.audiences:
+        if t.answer is None or not ROLE_AUDIENCES.get(t.role, ROLE_AUDIENCES["admin"]) <= who.audiences:
             continue
-        answer = {k: v for k, v in t.answer.items() if not k.startswith("_")}
-        turns.append(Turn(n=t.n, question=t.question, answer=Answer(**answer), created_at=t.created_at))
+        turns.append(Turn(n=t.n, question=t.question, answer=t.answer, created_at=t.created_at))
     return Conversation(conversation_id=conversation_id, turns=turns)
 
 

@@ -64,8 +64,8 @@ def _history(messages: list[Message], titles: dict[str, str]) -> list[Turn]:
         if m.role != "user":
             continue
         reply = next((x.text() for x in messages[i + 1 :] if x.role == "assistant"), "")
-        cited = [{"doc_id": doc_id} for title, doc_id in titles.items() if f"] {title}" in reply]
-        turns.append(Turn(len(turns) + 1, m.text(), m.text(), {"citations": cited}, "", ""))
+        cited = tuple(doc_id for title, doc_id in titles.items() if f"] {title}" in reply)
+        turns.append(Turn(len(turns) + 1, m.text(), m.text(), reply, cited))
     return turns
 
 

@@ -35,7 +35,7 @@ def targets(
 ) -> list[dict[str, Any]]:
     """Targets and commitments found in the documents, each with its page and quote."""
     found = list_targets(s.assistant.retriever.catalog, council, programme, who.audiences)  # type: ignore[attr-defined]
-    return [{k: v for k, v in t.items() if k not in ("id",)} for t in found]
+    return [t.to_dict() for t in found]
 
 
 @router.get("/tools", response_model=list[ToolInfo])

@@ -12,20 +12,19 @@ from assistant.answer.question import analyse
 from assistant.answer.select import candidates, ranked, score
 from assistant.conversations import Turn
 from assistant.models import Filters
-from assistant.retrieve import ChunkInfo, DocInfo, Hit, Retriever, collapse_duplicates
+from assistant.retrieve import Hit, Retriever, collapse_duplicates
+from core.records import Chunk, Document, PageSpan, Unit
 
 pytestmark = pytest.mark.unit
 
-DOC = DocInfo(
+DOC = Document(
     "d1",
     "d1.pdf",
     "Somerset Council Productivity Plan",
     "2024-07",
-    2024,
-    "plan",
-    ("Somerset Council",),
-    "public",
-    None,
+    doc_type="plan",
+    councils=("Somerset Council",),
+    audience="public",
 )
 
 
@@ -33,25 +32,35 @@ def _analyse(text: str):  # type: ignore[no-untyped-def]
     return analyse(text, lambda t: 3.0, lambda t: 0.0)
 
 
-def _chunk(cid: str, sentences: list[str], doc: DocInfo = DOC, section: str = "Specific Spend") -> ChunkInfo:
+def _chunk(cid: str, sentences: list[str], doc: Document = DOC, section: str = "Specific Spend") -> Chunk:
     text, units = "", []
     for i, s in enumerate(sentences):
         start = len(text)
         text += s + " "
-        units.append(
-            {
-                "start": start,
-                "end": start + len(s),
-                "kind": "sentence",
-                "section": section,
-                "heading": section,
-                "page": 3,
-                "block": i,
-                "table": None,
-            }
-        )
-    spans = ({"page": 3, "start": 0, "end": len(text), "offset": 0},)
-    return ChunkInfo(cid, doc, 0, text, text, 3, 3, section, section, tuple(units), (), spans, cid)
+        units.append(Unit(start, start + len(s), "sentence", section, section, 3, i))
+    spans = (PageSpan(3, 0, len(text), 0),)
+    return Chunk(
+        cid,
+        doc.doc_id,
+        0,
+        text,
+        text,
+        3,
+        3,
+        section,
+        section,
+        0,
+        len(text),
+        spans,
+        "text",
+        cid,
+        tuple(units),
+        (),
+    )
+
+
+def _hit(chunk: Chunk, score: float = 1.0) -> Hit:
+    return Hit(chunk, DOC, score)
 
 
 def test_fusion_keeps_a_chunk_that_one_retriever_ranks_first() -> None:
@@ -64,6 +73,7 @@ def test_fusion_keeps_a_chunk_that_one_retriever_ranks_first() -> None:
 
     state = State()
     state.chunks = chunks  # type: ignore[attr-defined]
+    state.hit = lambda i: _hit(chunks[i], 0.0)  # type: ignore[attr-defined]
     r._state = state  # type: ignore[assignment]
     r.refresh = lambda: None  # type: ignore[method-assign]
     dense = [(1, 0.52), (2, 0.51), (3, 0.50)]  # c0 absent from the dense list
@@ -78,7 +88,7 @@ def test_near_duplicates_are_collapsed() -> None:
     a = _chunk("a", ["The savings required by South Somerset District Council by 2020 are £4.1m."])
     b = _chunk("b", ["The savings required by South Somerset District Council by 2020 are £4.1m."])
     object.__setattr__(b, "hash", "other")
-    hits = [Hit(a, 1.0), Hit(b, 0.9)]
+    hits = [_hit(a, 1.0), _hit(b, 0.9)]
     assert [h.chunk.id for h in collapse_duplicates(hits)] == ["a"]
 
 
@@ -86,31 +96,33 @@ def test_filters_select_documents_by_council_year_type_and_audience() -> None:
     r = Retriever.__new__(Retriever)
 
     class State:
-        docs: ClassVar[dict[str, DocInfo]] = {
-            "p": DocInfo(
+        docs: ClassVar[dict[str, Document]] = {
+            "p": Document(
                 "p",
                 "p.pdf",
                 "Pioneer",
                 "2008-11-14",
-                2008,
-                "board report",
-                ("Sedgemoor DC", "Somerset CC"),
-                "public",
-                None,
+                doc_type="board report",
+                councils=("Sedgemoor DC", "Somerset CC"),
+                audience="public",
             ),
-            "j": DocInfo(
-                "j", "j.pdf", "Joint", "2016", 2016, "full council report", ("Sedgemoor DC",), "staff", None
+            "j": Document(
+                "j",
+                "j.pdf",
+                "Joint",
+                "2016",
+                doc_type="full council report",
+                councils=("Sedgemoor DC",),
+                audience="staff",
             ),
-            "q": DocInfo(
+            "q": Document(
                 "q",
                 "q.pdf",
                 "Productivity",
                 "2024-07",
-                2024,
-                "plan",
-                ("Somerset Council",),
-                "confidential",
-                None,
+                doc_type="plan",
+                councils=("Somerset Council",),
+                audience="confidential",
             ),
         }
 
@@ -134,7 +146,7 @@ def test_the_sentence_with_the_asked_figure_and_period_wins() -> None:
         ],
     )
     q = _analyse("What did Somerset Council spend on agency staff in 2023/24?")
-    cands = candidates([Hit(chunk, 1.0)])
+    cands = candidates([_hit(chunk)])
     score(q, cands)
     best = ranked(cands)[0]
     assert "£13.1m" in best.text and best.type_ok and best.period_ok
@@ -143,7 +155,7 @@ def test_the_sentence_with_the_asked_figure_and_period_wins() -> None:
 def test_a_sentence_without_the_asked_kind_of_answer_scores_low() -> None:
     chunk = _chunk("c", ["The Leaders and Chief Executives selected these options as the way forward."])
     q = _analyse("Who is the chief executive of Somerset Council?")
-    cands = candidates([Hit(chunk, 1.0)])
+    cands = candidates([_hit(chunk)])
     corpus_lowercase = {"leaders", "chief", "executives", "selected", "options", "way", "forward"}
     score(q, cands, lowercase_words=corpus_lowercase)
     assert not cands[0].type_ok  # no name the question does not already give
@@ -158,9 +170,9 @@ def test_followups_carry_the_entity_and_shift_the_period() -> None:
             1,
             "What did Somerset Council spend on agency staff in 2023/24?",
             "What did Somerset Council spend on agency staff in 2023/24?",
-            {"citations": [{"doc_id": "d1"}]},
+            "Somerset Council's agency spend for 23/24 was £13.1m.",
+            ("d1",),
             "a-1",
-            "",
         )
     ]
     q = _analyse("And what reduction is it aiming for the following year?")
@@ -208,7 +220,7 @@ def test_a_shared_pot_is_not_mistaken_for_the_share() -> None:
             "The total savings for SSDC from a Joint Authority are in the region of £1.2m out of a shared pot of £2.5m over a period of 5 years.",
         ],
     )
-    cands = candidates([Hit(chunk, 1.0)])
+    cands = candidates([_hit(chunk)])
     out = router.gap("shortfall", cands, lambda c, page=None: None)
     assert isinstance(out, router.Computed)
     assert out.result.output == 2_900_000
@@ -217,7 +229,7 @@ def test_a_shared_pot_is_not_mistaken_for_the_share() -> None:
 
 def test_a_missing_operand_is_named() -> None:
     chunk = _chunk("c", ["The business case set out a plan to deliver £18.5m of savings per year."])
-    out = router.gap("excess", candidates([Hit(chunk, 1.0)]), lambda c, page=None: None)
+    out = router.gap("excess", candidates([_hit(chunk)]), lambda c, page=None: None)
     assert isinstance(out, router.Missing) and any("achieved, projected or saved" in w for w in out.what)
 
 

@@ -43,7 +43,7 @@ def confidential(index_copy_module, embedder):  # type: ignore[no-untyped-def]
 
 
 def _units(chunk) -> list[str]:  # type: ignore[no-untyped-def]
-    return [chunk.text[u["start"] : u["end"]] for u in chunk.units if u["end"] - u["start"] >= 40]
+    return [chunk.unit_text(u) for u in chunk.units if u.end - u.start >= 40]
 
 
 def _leaks(text: str, distinctive: list[str]) -> list[str]:

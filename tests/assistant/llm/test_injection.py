@@ -59,7 +59,7 @@ def planted(index_copy_module, embedder):  # type: ignore[no-untyped-def]
     secret_text = [
         u
         for c in catalog.chunks(SECRET)
-        for u in (c.text[x["start"] : x["end"]] for x in c.units)
+        for u in (c.unit_text(x) for x in c.units)
         if len(u) >= 40 and key(u) not in others
     ]
     assert len(secret_text) > 30

@@ -375,10 +375,10 @@ def _distinctive(assistant, doc_id: str) -> list[str]:  # type: ignore[no-untype
     catalog = assistant.retriever.catalog
     others = " ".join(key(c.text) for c in catalog.chunks() if c.doc_id != doc_id)
     units = [
-        c.text[u["start"] : u["end"]]
+        c.unit_text(u)
         for c in catalog.chunks(doc_id)
         for u in c.units
-        if u["end"] - u["start"] >= 40
+        if u.end - u.start >= 40
     ]
     return [u for u in units if key(u) not in others]
 

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.tools.arithmetic import (
+    LabelledRow,
     difference,
     excess,
     parse_cell,
@@ -114,4 +115,4 @@ def test_property_an_off_total_reports_its_exact_discrepancy(values: list[int], 
 
 def test_a_table_needs_totals_to_check() -> None:
     with pytest.raises(ToolInputError):
-        table_totals_check([{"label": "A", "cells": {"x": "1"}}, {"label": "B", "cells": {"x": "2"}}])
+        table_totals_check([LabelledRow("A", {"x": "1"}), LabelledRow("B", {"x": "2"})])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.tools.arithmetic import table_totals_check
+from assistant.tools.arithmetic import LabelledRow, table_totals_check
 from ingest.manifest import load_manifest
 from ingest.parse import parse_document
 from tests.conftest import CORPUS
@@ -18,19 +18,16 @@ PIONEER = "2008-11-14-pioneer-somerset-update-report.pdf"
 def tables() -> dict[str, list[dict]]:
     meta = load_manifest(CORPUS / "manifest.yaml")[PIONEER]
     doc = parse_document(CORPUS / PIONEER, meta, 120, 180)
-    out: dict[str, dict[int, dict]] = {}
+    out: dict[str, dict[int, LabelledRow]] = {}
     for unit in doc.units:
         t = unit.table
         if t is None or t.is_header or not t.row_label or unit.kind != "table_row":
             continue
-        out.setdefault(t.table_id, {})[t.row] = {
-            "label": t.row_label,
-            "cells": {c.header: c.value for c in t.cells},
-        }
+        out.setdefault(t.table_id, {})[t.row] = LabelledRow(t.row_label, {c.header: c.value for c in t.cells})
     return {tid: [rows[k] for k in sorted(rows)] for tid, rows in out.items()}
 
 
-def _checks(rows: list[dict]) -> dict[str, dict]:
+def _checks(rows: list[LabelledRow]) -> dict[str, dict]:
     return {c["total"]: c for c in table_totals_check(rows).output}
 
 

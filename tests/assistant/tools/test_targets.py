@@ -12,7 +12,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def targets(built_index) -> list[dict]:  # type: ignore[no-untyped-def]
-    return list_targets(Catalog(built_index.catalog_path))
+    return [t.to_dict() for t in list_targets(Catalog(built_index.catalog_path))]
 
 
 def _one(targets: list[dict], **want) -> dict:  # type: ignore[no-untyped-def]
@@ -72,6 +72,6 @@ def test_agency_spend_cut_of_about_3m(targets) -> None:  # type: ignore[no-untyp
 def test_filters_by_council_and_programme(built_index) -> None:  # type: ignore[no-untyped-def]
     catalog = Catalog(built_index.catalog_path)
     sdc = list_targets(catalog, council="SDC")
-    assert sdc and all("Sedgemoor DC" in t["councils"] for t in sdc)
-    assert all(t["programme"] == "NI 179a" for t in list_targets(catalog, programme="NI 179a"))
+    assert sdc and all("Sedgemoor DC" in t.target.councils for t in sdc)
+    assert all(t.target.programme == "NI 179a" for t in list_targets(catalog, programme="NI 179a"))
     assert list_targets(catalog, audiences={"staff"}) == []  # every corpus document is public
