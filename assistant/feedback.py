@@ -44,7 +44,7 @@ class Feedback:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path, known_answer=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, path: Path, known_answer=None) -> None:
         """`known_answer(answer_id) -> bool` refuses ratings of answers that were never given."""
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
@@ -94,7 +94,9 @@ class FeedbackStore:
             )
         if cur.rowcount == 0:
             raise NotFound(f"no feedback with id {feedback_id!r}")
-        return self.get(feedback_id)  # type: ignore[return-value]
+        updated = self.get(feedback_id)
+        assert updated is not None, "the row was just updated"
+        return updated
 
     def get(self, feedback_id: str) -> Feedback | None:
         with self._lock:
@@ -122,7 +124,7 @@ class FeedbackStore:
         return {r: n for r, n in rows}
 
 
-def feedback_store(data_dir: Path, conversations) -> FeedbackStore:  # type: ignore[no-untyped-def]
+def feedback_store(data_dir: Path, conversations) -> FeedbackStore:
     """The store every interface shares; it accepts ratings only of answers the assistant gave."""
     return FeedbackStore(
         Path(data_dir) / "feedback.sqlite",

@@ -76,7 +76,7 @@ class Retriever:
         catalog: Catalog,
         vectors,
         embedder,
-        lexical_dir: Path,  # type: ignore[no-untyped-def]
+        lexical_dir: Path,
         fusion: str = "weighted",
         rrf_k: int = RRF_K,
         dense_weight: float = DENSE_WEIGHT,

@@ -72,7 +72,7 @@ class Assistant:
         self.abstain_below = ABSTAIN_BELOW  # evals lift it to calibrate
 
     @classmethod
-    def from_settings(cls, settings: Settings, embedder=None) -> Assistant:  # type: ignore[no-untyped-def]
+    def from_settings(cls, settings: Settings, embedder=None) -> Assistant:
         from index.vectors import VectorStore
 
         if embedder is None:
@@ -138,7 +138,7 @@ class Assistant:
         """The answer text as it is verified (pieces of text), then the whole `Answer`."""
         return self._answer(question, conversation_id, filters, role, history, create, live=True)
 
-    def _answer(self, question, conversation_id, filters, role, history, create, live):  # type: ignore[no-untyped-def]
+    def _answer(self, question, conversation_id, filters, role, history, create, live):
         started = time.perf_counter()
         lexical = self.retriever.state.lexical
         try:
@@ -196,7 +196,7 @@ class Assistant:
         self.last_trace = trace
         yield answer
 
-    def _llm_answer(self, text, res, history, offline, trace, filters, audiences, live):  # type: ignore[no-untyped-def]
+    def _llm_answer(self, text, res, history, offline, trace, filters, audiences, live):
         """The LLM's verified answer; the offline one when the model fails or too little survives.
 
         Streaming (`live`) sends sentences as they pass verification, so once one is sent the answer
@@ -298,7 +298,7 @@ class Assistant:
             notices=notices,
         )
 
-    def _route(self, text, q, res, filters, audiences, conversation_id, answer_id, notices):  # type: ignore[no-untyped-def]
+    def _route(self, text, q, res, filters, audiences, conversation_id, answer_id, notices):
         """A computed answer, when the question asks for a computation; None to answer by quoting."""
         kind = router.kind_of(text)
         if kind is None:
@@ -459,6 +459,7 @@ class Assistant:
         hints = column_hints(q.councils)
 
         firm = [d for d, w in named.items() if w > 1.2]
+        parts: list[tuple[str, Question, set[str] | None]]
         if q.comparison and len(references) >= 2:
             parts = [(res.query, q, set(group)) for group in references[:3]]
         elif q.comparison and len(pieces := [p for p in _SPLIT.split(q.text) if len(p.split()) >= 2]) >= 2:
@@ -494,7 +495,7 @@ class Assistant:
 
     def _rank(
         self, query, pq, q, docs, filters, audiences, boost, lower, trace, scope=None
-    ) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    ) -> list[Candidate]:
         hits = self.retriever.search(query, k=HITS, filters=filters, audiences=audiences, docs=docs)
         if scope:
             seen = {h.chunk.id for h in hits}
@@ -536,7 +537,7 @@ def pieces(text: str) -> Iterator[str]:
         yield piece + " "
 
 
-def _tool_call(result, cites: list[int]) -> ToolCall:  # type: ignore[no-untyped-def]
+def _tool_call(result, cites: list[int]) -> ToolCall:
     return ToolCall(
         name=result.name,
         inputs=result.inputs,

@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings():
     from pydantic import ValidationError
 
     from core.settings import Settings
@@ -58,7 +58,7 @@ def ingest(
     """Read PDFs into the index: only new and changed documents are parsed and embedded."""
     _logging(verbose)
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from core.errors import AssistantError
     from ingest.pipeline import run_ingest
@@ -82,7 +82,7 @@ def ingest(
         transient=True,
         disable=not console.is_terminal,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -98,7 +98,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+def _print_report(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -119,7 +119,8 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
             typer.echo(f"failed {d.error}")
     typer.echo(
         f"{sum(d.status != 'failed' for d in report.docs)} ok, {len(report.failed)} failed, "
-        f"{report.embedded} chunks embedded, {report.reused} reused, {report.seconds:.2f} s"
+        f"{report.parsed} parsed, {report.embedded} chunks embedded, {report.reused} reused, "
+        f"{report.seconds:.2f} s"
     )
 
 
@@ -208,7 +209,7 @@ def targets(
     Console().print(table)
 
 
-def _assistant(settings):  # type: ignore[no-untyped-def]
+def _assistant(settings):
     from assistant.service import Assistant
     from core.errors import AssistantError
 
@@ -222,7 +223,7 @@ def _assistant(settings):  # type: ignore[no-untyped-def]
     return assistant
 
 
-def _filters(council: list[str] | None, since: str | None, until: str | None):  # type: ignore[no-untyped-def]
+def _filters(council: list[str] | None, since: str | None, until: str | None):
     from pydantic import ValidationError
 
     from assistant.models import Filters
@@ -234,7 +235,7 @@ def _filters(council: list[str] | None, since: str | None, until: str | None):  
     return None if filters.is_empty() else filters
 
 
-def render(answer, base: str = "") -> str:  # type: ignore[no-untyped-def]
+def render(answer, base: str = "") -> str:
     """An answer as text for a terminal: the answer, then numbered sources with page and section."""
     lines = [answer.answer, ""]
     for note in answer.notices:

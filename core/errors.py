@@ -122,6 +122,10 @@ class RateLimited(AssistantError):
     code = "rate_limited"
     status = 429
 
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
 
 class ConfigError(AssistantError):
     code = "config_error"

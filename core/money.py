@@ -147,7 +147,7 @@ def format_money(value: float | Decimal, *, style: str = "auto") -> str:
     """£138,000 below a million and £1.8m above, to the precision the figure has. `style="m"` keeps
     millions for small results of sums of millions (a £0.1m discrepancy), `"exact"` spells it out."""
     sign = "-" if value < 0 else ""
-    v = float(abs(value))
+    v = abs(float(value))
     if style == "m" and v < 1e9:
         return f"{sign}£{_trim(v / 1e6)}m"
     if style == "exact" or v < 1e6:
@@ -173,12 +173,11 @@ def _trim(x: float) -> str:
 
 
 def format_amount(a: Amount) -> str:
+    high = a.high if a.high is not None else a.value
     if a.unit == "%":
-        body = f"{_trim(a.value)}%" if not a.is_range else f"{_trim(a.value)}-{_trim(a.high)}%"  # type: ignore[arg-type]
+        body = f"{_trim(a.value)}%" if not a.is_range else f"{_trim(a.value)}-{_trim(high)}%"
     elif a.unit == "£":
-        body = (
-            format_money(a.value) if not a.is_range else f"{format_money(a.value)} to {format_money(a.high)}"
-        )  # type: ignore[arg-type]
+        body = format_money(a.value) if not a.is_range else f"{format_money(a.value)} to {format_money(high)}"
     else:
-        body = f"{_trim(a.value)}" if not a.is_range else f"{_trim(a.value)}-{_trim(a.high)}"  # type: ignore[arg-type]
+        body = f"{_trim(a.value)}" if not a.is_range else f"{_trim(a.value)}-{_trim(high)}"
     return ("about " if a.approx else "") + body

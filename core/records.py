@@ -11,8 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import types
-from functools import cache
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 R = TypeVar("R", bound="Record")
 
@@ -29,7 +28,7 @@ class Record:
     or other records."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(cast(Any, self))}
 
     @classmethod
     def from_dict(cls: type[R], data: dict[str, Any]) -> R:
@@ -46,10 +45,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in get_type_hints(cls).items() if k in names}
+    """A record's field types, resolved once per class."""
+    if cls not in _HINTS:
+        names = {f.name for f in dataclasses.fields(cls)}
+        _HINTS[cls] = {k: v for k, v in get_type_hints(cls).items() if k in names}
+    return _HINTS[cls]
 
 
 def _typed(hint: Any, value: Any) -> Any:

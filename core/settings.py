@@ -98,7 +98,7 @@ class Settings(BaseSettings):
 
     @field_validator("chunk_max_words")
     @classmethod
-    def _max_over_target(cls, v: int, info) -> int:  # type: ignore[no-untyped-def]
+    def _max_over_target(cls, v: int, info) -> int:
         target = info.data.get("chunk_target_words", 0)
         if v < target:
             raise ValueError("chunk_max_words must be at least chunk_target_words")

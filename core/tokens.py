@@ -192,7 +192,7 @@ def _number_forms(tok: str) -> list[str]:
 
 
 @cache
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")

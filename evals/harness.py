@@ -10,7 +10,7 @@ import yaml
 from evals.interop import write_ragas_and_deepeval, write_trec
 from evals.metrics import CaseResult, Figure, figures
 from evals.report import corpus_hash, git_commit, summary_lines, write_reports
-from evals.runner import HttpTarget, InProcessTarget, relevant_chunks, run_suite
+from evals.runner import HttpTarget, InProcessTarget, Target, relevant_chunks, run_suite
 from evals.suite import load_suite
 from evals.verify import PageVerifier
 
@@ -69,7 +69,7 @@ def run(
     settings,
     suite_paths: list[Path],
     url: str | None = None,
-    api_key: str | None = None,  # type: ignore[no-untyped-def]
+    api_key: str | None = None,
     thresholds: dict[str, float] | None = None,
     out: Path | None = None,
     assistant=None,
@@ -81,6 +81,7 @@ def run(
     verifier = PageVerifier(settings.corpus_dir)
     retrieved: dict[str, list[str]] = {}
     contexts: dict[str, list[str]] = {}
+    target: Target
     if url:
         target = HttpTarget(url, api_key)
         relevant: dict[str, set[str]] = {}
@@ -134,7 +135,7 @@ def _composer(results: list[CaseResult]) -> dict[str, int]:
     return counts
 
 
-def _settings_summary(settings) -> dict:  # type: ignore[no-untyped-def]
+def _settings_summary(settings) -> dict:
     """The settings that change answers (never secrets)."""
     return {
         "embedding_model": settings.embedding_model,

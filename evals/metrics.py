@@ -76,9 +76,11 @@ def _same(a: float, b: float) -> bool:
 
 def tool_output_matches(output: object, facts: list[list[str]]) -> bool:
     """A tool output equals a required figure, allowing for £000 table units."""
+    if isinstance(output, bool) or not isinstance(output, int | float | str):
+        return False
     try:
-        value = float(output)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        value = float(output)
+    except ValueError:
         return False
     targets = [n for group in facts for variant in group for n in numbers_in(variant)]
     return any(_same(value * scale, t) for t in targets for scale in (1.0, 1e3, 1e-3))

@@ -9,13 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.records import Chunk
 from evals.metrics import CaseResult, score_case
 from evals.normalise import key
 from evals.suite import Case, Suite
 from evals.verify import PageVerifier
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 
 class Target(Protocol):
@@ -26,7 +29,7 @@ class Target(Protocol):
 
 @dataclass
 class InProcessTarget:
-    assistant: object
+    assistant: Assistant
     role: str = "admin"
     name: str = "in-process"
     scores: dict | None = None  # question -> best extractive score, when calibrating
@@ -36,7 +39,7 @@ class InProcessTarget:
 
         started = time.perf_counter()
         try:
-            answer = self.assistant.ask(question, conversation_id=conversation_id, role=self.role)  # type: ignore[attr-defined]
+            answer = self.assistant.ask(question, conversation_id=conversation_id, role=self.role)
             out = answer.model_dump()
         except QuestionError as exc:
             out = {
@@ -47,7 +50,7 @@ class InProcessTarget:
                 "conversation_id": conversation_id,
             }
         seconds = time.perf_counter() - started
-        trace = self.assistant.last_trace  # type: ignore[attr-defined]
+        trace = self.assistant.last_trace
         if self.scores is not None and not trace.routed:
             self.scores[question] = trace.best_score
         return out, seconds, list(trace.hits)
@@ -114,7 +117,7 @@ def run_suite(
     verifier: PageVerifier,
     relevant: dict[str, set[str]] | None = None,
     progress=None,
-) -> list[CaseResult]:  # type: ignore[no-untyped-def]
+) -> list[CaseResult]:
     results: list[CaseResult] = []
     conversations: dict[str, str | None] = {}
     for i, case in enumerate(suite.cases):

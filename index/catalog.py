@@ -235,12 +235,9 @@ class Catalog:
             record.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid}) for fid, doc_id, data in rows
         ]
 
+    @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction, so a reader sees one generation even while an ingest commits."""
-        return self._read()
-
-    @contextmanager
-    def _read(self) -> Iterator[None]:
         with self._lock:
             self._conn.execute("BEGIN")
             try:

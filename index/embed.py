@@ -12,7 +12,7 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -73,7 +73,7 @@ class SentenceTransformerEmbedder:
         self.device = device
         self.batch_size = batch_size
         self._path = resolve_model_path(model)
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer once warmed up
         self.dim = 0
 
     def warm_up(self) -> None:
@@ -96,13 +96,13 @@ class SentenceTransformerEmbedder:
     @property
     def max_tokens(self) -> int:
         self.warm_up()
-        return int(self._model.max_seq_length)  # type: ignore[union-attr]
+        return int(self._model.max_seq_length)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(  # type: ignore[union-attr]
+        vectors = self._model.encode(
             texts,
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -113,7 +113,7 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         self.warm_up()
-        vector = self._model.encode(  # type: ignore[union-attr]
+        vector = self._model.encode(
             [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         return np.asarray(vector[0], dtype=np.float32)

@@ -16,7 +16,7 @@ from core.tokens import tokenize
 IDS_FILE = "chunk_ids.json"
 
 
-def _bm25s():  # type: ignore[no-untyped-def]
+def _bm25s():
     import bm25s
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger at import
@@ -37,7 +37,7 @@ class LexicalIndex:
         self,
         retriever,
         ids: list[str],
-        df: dict[str, int] | None = None,  # type: ignore[no-untyped-def]
+        df: dict[str, int] | None = None,
         vocabulary: set[str] | None = None,
         lowercase_words: set[str] | None = None,
     ) -> None:

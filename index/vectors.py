@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 BATCH = 2000
 
 
-def _client(path: Path | None, host: str | None, port: int, ssl: bool):  # type: ignore[no-untyped-def]
+def _client(path: Path | None, host: str | None, port: int, ssl: bool):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -45,7 +45,7 @@ class VectorStore:
         self._client = _client(path, host, port, ssl)
         self._collections: dict[str, Any] = {}
 
-    def _call(self, what: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _call(self, what: str, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except StoreUnavailable:
@@ -62,7 +62,7 @@ class VectorStore:
         """Raise StoreUnavailable when a Chroma server does not answer (readiness probes)."""
         self._call("heartbeat", self._client.heartbeat)
 
-    def collection(self, name: str):  # type: ignore[no-untyped-def]
+    def collection(self, name: str):
         if name not in self._collections:
             self._collections[name] = self._call(
                 "open collection",

@@ -143,7 +143,11 @@ def _group(
             boundary = (
                 words + w > max_words
                 or is_table != was_table
-                or (is_table and was_table and unit.table.table_id != last.table.table_id)  # type: ignore[union-attr]
+                or (
+                    unit.table is not None
+                    and last.table is not None
+                    and unit.table.table_id != last.table.table_id
+                )
                 or (soft and new_block and words >= target)
                 or (soft and new_block and unit.section != last.section and words >= target // 2)
                 or (soft and unit.kind == "heading" and words >= target // 3)

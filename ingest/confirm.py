@@ -53,7 +53,7 @@ def confirm(units: list[ParsedUnit], page_text: dict[int, str], keys: dict[int, 
     ]
 
 
-def contiguity(page_text: dict[int, str], keys: dict[int, str] | None):  # type: ignore[no-untyped-def]
+def contiguity(page_text: dict[int, str], keys: dict[int, str] | None):
     """A predicate for `build_chunks`: is this run of page text one run in the second reading too?"""
     if keys is None:
         return lambda page, start, end: True

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import re
 from pathlib import Path
-from typing import cast
 
 import yaml
 
@@ -68,7 +67,7 @@ def load_manifest(path: Path) -> dict[str, Document]:
             author=entry.get("author"),
             doc_type=entry.get("doc_type"),
             councils=tuple(str(c) for c in entry.get("councils") or ()),
-            audience=cast(Audience, audience),
+            audience=audience,
             programme=entry.get("programme"),
         )
     return out

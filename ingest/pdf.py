@@ -86,7 +86,7 @@ def read_pdf(path: Path) -> PdfDocument:
             pages = [
                 PdfPage(number=i + 1, text=(page.extract_text() or "")) for i, page in enumerate(reader.pages)
             ]
-            raw_info = reader.metadata or {}
+            raw_info: dict = dict(reader.metadata or {})
     except EncryptedPdf:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, AssertionError, OSError) as exc:

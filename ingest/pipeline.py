@@ -59,6 +59,7 @@ class IngestReport:
     generation: int
     embedded: int = 0
     reused: int = 0
+    parsed: int = 0  # documents read and parsed (unchanged ones are not)
 
     @property
     def failed(self) -> list[DocReport]:
@@ -123,7 +124,8 @@ def council_key(council: str) -> str:
 
 
 def _chunk_ids(doc_id: str, texts: list[str], model: str) -> list[str]:
-    ids, seen = [], {}
+    ids: list[str] = []
+    seen: dict[str, int] = {}
     for t in texts:
         h = hashlib.sha1(f"{model}\n{t}".encode()).hexdigest()[:20]
         n = seen.get(h, 0)
@@ -137,8 +139,8 @@ def run_ingest(
     paths: Iterable[Path] | None = None,
     rebuild: bool = False,
     prune: bool = False,
-    embedder=None,  # type: ignore[no-untyped-def]
-    vectors=None,  # type: ignore[no-untyped-def]
+    embedder=None,
+    vectors=None,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Bring the index in line with the corpus. Bad files are reported, never fatal to the batch."""
@@ -159,7 +161,7 @@ def run_ingest(
         raise full from exc
 
 
-def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started) -> IngestReport:  # type: ignore[no-untyped-def]
+def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started) -> IngestReport:
     manifest = load_manifest(settings.manifest_path)
     files = discover(settings, paths)
     indexed = {d.doc_id: d for d in catalog.documents()}
@@ -309,10 +311,12 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
             shutil.rmtree(folder, ignore_errors=True)
 
     reports.extend(per_doc.values())
-    return IngestReport(reports, time.perf_counter() - started, generation, embedded_total, reused_total)
+    return IngestReport(
+        reports, time.perf_counter() - started, generation, embedded_total, reused_total, parsed=len(todo)
+    )
 
 
-def _check_vectors_present(catalog: Catalog, vectors, collection: str | None) -> None:  # type: ignore[no-untyped-def]
+def _check_vectors_present(catalog: Catalog, vectors, collection: str | None) -> None:
     """Nothing changed in the corpus, but is the vector store the one the catalog was built into?
     Pointing ASSISTANT_CHROMA_HOST at a new, empty server would otherwise leave answers searching
     BM25 alone without a word said."""
@@ -336,7 +340,7 @@ def _parse_safe(path: Path, meta: Document, target: int, max_words: int) -> Pars
         return f"{path.name}: cannot be parsed ({type(exc).__name__}: {exc})"
 
 
-def _parse_stream(todo, settings: Settings):  # type: ignore[no-untyped-def]
+def _parse_stream(todo, settings: Settings):
     """Parsed documents in order. Parsing is cheap next to embedding (about 20 ms a page against
     30 ms a chunk); on two cores a parallel parser only takes CPU from the encoder (measured: 65% of
     the encoder's throughput with a worker process, 89% without)."""
@@ -357,7 +361,7 @@ class _EmbedQueue:
     would. Vectors that already exist under the same content-addressed id are reused.
     """
 
-    def __init__(self, settings: Settings, vectors, collection: str, embedder, tick: Progress) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: Settings, vectors, collection: str, embedder, tick: Progress) -> None:
         self.settings = settings
         self.vectors = vectors
         self.collection = collection

@@ -146,7 +146,7 @@ class _TableHit:
     start: int
     end: int
     info: TableInfo
-    kind: str
+    kind: UnitKind
 
 
 def _table_title(pages_text: dict[int, str], page: int, before: int) -> str | None:
@@ -218,7 +218,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                 pos = _find(key, row_key, cursor)
                 if pos >= 0:
                     start, end = index[pos], index[pos + len(row_key) - 1] + 1
-                    kind = "table_header" if is_header else "table_row"
+                    kind: UnitKind = "table_header" if is_header else "table_row"
                     hits.append(_TableHit(grid.page, start, end, info, kind))
                     cursor = pos + len(row_key)
                 if only_first and not is_header:
@@ -627,7 +627,7 @@ def parse_units(pages: list[CleanPage], grids: list[Grid] | None = None) -> list
         skip = 0
         if block.mark and block.mark[0] in ("para", "top", "item"):
             skip = len(text.split(maxsplit=1)[0]) + 1
-        kind = "list_item" if block.kind == "list_item" else "sentence"
+        kind: UnitKind = "list_item" if block.kind == "list_item" else "sentence"
         for s, e in sentence_spans(text, skip_prefix=skip):
             if sum(ch.isalnum() for ch in text[s:e]) < 2:
                 continue  # a lone dash or bullet standing in an empty table cell

@@ -45,7 +45,7 @@ def clean_cell(value: str | None) -> str:
     return "" if not any(ch.isalnum() for ch in text) else text  # a lone bullet or dash is an empty cell
 
 
-def _rules(page) -> list[_Rule]:  # type: ignore[no-untyped-def]
+def _rules(page) -> list[_Rule]:
     import pypdfium2.raw as pdfium_c
 
     rules: list[_Rule] = []
@@ -106,7 +106,7 @@ def _components(rules: list[_Rule]) -> list[list[_Rule]]:
     return list(groups.values())
 
 
-def _grid(textpage, rules: list[_Rule]) -> tuple[tuple[str, ...], ...] | None:  # type: ignore[no-untyped-def]
+def _grid(textpage, rules: list[_Rule]) -> tuple[tuple[str, ...], ...] | None:
     hs = [r for r in rules if r.horizontal]
     vs = [r for r in rules if not r.horizontal]
     ys = sorted(_snap([r.at for r in hs]), reverse=True)  # top of the page first

@@ -15,12 +15,29 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
+# Data shared between sessions and CI (the sample suite, the Kent papers) lives beside the repository,
+# at ../shared; ASSISTANT_SHARED_DIR points elsewhere (a clone in /tmp, say).
+SHARED = Path(os.environ.get("ASSISTANT_SHARED_DIR") or REPO.parent / "shared")
+
+
+def shared(relative: str) -> Path:
+    """A path under the shared folder; a test that needs it fails, loudly, when it is not there."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.fail(
+            f"{path} is missing: the shared data is expected at ../shared beside the repository "
+            "(or where ASSISTANT_SHARED_DIR says)"
+        )
+    return path
+
+
 VENV_BIN = Path(sys.executable).parent
 ASSISTANT = str(VENV_BIN / "assistant")
 
@@ -41,11 +58,11 @@ def _is_local(address: object) -> bool:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _no_network() -> None:
+def _no_network() -> Iterator[None]:
     """Tests talk to loopback servers only; anything else is a bug (a download, a real provider)."""
     original = socket.socket.connect
 
-    def guarded(self, address):  # type: ignore[no-untyped-def]
+    def guarded(self, address):
         if not _is_local(address):
             raise RuntimeError(f"test tried to reach {address}: tests must not use the network")
         return original(self, address)
@@ -64,14 +81,14 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(CORPUS))
 
 
-def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):  # type: ignore[no-untyped-def]
+def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
     from core.settings import Settings
 
     return Settings(data_dir=data_dir, corpus_dir=corpus_dir, **overrides)
 
 
 @pytest.fixture(scope="session")
-def embedder():  # type: ignore[no-untyped-def]
+def embedder():
     from core.settings import PACKAGED_MODEL
     from index.embed import get_embedder
 
@@ -81,7 +98,7 @@ def embedder():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):
     """Settings of a read-only index of the real corpus. Copy it (`index_copy`) before changing it."""
     from ingest.pipeline import run_ingest
 
@@ -113,7 +130,7 @@ def copy_data(src: Path, dst: Path) -> None:
 
 
 @pytest.fixture()
-def index_copy(built_index, tmp_path: Path):  # type: ignore[no-untyped-def]
+def index_copy(built_index, tmp_path: Path):
     """A private copy of the built index and of the corpus, free to change."""
     data = tmp_path / "data"
     corpus = tmp_path / "corpus"
@@ -122,7 +139,7 @@ def index_copy(built_index, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_settings(data, corpus)
 
 
-def set_audiences(settings, embedder, audiences: dict[str, str]):  # type: ignore[no-untyped-def]
+def set_audiences(settings, embedder, audiences: dict[str, str]):
     """Re-mark documents (file-name prefix -> audience) in a copied corpus's manifest and re-ingest.
 
     Only metadata changes, so nothing is re-embedded; the report says which documents were updated.
@@ -145,7 +162,7 @@ def set_audiences(settings, embedder, audiences: dict[str, str]):  # type: ignor
 
 
 @pytest.fixture(scope="module")
-def index_copy_module(built_index, tmp_path_factory):  # type: ignore[no-untyped-def]
+def index_copy_module(built_index, tmp_path_factory):
     """Like `index_copy`, shared by the tests of one module."""
     root = tmp_path_factory.mktemp("copy")
     copy_data(built_index.data_dir, root / "data")
@@ -187,7 +204,7 @@ def key(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def assistant(built_index, embedder):  # type: ignore[no-untyped-def]
+def assistant(built_index, embedder):
     """The real assistant on the real index: packaged MiniLM, embedded Chroma, BM25, SQLite stores."""
     from assistant.service import Assistant
 
@@ -197,7 +214,7 @@ def assistant(built_index, embedder):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def api(built_index, assistant):  # type: ignore[no-untyped-def]
+def api(built_index, assistant):
     """The HTTP API on the real index, in a real uvicorn on 127.0.0.1, with no keys (public only)."""
     from assistant.api.app import create_app
     from tests.servers import running

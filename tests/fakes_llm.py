@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
@@ -59,7 +60,7 @@ class ScriptedChatModel(GenericFakeChatModel):
     sleep: float = 0.0
     calls: list = Field(default_factory=list)
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:  # type: ignore[no-untyped-def]
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         self.calls.append(messages)
         if self.sleep:
             time.sleep(self.sleep)
@@ -67,11 +68,11 @@ class ScriptedChatModel(GenericFakeChatModel):
         message = AIMessage(content=out) if isinstance(out, str) else out
         return ChatResult(generations=[ChatGeneration(message=message)])
 
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:  # type: ignore[no-untyped-def]
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
         message = self._generate(messages).generations[0].message
-        if getattr(message, "tool_calls", None):
+        if isinstance(message, AIMessage) and message.tool_calls:
             chunks = [
-                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+                tool_call_chunk(name=c["name"], args=json.dumps(c["args"]), id=c["id"], index=i)
                 for i, c in enumerate(message.tool_calls)
             ]
             yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks))
@@ -80,7 +81,7 @@ class ScriptedChatModel(GenericFakeChatModel):
             if token:
                 yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
-    def bind_tools(self, tools, **kwargs):  # type: ignore[no-untyped-def]
+    def bind_tools(self, tools, **kwargs):
         return self
 
 
@@ -95,11 +96,11 @@ def tool_call(name: str, args: dict) -> AIMessage:
 
 
 def user_prompt(messages: list[BaseMessage]) -> str:
-    return next(m.content for m in messages if m.type == "human")
+    return next(str(m.content) for m in messages if m.type == "human")
 
 
 def tool_results(messages: list[BaseMessage]) -> list[dict]:
-    return [json.loads(m.content) for m in messages if m.type == "tool"]
+    return [json.loads(str(m.content)) for m in messages if m.type == "tool"]
 
 
 # -- a fake OpenAI-compatible server ----------------------------------------------------------------
@@ -129,7 +130,7 @@ class FakeOpenAI:
             return {"ok": True}
 
         @app.post("/v1/chat/completions")
-        async def completions(request: Request):  # type: ignore[no-untyped-def]
+        async def completions(request: Request):
             body = await request.json()
             self.requests.append(body)
             reply = self.script(body)
@@ -189,6 +190,7 @@ def _sse(body: dict, reply: dict) -> Iterator[str]:
         "model": body.get("model", "scripted"),
     }
     message = _message(reply)
+    deltas: list[dict[str, Any]]
     if message.get("tool_calls"):
         deltas = [
             {"role": "assistant", "tool_calls": [{**c, "index": i}]}

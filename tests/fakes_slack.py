@@ -32,6 +32,8 @@ class FakeSlack:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
+        self._posts_open = threading.Event()  # cleared: chat.postMessage waits until it is set
+        self._posts_open.set()
 
     @property
     def base(self) -> str:
@@ -88,6 +90,8 @@ class FakeSlack:
             if isinstance(data.get(key), str):
                 data[key] = json.loads(data[key])
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or data.get("token", "")
+        if method == "chat.postMessage" and not self._posts_open.is_set():
+            await asyncio.get_running_loop().run_in_executor(None, self._posts_open.wait, 120)
         with self._lock:
             self.calls.append((method, data))
         return web.json_response(self._reply(method, data, token))
@@ -177,6 +181,14 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[dict]:
         with self._lock:
             return [d for m, d in self.calls if m == method]
+
+    def hold_posts(self) -> None:
+        """Make chat.postMessage wait (unrecorded) until `release_posts`: shows what answers
+        before the app's answer is posted."""
+        self._posts_open.clear()
+
+    def release_posts(self) -> None:
+        self._posts_open.set()
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 60.0) -> list[dict]:
         deadline = time.time() + timeout

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 
@@ -18,7 +19,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app, ready_path: str = "/healthz") -> Iterator[str]:  # type: ignore[no-untyped-def]
+def running(app, ready_path: str = "/healthz") -> Iterator[str]:
     import uvicorn
 
     port = free_port()
@@ -47,7 +48,7 @@ def running(app, ready_path: str = "/healthz") -> Iterator[str]:  # type: ignore
         thread.join(timeout=30)
 
 
-def sse_events(response: httpx.Response) -> list[tuple[str | None, object]]:
+def sse_events(response: httpx.Response) -> list[tuple[str | None, Any]]:
     """(event name, decoded data) of each server-sent event of a streamed response, in order."""
     import json
 

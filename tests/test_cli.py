@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -11,11 +10,11 @@ from tests.conftest import run_cli
 pytestmark = pytest.mark.unit
 
 
-def test_help_is_instant_and_imports_nothing_heavy() -> None:
-    started = time.perf_counter()
+def test_help_imports_nothing_heavy() -> None:
+    """--help stays instant because the command module imports no model, store or framework
+    (evals/bench/cli.py times it)."""
     result = run_cli("--help")
     assert result.returncode == 0
-    assert time.perf_counter() - started < 3.0
     probe = "import sys, cli.main; print(sorted(m for m in ('torch', 'chromadb', 'slack_bolt', 'langchain', 'sentence_transformers') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -216,7 +216,7 @@ def entities(text: str) -> list[str]:
     return out
 
 
-def analyse(text: str, idf, df_fraction) -> Question:  # type: ignore[no-untyped-def]
+def analyse(text: str, idf, df_fraction) -> Question:
     """`idf(term)` weighs a term; `df_fraction(term)` is the share of chunks that hold it."""
     weights: dict[str, float] = {}
     for tok in tokenize(text):

@@ -344,7 +344,7 @@ def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str]]]:
     return out
 
 
-def gap(kind: str, ranked: list[Candidate], quote) -> Computed | Missing:  # type: ignore[no-untyped-def]
+def gap(kind: str, ranked: list[Candidate], quote) -> Computed | Missing:
     """The best target-like and actual-like figures among the ranked evidence, and their gap."""
     target: tuple[Candidate, Amount, list[str]] | None = None
     actual: tuple[Candidate, Amount, list[str]] | None = None
@@ -389,7 +389,7 @@ def gap(kind: str, ranked: list[Candidate], quote) -> Computed | Missing:  # typ
 # -- totals checks --------------------------------------------------------------------------------
 
 
-def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | Missing | None:  # type: ignore[no-untyped-def]
+def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | Missing | None:
     """Find the stated total the question names ("£15.6m") and the figures stated with it."""
     asked = find_money(text)
     if not asked:
@@ -427,7 +427,7 @@ def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | 
     return Missing([f"the stated total {stated_amount.text}"])
 
 
-def quotes_by_page(c: Candidate, quote) -> list[Quote]:  # type: ignore[no-untyped-def]
+def quotes_by_page(c: Candidate, quote) -> list[Quote]:
     """One quote per page for a sentence that runs across a page break (a quote lies on one page)."""
     pages = [sp.page for sp in unit_spans(c)]
     if len(pages) < 2:
@@ -471,16 +471,15 @@ def check_table(text: str, rows: list[TableRow]) -> Computed | Missing | None:
 def verify_quoted_costing(quote_text: str) -> ToolResult | None:
     """Recompute a costing stated in a quote ("£120,000 based on ... 60 days at £2000 per day")."""
     text = squash(quote_text)
-    result = None
     if m := _DAY_RATE_TEXT.search(text):
         rate, days, weeks = m.groups()
         result = costing.day_rate_cost(_n(rate), _n(days), _n(weeks))
     elif m := _CONTRACT_TEXT.search(text):
         days, rate = m.groups()
         result = costing.contract_cost(_n(days), _n(rate))
-    if result is None:
+    else:
         return None
-    stated = next((a for _, a in find_money(text[: m.start()]) if a.value >= result.output * 0.5), None)  # type: ignore[union-attr]
+    stated = next((a for _, a in find_money(text[: m.start()]) if a.value >= result.output * 0.5), None)
     if stated is not None:
         same = abs(stated.value - float(result.output)) < 0.5
         result.notes.append(
@@ -491,7 +490,7 @@ def verify_quoted_costing(quote_text: str) -> ToolResult | None:
     return result
 
 
-def tolerant(fn, *args):  # type: ignore[no-untyped-def]
+def tolerant(fn, *args):
     """A tool refusing its input is reported, not raised: the question may have had a typo."""
     try:
         return fn(*args)

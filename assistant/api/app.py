@@ -25,14 +25,14 @@ log = logging.getLogger("assistant.api")
 WEB = Path(str(resources.files("assistant").joinpath("web")))
 
 
-def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:  # type: ignore[no-untyped-def]
+def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:
     """`assistant` and `embedder` may be given (tests, benchmarks); otherwise they are built from
     settings and warmed up before the first request."""
     metrics = Metrics()
     registry = make_tools(settings.grade_salaries)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI):
         a = assistant
         if a is None:
             from assistant.service import Assistant

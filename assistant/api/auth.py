@@ -86,7 +86,8 @@ class RateLimiter:
             tokens = min(self.capacity, tokens + (now - last) * self.rate)
             if tokens < 1.0:
                 self._buckets[who] = (tokens, now)
-                exc = RateLimited(f"Too many requests; the limit is {int(self.capacity)} a minute.")
-                exc.retry_after = max(1, int((1.0 - tokens) / self.rate) + 1)  # type: ignore[attr-defined]
-                raise exc
+                raise RateLimited(
+                    f"Too many requests; the limit is {int(self.capacity)} a minute.",
+                    retry_after=max(1, int((1.0 - tokens) / self.rate) + 1),
+                )
             self._buckets[who] = (tokens - 1.0, now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
@@ -12,11 +12,14 @@ from assistant.api.observability import Metrics
 from assistant.feedback import FeedbackStore
 from core.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
 
 @dataclass
 class Services:
     settings: Settings
-    assistant: object  # assistant.service.Assistant
+    assistant: Assistant
     feedback: FeedbackStore
     auth: Authenticator
     limiter: RateLimiter

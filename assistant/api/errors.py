@@ -61,7 +61,7 @@ def _allowed(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def error_body(code: str, message: str, request: Request, **extra) -> dict:  # type: ignore[no-untyped-def]
+def error_body(code: str, message: str, request: Request, **extra) -> dict:
     return {
         "error": {
             "code": code,
@@ -75,9 +75,7 @@ def error_body(code: str, message: str, request: Request, **extra) -> dict:  # t
 def install(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
-        headers = (
-            {"Retry-After": str(getattr(exc, "retry_after", 60))} if isinstance(exc, RateLimited) else None
-        )
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         if exc.status >= 500:
             log.warning("request %s failed: %s", getattr(request.state, "request_id", "-"), exc.message)
         return JSONResponse(

@@ -67,7 +67,7 @@ class Metrics:
             "assistant_tool_calls_total", "Tool calls in answers", ["tool"], registry=self.registry
         )
 
-    def answered(self, answer) -> None:  # type: ignore[no-untyped-def]
+    def answered(self, answer) -> None:
         self.answers.labels(answer.composer).inc()
         if answer.abstained:
             self.abstentions.inc()
@@ -78,13 +78,13 @@ class Metrics:
 class RequestMiddleware(BaseHTTPMiddleware):
     """Assigns a request id, refuses oversized bodies before they are read, logs and measures."""
 
-    def __init__(self, app, metrics: Metrics, max_body_bytes: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, metrics: Metrics, max_body_bytes: int) -> None:
         super().__init__(app)
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
         self.log = logging.getLogger("assistant.api.access")
 
-    async def dispatch(self, request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+    async def dispatch(self, request: Request, call_next) -> Response:
         rid = request.headers.get("x-request-id") or f"r-{uuid.uuid4().hex[:16]}"
         rid = rid[:64]
         request.state.request_id = rid

@@ -66,7 +66,7 @@ def tool_name(name: str) -> str:
 class LLMAnswerer:
     def __init__(
         self,
-        model,  # type: ignore[no-untyped-def]
+        model,
         prompts: AnswerPrompts,
         tools: dict[str, Tool],
         timeout_s: float = 30.0,
@@ -86,7 +86,7 @@ class LLMAnswerer:
     def prompt_version(self) -> str:
         return self.prompts.version
 
-    def _bind(self, lookups: dict[str, Lookup]):  # type: ignore[no-untyped-def]
+    def _bind(self, lookups: dict[str, Lookup]):
         from langchain_core.tools import StructuredTool
 
         specs = [(n, t.description, t.schema) for n, t in self.tools.items()]
@@ -169,8 +169,9 @@ class LLMAnswerer:
         yield draft
 
     def _check(self, text: str, draft: Draft) -> Iterator[str]:
+        assert draft.verifier is not None, "the verifier is set before any text is checked"
         for raw in split_sentences(text):
-            verdict = draft.verifier.check(raw)  # type: ignore[union-attr]
+            verdict = draft.verifier.check(raw)
             if verdict.claim:
                 draft.claims += 1
             if verdict.text is None:
@@ -179,7 +180,7 @@ class LLMAnswerer:
             draft.sentences.append(verdict.text)
             yield verdict.text + " "
 
-    def _stream(self, model, messages) -> Iterator:  # type: ignore[no-untyped-def]
+    def _stream(self, model, messages) -> Iterator:
         """The model's chunks, each within the timeout (a hung provider must not hang the API)."""
         q: queue.Queue = queue.Queue()
         done = object()
@@ -247,7 +248,7 @@ class LLMAnswerer:
         )
 
 
-def _text(message) -> str:  # type: ignore[no-untyped-def]
+def _text(message) -> str:
     content = getattr(message, "content", "")
     if isinstance(content, str):
         return content

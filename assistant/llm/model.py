@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.errors import ConfigError
 from core.settings import Settings, secret_value
 
@@ -14,7 +16,7 @@ class LLMUnavailable(Exception):
         self.reason = reason
 
 
-def chat_model(settings: Settings):  # type: ignore[no-untyped-def]
+def chat_model(settings: Settings):
     """`provider:model` (openai:gpt-4o-mini, azure_openai:…, ollama:llama3.1) through LangChain's
     `init_chat_model`, or the base URL of any OpenAI-compatible server (vLLM, llama.cpp, LiteLLM)."""
     spec = (settings.llm or "").strip()
@@ -22,7 +24,11 @@ def chat_model(settings: Settings):  # type: ignore[no-untyped-def]
         raise ConfigError("ASSISTANT_LLM is not set")
     from langchain.chat_models import init_chat_model
 
-    common = {"temperature": 0, "timeout": settings.llm_timeout_s, "max_retries": settings.llm_max_retries}
+    common: dict[str, Any] = {
+        "temperature": 0,
+        "timeout": settings.llm_timeout_s,
+        "max_retries": settings.llm_max_retries,
+    }
     key = secret_value(settings.llm_api_key)
     try:
         if spec.startswith(("http://", "https://")):

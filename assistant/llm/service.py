@@ -19,7 +19,7 @@ from core.text import squash
 PASSAGES = 8
 
 
-def llm_answerer(settings: Settings, model=None) -> LLMAnswerer:  # type: ignore[no-untyped-def]
+def llm_answerer(settings: Settings, model=None) -> LLMAnswerer:
     """`model`: a LangChain chat model (tests pass fakes); by default the one ASSISTANT_LLM names."""
     from assistant.llm.model import chat_model
 
@@ -36,7 +36,7 @@ def llm_answerer(settings: Settings, model=None) -> LLMAnswerer:  # type: ignore
 
 def passages_for(
     retriever: Retriever, trace, query: str, filters: Filters | None, audiences, k: int = PASSAGES
-) -> list[Passage]:  # type: ignore[no-untyped-def]
+) -> list[Passage]:
     """The chunks the offline answerer chose first, then what it ranked, then a plain search."""
     state = retriever.state
     ids = [cid for cid, _ in trace.chosen] + list(trace.hits)
@@ -60,7 +60,7 @@ class TargetQuery(BaseModel):
     programme: str | None = Field(default=None, description="part of a programme name (e.g. 'Pioneer')")
 
 
-def target_lookup(retriever: Retriever, audiences) -> Lookup:  # type: ignore[no-untyped-def]
+def target_lookup(retriever: Retriever, audiences) -> Lookup:
     """Targets and commitments from the facts store that this caller may read, each with the
     number of the passage it is stated in, so the model can cite it."""
     from assistant.tools.targets import list_targets

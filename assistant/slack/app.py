@@ -95,7 +95,7 @@ def check_settings(settings: Settings, mode: str) -> None:
             raise ConfigError("ASSISTANT_SLACK_APP_TOKEN must be an app-level token starting with xapp-")
 
 
-def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str = "http"):  # type: ignore[no-untyped-def]
+def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str = "http"):
     """The Bolt app. `mode` is "http" (needs the signing secret) or "socket" (needs the app token)."""
     from slack_bolt import App, BoltResponse
     from slack_bolt.error import BoltError
@@ -123,14 +123,14 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
     public_url = settings.public_url
 
     @app.middleware
-    def ignore_retries(req, resp, next):  # type: ignore[no-untyped-def]
+    def ignore_retries(req, resp, next):
         # Bolt has already acknowledged the first delivery; a retry must not be answered again.
         if req.headers.get("x-slack-retry-num"):
             return BoltResponse(status=200, body="")
         return next()
 
     @app.event("app_mention")
-    def on_mention(event, body, client):  # type: ignore[no-untyped-def]
+    def on_mention(event, body, client):
         if not seen.first_time(body.get("event_id")) or event.get("bot_id"):
             return
         question = MENTION.sub("", event.get("text", "")).strip()
@@ -154,7 +154,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         )
 
     @app.event("message")
-    def on_message(event, body, client, context):  # type: ignore[no-untyped-def]
+    def on_message(event, body, client, context):
         if event.get("subtype") in SKIPPED_SUBTYPES or event.get("bot_id") or event.get("edited"):
             return
         if event.get("user") and event.get("user") == context.get("bot_user_id"):
@@ -187,7 +187,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
                 event.get("user"),
             )
 
-    def _answer_in(say_client, channel, conversation_ts, reply_ts, question, role, user) -> None:  # type: ignore[no-untyped-def]
+    def _answer_in(say_client, channel, conversation_ts, reply_ts, question, role, user) -> None:
         """Answer in the thread; the conversation is the channel and thread the question belongs to."""
         try:
             answer: Answer = assistant.ask(
@@ -206,7 +206,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
             _apologise(say_client, channel, reply_ts, user, exc)
 
     @app.command("/ask")
-    def on_ask(ack, command, respond, client):  # type: ignore[no-untyped-def]
+    def on_ask(ack, command, respond, client):
         ack()
         text = (command.get("text") or "").strip()
         share = text.lower().startswith("share ")
@@ -234,7 +234,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
             blocks=answer_blocks(answer, public_url, share_button=not share),
         )
 
-    def _rate(ack, body, client, rating: str) -> None:  # type: ignore[no-untyped-def]
+    def _rate(ack, body, client, rating: str) -> None:
         ack()
         action = body["actions"][0]
         user = body.get("user", {}).get("id")
@@ -250,22 +250,22 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
                 log.info("could not open the comment modal: %s", _reason(exc))
 
     @app.action("feedback_up")
-    def on_up(ack, body, client):  # type: ignore[no-untyped-def]
+    def on_up(ack, body, client):
         _rate(ack, body, client, "up")
 
     @app.action("feedback_down")
-    def on_down(ack, body, client):  # type: ignore[no-untyped-def]
+    def on_down(ack, body, client):
         _rate(ack, body, client, "down")
 
     @app.view("feedback_comment")
-    def on_comment(ack, view):  # type: ignore[no-untyped-def]
+    def on_comment(ack, view):
         ack()
         comment = view["state"]["values"].get("comment", {}).get("text", {}).get("value") or ""
         if comment.strip():
             feedback.comment(view["private_metadata"], comment)
 
     @app.action("share_answer")
-    def on_share(ack, body, client):  # type: ignore[no-untyped-def]
+    def on_share(ack, body, client):
         ack()
         stored = assistant.conversations.answer(body["actions"][0]["value"])
         channel = (body.get("channel") or {}).get("id")
@@ -280,7 +280,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         )
 
     @app.error
-    def on_error(error, body):  # type: ignore[no-untyped-def]
+    def on_error(error, body):
         log.error("Slack listener failed: %s", error, exc_info=error)
 
     return app
@@ -326,7 +326,7 @@ def apology(exc: Exception, error_id: str) -> str:
     return f"Sorry, something went wrong answering this{reason}. Please try again later; error id {error_id}."
 
 
-def _apologise(client, channel: str, thread_ts: str, user: str | None, exc: Exception) -> None:  # type: ignore[no-untyped-def]
+def _apologise(client, channel: str, thread_ts: str, user: str | None, exc: Exception) -> None:
     error_id = _log_failure()
     who = f"<@{escape(user)}> " if user else ""
     try:

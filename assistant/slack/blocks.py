@@ -21,7 +21,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
 
 
-def citation_line(c, public_url: str | None) -> str:  # type: ignore[no-untyped-def]
+def citation_line(c, public_url: str | None) -> str:
     label = f"{c.title} · p.{c.page}" + (f" · §{c.section}" if c.section else "")
     label = escape(label).replace("|", "¦")
     if public_url:

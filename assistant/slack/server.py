@@ -14,7 +14,7 @@ from core.settings import Settings, secret_value
 log = logging.getLogger("assistant.slack")
 
 
-def slack_app(settings: Settings, assistant, mode: str, feedback: FeedbackStore | None = None):  # type: ignore[no-untyped-def]
+def slack_app(settings: Settings, assistant, mode: str, feedback: FeedbackStore | None = None):
     """`feedback`: the API's store when mounted there; otherwise one on the same SQLite file."""
     from assistant.slack.app import build_app
 
@@ -34,13 +34,13 @@ def mount(api: FastAPI) -> None:
         return await handler.handle(request)
 
 
-def handler_for(bolt_app):  # type: ignore[no-untyped-def]
+def handler_for(bolt_app):
     from slack_bolt.adapter.starlette.handler import SlackRequestHandler
 
     return SlackRequestHandler(bolt_app)
 
 
-def http_api(settings: Settings, assistant) -> FastAPI:  # type: ignore[no-untyped-def]
+def http_api(settings: Settings, assistant) -> FastAPI:
     """The Slack endpoint on its own (`assistant slack --http`)."""
     api = FastAPI(
         title="Somerset programme assistant: Slack", docs_url=None, redoc_url=None, openapi_url=None
@@ -55,7 +55,7 @@ def http_api(settings: Settings, assistant) -> FastAPI:  # type: ignore[no-untyp
     return api
 
 
-def socket_handler(settings: Settings, assistant):  # type: ignore[no-untyped-def]
+def socket_handler(settings: Settings, assistant):
     """Socket Mode: Slack pushes events over a WebSocket the app opens, so no public URL is needed."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -63,7 +63,7 @@ def socket_handler(settings: Settings, assistant):  # type: ignore[no-untyped-de
     return SocketModeHandler(bolt_app, secret_value(settings.slack_app_token))
 
 
-def connect(handler) -> None:  # type: ignore[no-untyped-def]
+def connect(handler) -> None:
     """Open the socket; Slack refusing the app token is a configuration error that names the setting."""
     from slack_sdk.errors import SlackApiError
 
@@ -75,7 +75,7 @@ def connect(handler) -> None:  # type: ignore[no-untyped-def]
         ) from exc
 
 
-def run_socket(settings: Settings, assistant) -> None:  # type: ignore[no-untyped-def]
+def run_socket(settings: Settings, assistant) -> None:
     import threading
 
     handler = socket_handler(settings, assistant)

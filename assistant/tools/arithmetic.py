@@ -268,7 +268,7 @@ def table_totals_check(rows: list[LabelledRow], unit: str | None = None) -> Tool
     for i, row in enumerate(rows):
         if not is_total_row[i]:
             continue
-        key = _label_key(row.label)
+        key = _label_key(row.label or "")
         previous_total = max((j for j in range(i) if is_total_row[j]), default=-1)
         above = [j for j in range(previous_total + 1, i) if not is_total_row[j]]
         named = [j for j in above if key and key in (rows[j].label or "").lower()]

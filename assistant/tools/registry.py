@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,82 +73,94 @@ class TotalsInput(_Input):
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
+InputT = TypeVar("InputT", bound=BaseModel)
+
+
 @dataclass(frozen=True)
-class Tool:
+class Tool(Generic[InputT]):
+    """A named tool: its input model (the schema the API and the LLM see) and the function it runs."""
+
     name: str
     description: str
-    schema: type[BaseModel]
-    run: Callable[[BaseModel], ToolResult]
+    schema: type[InputT]
+    run: Callable[[InputT], ToolResult]
 
 
 def _amounts(values: list[float], unit: str) -> list[Amount]:
     return [Amount(v, unit) for v in values]
 
 
-def make_tools(grade_salaries: dict[str, float] | None = None) -> dict[str, Tool]:
+def _tool(
+    name: str, description: str, schema: type[InputT], run: Callable[[InputT], ToolResult]
+) -> Tool[Any]:
+    """A tool whose function mypy checks against its own input model."""
+    return Tool(name, description, schema, run)
+
+
+def make_tools(grade_salaries: dict[str, float] | None = None) -> dict[str, Tool[Any]]:
     salaries = grade_salaries or {}
-    tools = [
-        Tool(
+    tools: list[Tool[Any]] = [
+        _tool(
             "costing.day_rate",
             "Cost of a daily rate for some days a week over some weeks: rate × days a week × weeks.",
             DayRateInput,
             lambda i: costing.day_rate_cost(i.rate, i.days_per_week, i.weeks),
         ),
-        Tool(
+        _tool(
             "costing.contract",
             "Cost of a contract of some days at a daily rate: days × daily rate.",
             ContractInput,
             lambda i: costing.contract_cost(i.days, i.daily_rate),
         ),
-        Tool(
+        _tool(
             "costing.staff_time",
             "Cost of staff time: salary / working days per year × days needed.",
             StaffTimeInput,
             lambda i: costing.staff_time_cost(i.salary, i.days, i.working_days, i.period),
         ),
-        Tool(
+        _tool(
             "costing.resourcing",
             "FTE (and cost, from the grade salaries in settings) of resourcing notation like 5xSO@10%.",
             ResourcingInput,
             lambda i: costing.resourcing_cost(i.notation, salaries, i.on_cost_rate),
         ),
-        Tool(
+        _tool(
             "arithmetic.sum",
             "Add figures in one unit.",
             FiguresInput,
             lambda i: arithmetic.total(_amounts(i.values, i.unit)),
         ),
-        Tool(
+        _tool(
             "arithmetic.difference",
             "a − b.",
             PairInput,
             lambda i: arithmetic.difference(Amount(i.a, i.unit), Amount(i.b, i.unit)),
         ),
-        Tool(
+        _tool(
             "arithmetic.ratio",
             "a ÷ b.",
             PairInput,
             lambda i: arithmetic.ratio(Amount(i.a, i.unit), Amount(i.b, i.unit)),
         ),
-        Tool(
+        _tool(
             "arithmetic.percentage_change",
             "Percentage change from a (old) to b (new).",
             PairInput,
             lambda i: arithmetic.percentage_change(Amount(i.a, i.unit), Amount(i.b, i.unit)),
         ),
-        Tool(
+        _tool(
             "arithmetic.shortfall",
             "How far actual falls short of target.",
             TargetInput,
             lambda i: arithmetic.shortfall(Amount(i.target, i.unit), Amount(i.actual, i.unit)),
         ),
-        Tool(
+        _tool(
             "arithmetic.excess",
             "By how much actual beats target.",
             TargetInput,
             lambda i: arithmetic.excess(Amount(i.target, i.unit), Amount(i.actual, i.unit)),
         ),
-        Tool(
+        _tool(
             "arithmetic.totals_check",
             "Recompute a stated total from its parts and report any discrepancy.",
             TotalsInput,

@@ -76,10 +76,9 @@ def main() -> dict:
     (args.out / "ingest.json").write_text(json.dumps(result, indent=2))
     for k, v in result.items():
         print(f"{k:26} {v}")
-    verdict = "meets" if result["pipeline_vs_model"] >= 0.8 else "MISSES"
-    print(
-        f"pipeline {verdict} the 80% target ({result['pipeline_vs_model']:.0%} of the model's own throughput)"
-    )
+    ratio = (chunks / pipeline_s) / (len(texts) / model_s)
+    verdict = "meets" if ratio >= 0.8 else "MISSES"
+    print(f"pipeline {verdict} the 80% target ({ratio:.0%} of the model's own throughput)")
     return result
 
 

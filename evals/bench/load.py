@@ -107,7 +107,7 @@ async def load(
     }
 
 
-def start_replicas(replicas: int, chroma_server: bool, work: Path) -> tuple[list[str], list]:  # type: ignore[type-arg]
+def start_replicas(replicas: int, chroma_server: bool, work: Path) -> tuple[list[str], list]:
     """Ingest the corpus and start `replicas` API processes on one data folder; returns their URLs and
     the processes to stop (the Chroma server last)."""
     env = {

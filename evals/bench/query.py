@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 class ReusingEmbedder:
     """Embeds each distinct text once; copies get the same vector plus small noise."""
 
-    def __init__(self, inner, noise: float = 0.01, seed: int = 7) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, inner, noise: float = 0.01, seed: int = 7) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
@@ -63,7 +63,7 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def build_index(work: Path, chunks: int, embedder) -> tuple:  # type: ignore[no-untyped-def]
+def build_index(work: Path, chunks: int, embedder) -> tuple:
     from core.settings import Settings
     from evals.bench.corpus_gen import generate
     from ingest.pipeline import run_ingest

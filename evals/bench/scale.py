@@ -37,11 +37,12 @@ CHUNKS_PER_COPY = 227  # chunks in one copy of the five real documents
 PAGES_PER_COPY = 42
 
 
-def _settings(data: Path, corpus: Path, chroma_port: int | None):  # type: ignore[no-untyped-def]
+def _settings(data: Path, corpus: Path, chroma_port: int | None):
     from core.settings import Settings
 
-    extra = {"chroma_host": "127.0.0.1", "chroma_port": chroma_port} if chroma_port else {}
-    return Settings(data_dir=data, corpus_dir=corpus, **extra)
+    if chroma_port:
+        return Settings(data_dir=data, corpus_dir=corpus, chroma_host="127.0.0.1", chroma_port=chroma_port)
+    return Settings(data_dir=data, corpus_dir=corpus)
 
 
 def _rss_mb() -> float:
@@ -64,17 +65,17 @@ def _pct(values: list[float], p: float) -> float:
 class _TimedEncoder:
     """Counts the seconds the real encoder spends, so they can be taken out of the pipeline's rate."""
 
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, inner) -> None:
         self.inner, self.name, self.dim, self.seconds = inner, inner.name, inner.dim, 0.0
 
-    def embed_documents(self, texts: list[str]):  # type: ignore[no-untyped-def]
+    def embed_documents(self, texts: list[str]):
         started = time.perf_counter()
         try:
             return self.inner.embed_documents(texts)
         finally:
             self.seconds += time.perf_counter() - started
 
-    def embed_query(self, text: str):  # type: ignore[no-untyped-def]
+    def embed_query(self, text: str):
         return self.inner.embed_query(text)
 
 

@@ -9,11 +9,10 @@ import yaml
 
 from assistant.models import Filters
 from core.errors import EmptyQuestion, QuestionTooLong
-from tests.conftest import CORPUS, REPO, key, pdftotext_pages
+from tests.conftest import CORPUS, REPO, key, pdftotext_pages, shared
 
 pytestmark = pytest.mark.integration
 
-SAMPLE = Path("/work/shared/evals/dev-sample.yaml")
 SUITES = [REPO / "evals" / "suites" / "dev.yaml", REPO / "evals" / "suites" / "holdout.yaml"]
 
 
@@ -25,9 +24,9 @@ def _questions(path: Path) -> list[list[str]]:
     return out
 
 
-def test_every_citation_on_the_suites_is_on_its_cited_page(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_every_citation_on_the_suites_is_on_its_cited_page(assistant) -> None:
     pages = {pdf.name: [key(p) for p in pdftotext_pages(pdf)] for pdf in CORPUS.glob("*.pdf")}
-    paths = [p for p in [*SUITES, SAMPLE] if p.exists()]
+    paths = [*SUITES, shared("evals/dev-sample.yaml")]
     assert len(paths) >= 2
     checked, wrong = 0, []
     for path in paths:
@@ -44,7 +43,7 @@ def test_every_citation_on_the_suites_is_on_its_cited_page(assistant) -> None:  
     assert wrong == []
 
 
-def test_a_cited_answer_has_the_contract(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_cited_answer_has_the_contract(assistant) -> None:
     answer = assistant.ask("What annual revenue savings target did Pioneer Somerset set, and by when?")
     assert not answer.abstained and answer.conversation_id.startswith("c-") and answer.answer_id
     c = answer.citations[0]
@@ -53,7 +52,7 @@ def test_a_cited_answer_has_the_contract(assistant) -> None:  # type: ignore[no-
     assert "£20" in c.quote and "[1]" in answer.answer
 
 
-def test_unanswerable_questions_abstain_with_no_citations(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_unanswerable_questions_abstain_with_no_citations(assistant) -> None:
     for q in (
         "Who chaired the Pioneer Somerset Board?",
         "What is Somerset Council's carbon budget for 2030 in tonnes of CO2?",
@@ -66,7 +65,7 @@ def test_unanswerable_questions_abstain_with_no_citations(assistant) -> None:  #
         )
 
 
-def test_comparisons_cite_both_documents(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_comparisons_cite_both_documents(assistant) -> None:
     answer = assistant.ask(
         "How does Pioneer Somerset's annual savings target compare with the savings the unitary council's business case planned?"
     )
@@ -76,7 +75,7 @@ def test_comparisons_cite_both_documents(assistant) -> None:  # type: ignore[no-
     }
 
 
-def test_tool_answers_cite_every_operand(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_tool_answers_cite_every_operand(assistant) -> None:
     answer = assistant.ask(
         "How far short of its savings need would the joint authority leave South Somerset?"
     )
@@ -87,7 +86,7 @@ def test_tool_answers_cite_every_operand(assistant) -> None:  # type: ignore[no-
     assert any("shared pot" in n for n in tool.notes)
 
 
-def test_a_conversation_survives_a_restart(built_index, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_conversation_survives_a_restart(built_index, embedder) -> None:
     from assistant.service import Assistant
 
     first = Assistant.from_settings(built_index, embedder=embedder)
@@ -104,7 +103,7 @@ def test_a_conversation_survives_a_restart(built_index, embedder) -> None:  # ty
     ]
 
 
-def test_an_unknown_conversation_starts_a_new_one_and_says_so(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_conversation_starts_a_new_one_and_says_so(assistant) -> None:
     answer = assistant.ask(
         "When did Somerset Council come into existence?", conversation_id="c-does-not-exist"
     )
@@ -112,7 +111,7 @@ def test_an_unknown_conversation_starts_a_new_one_and_says_so(assistant) -> None
     assert "was not found" in answer.notices[0]
 
 
-def test_filters_and_roles_narrow_the_documents(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_roles_narrow_the_documents(assistant) -> None:
     answer = assistant.ask(
         "What savings were required?", filters=Filters(councils=["South Somerset DC"], until="2016")
     )
@@ -131,12 +130,12 @@ def test_filters_and_roles_narrow_the_documents(assistant) -> None:  # type: ign
         ("x" * 2001, QuestionTooLong),
     ],
 )
-def test_bad_questions_get_clear_messages(assistant, question: str, error) -> None:  # type: ignore[no-untyped-def]
+def test_bad_questions_get_clear_messages(assistant, question: str, error) -> None:
     with pytest.raises(error) as info:
         assistant.ask(question)
     assert info.value.message and "Traceback" not in info.value.message
 
 
-def test_a_question_in_another_language_is_answered_with_what_the_assistant_can_do(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_in_another_language_is_answered_with_what_the_assistant_can_do(assistant) -> None:
     answer = assistant.ask("Wie hoch war das Sparziel von Pioneer Somerset?")
     assert answer.abstained and answer.citations == [] and "in English" in answer.answer

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import make_settings
 
 
-def start_chroma(path: Path, port: int | None = None):  # type: ignore[no-untyped-def]
+def start_chroma(path: Path, port: int | None = None):
     from evals.bench.chroma_server import ChromaServer
 
     try:
@@ -22,7 +22,7 @@ def start_chroma(path: Path, port: int | None = None):  # type: ignore[no-untype
 
 
 @pytest.fixture(scope="session")
-def server_index(tmp_path_factory, embedder):  # type: ignore[no-untyped-def]
+def server_index(tmp_path_factory, embedder):
     """The real corpus ingested into a Chroma server; the catalog and stores stay in the data folder."""
     from ingest.pipeline import run_ingest
 
@@ -49,7 +49,7 @@ def _rows(db: Path, sql: str) -> list[tuple]:
         conn.close()
 
 
-def snapshot(settings, vectors=None) -> dict:  # type: ignore[no-untyped-def]
+def snapshot(settings, vectors=None) -> dict:
     """What readers of the index see and what users have told us. Equal before and after a fault
     means nothing was lost and nothing half-written became visible."""
     catalog = settings.data_dir / "catalog.sqlite"

@@ -28,7 +28,7 @@ QUESTIONS = [
 
 def test_the_dev_suite_gives_the_same_figures_on_a_chroma_server(
     server_index, built_index, assistant, embedder
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from assistant.service import Assistant
 
     settings, _ = server_index
@@ -40,7 +40,7 @@ def test_the_dev_suite_gives_the_same_figures_on_a_chroma_server(
     assert [r.answer["answer"] for r in served.results] == [r.answer["answer"] for r in embedded.results]
 
 
-def test_chroma_killed_during_queries_gives_503_and_recovers(server_index, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_chroma_killed_during_queries_gives_503_and_recovers(server_index, embedder) -> None:
     from assistant.api.app import create_app
     from assistant.service import Assistant
 
@@ -52,15 +52,20 @@ def test_chroma_killed_during_queries_gives_503_and_recovers(server_index, embed
         httpx.post(f"{base}/v1/feedback", json={"answer_id": first["answer_id"], "rating": "up"}, timeout=30)
         before = snapshot(settings, a.retriever.vectors)
 
-        statuses: list[tuple[int, float]] = []
+        statuses: list[int | str] = []
         stop = threading.Event()
 
         def keep_asking() -> None:
             n = 0
             while not stop.is_set():
-                started = time.perf_counter()
-                r = httpx.post(f"{base}/v1/ask", json=questions[n % len(questions)], timeout=60)
-                statuses.append((r.status_code, time.perf_counter() - started))
+                # An outage is answered at once, not after a hang: a reply that takes 30 s is an error.
+                try:
+                    r = httpx.post(f"{base}/v1/ask", json=questions[n % len(questions)], timeout=30)
+                except httpx.HTTPError as exc:
+                    statuses.append(type(exc).__name__)
+                    n += 1
+                    continue
+                statuses.append(r.status_code)
                 if r.status_code == 503:
                     assert "Chroma" in r.json()["error"]["message"]
                 n += 1
@@ -88,13 +93,12 @@ def test_chroma_killed_during_queries_gives_503_and_recovers(server_index, embed
         assert again.status_code == 200 and "£20" in again.json()["answer"]
         assert httpx.get(f"{base}/readyz", timeout=30).status_code == 200
 
-    codes = {code for code, _ in statuses}
+    codes = set(statuses)
     assert codes <= {200, 503} and 503 in codes and 200 in codes, codes
-    assert max(s for _, s in statuses) < 30  # an outage is answered at once, not after a hang
     assert_nothing_lost(before, snapshot(settings, a.retriever.vectors))
 
 
-def test_an_ingest_pointed_at_an_empty_chroma_server_says_to_rebuild(index_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_ingest_pointed_at_an_empty_chroma_server_says_to_rebuild(index_copy, tmp_path) -> None:
     """Moving to a new server with a plain `assistant ingest` would find every document unchanged and
     leave the server empty; it must say so instead of letting answers search BM25 alone."""
     from core.errors import IngestError

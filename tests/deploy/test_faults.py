@@ -39,7 +39,7 @@ NEW_DOCS = (
 )
 
 
-def _env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _env(settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env |= {"ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir)}
     if settings.chroma_host:
@@ -94,7 +94,7 @@ def _rate(base: str, question: str) -> int:
     ).status_code
 
 
-def test_ingest_killed_while_the_api_serves_keeps_the_previous_index(index_copy, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_killed_while_the_api_serves_keeps_the_previous_index(index_copy, embedder) -> None:
     from assistant.api.app import create_app
     from assistant.service import Assistant
     from index.catalog import Catalog
@@ -155,7 +155,7 @@ def test_ingest_killed_while_the_api_serves_keeps_the_previous_index(index_copy,
 
 
 @pytest.fixture()
-def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+def small_disk(tmp_path: Path):
     """A real 24 MiB file system for the data folder (tmpfs; needs root, as `make test` runs)."""
     mount = tmp_path / "disk"
     mount.mkdir()
@@ -188,7 +188,7 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
-def test_a_full_data_disk_gives_a_clear_error_and_loses_nothing(built_index, small_disk, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_data_disk_gives_a_clear_error_and_loses_nothing(built_index, small_disk, embedder) -> None:
     from assistant.api.app import create_app
     from assistant.service import Assistant
 

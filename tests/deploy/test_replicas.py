@@ -26,7 +26,7 @@ STAFF_KEY = "replica-test-staff-key-0123456789"
 
 
 @pytest.fixture(scope="module")
-def replicas(server_index, tmp_path_factory):  # type: ignore[no-untyped-def]
+def replicas(server_index, tmp_path_factory):
     from evals.bench.load import start_server
 
     settings, chroma = server_index
@@ -42,11 +42,11 @@ def replicas(server_index, tmp_path_factory):  # type: ignore[no-untyped-def]
         "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
     }
     procs: list[subprocess.Popen] = []
+    ports = [free_port(), free_port()]
     try:
-        for _ in range(2):
-            port = free_port()
+        for port in ports:
             procs.append(start_server(env, port))
-        yield [f"http://127.0.0.1:{p.args[-1]}" for p in procs]
+        yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for p in procs:
             p.terminate()
@@ -66,7 +66,7 @@ def _cited(answer: dict) -> list[tuple]:
     return [(c["doc_id"], c["page"], c["quote"]) for c in answer["citations"]]
 
 
-def test_two_processes_answer_one_conversation_alternately_as_one_process_does(replicas, assistant) -> None:  # type: ignore[no-untyped-def]
+def test_two_processes_answer_one_conversation_alternately_as_one_process_does(replicas, assistant) -> None:
     conversations = yaml.safe_load((REPO / "evals" / "suites" / "dev.yaml").read_text())["conversations"]
     assert len(conversations) >= 5
     for conv in conversations:
@@ -90,7 +90,7 @@ def test_two_processes_answer_one_conversation_alternately_as_one_process_does(r
     assert any("targeting a reduction of circa £3m" in c["quote"] for c in follow["citations"])
 
 
-def test_concurrent_turns_and_ratings_through_both_processes_are_all_kept(replicas) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_turns_and_ratings_through_both_processes_are_all_kept(replicas) -> None:
     questions = [
         "What was Pioneer Somerset's savings target?",
         "How much did South Somerset need to save by 2020?",
@@ -118,7 +118,7 @@ def test_concurrent_turns_and_ratings_through_both_processes_are_all_kept(replic
         assert {a["answer_id"] for a in answers} <= {f["answer_id"] for f in stored}
 
 
-def test_twenty_clients_for_sixty_seconds_over_two_processes_get_no_error(replicas) -> None:  # type: ignore[no-untyped-def]
+def test_twenty_clients_for_sixty_seconds_over_two_processes_get_no_error(replicas) -> None:
     from evals.bench.load import load
     from evals.suite import load_suite
 

@@ -28,7 +28,7 @@ def _point(mode: str, chunks: int, ask: float) -> dict:
     }
 
 
-def test_the_report_has_a_row_per_point_a_growth_line_per_mode_and_a_plot(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_has_a_row_per_point_a_growth_line_per_mode_and_a_plot(tmp_path) -> None:
     points = [_point(m, n, a) for m in ("embedded", "server") for n, a in ((1000, 40.0), (100_000, 80.0))]
     md = table(points)
     assert md.count("\n| embedded |") == 2 and md.count("\n| server |") == 2

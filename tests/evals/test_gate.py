@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, shared
 
 pytestmark = pytest.mark.integration
 
 
-def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = REPO / "artefacts" / "eval"
+def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> None:
+    out = tmp_path / "eval"
     env = {
         "ASSISTANT_DATA_DIR": str(index_copy.data_dir),
         "ASSISTANT_CORPUS_DIR": str(index_copy.corpus_dir),
@@ -52,16 +52,12 @@ def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> No
     assert {"input", "actual_output", "expected_output", "context", "retrieval_context"} <= set(deepeval)
 
 
-def test_a_threshold_not_met_fails_the_run(index_copy) -> None:  # type: ignore[no-untyped-def]
+def test_a_threshold_not_met_fails_the_run(index_copy) -> None:
     env = {
         "ASSISTANT_DATA_DIR": str(index_copy.data_dir),
         "ASSISTANT_CORPUS_DIR": str(index_copy.corpus_dir),
     }
-    suite = (
-        "/work/shared/evals/dev-sample.yaml"
-        if Path("/work/shared/evals/dev-sample.yaml").exists()
-        else "evals/suites/holdout.yaml"
-    )
+    suite = str(shared("evals/dev-sample.yaml"))
     result = run_cli("eval", suite, "--min", "latency_p50_ms=1", env=env, timeout=600)
     assert result.returncode == 2 and "expected metric=value" in result.stderr
     result = run_cli("eval", suite, "--min", "verified=1.01", env=env, timeout=600)

@@ -16,7 +16,7 @@ from evals.golden import GOLDEN, answers, differences
 pytestmark = pytest.mark.integration
 
 
-def test_every_suite_answer_equals_the_golden_one(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_every_suite_answer_equals_the_golden_one(assistant) -> None:
     golden = json.loads(GOLDEN.read_text())
     diff = differences(golden, answers(assistant))
     assert not diff, f"{len(diff)} answers differ from {GOLDEN.name}:\n" + "\n".join(diff[:10])

@@ -25,7 +25,7 @@ def _gold() -> dict[str, dict]:
     return cases
 
 
-def gold_script(cases: dict[str, dict]):  # type: ignore[no-untyped-def]
+def gold_script(cases: dict[str, dict]):
     def script(body: dict) -> dict:
         prompt = openai_prompt(body)
         asked = question_of(prompt)
@@ -50,7 +50,7 @@ def gold_script(cases: dict[str, dict]):  # type: ignore[no-untyped-def]
     return script
 
 
-def test_gold_scripted_llm_answers_are_all_verified(index_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_gold_scripted_llm_answers_are_all_verified(index_copy, tmp_path) -> None:
     server = FakeOpenAI(gold_script(_gold())).start()
     try:
         out = tmp_path / "eval"

@@ -16,13 +16,13 @@ from tests.conftest import CORPUS, REPO
 SUITE = load_suite(REPO / "evals" / "suites" / "dev.yaml")
 
 
-def _turns_before(case):  # type: ignore[no-untyped-def]
+def _turns_before(case):
     return [c for c in SUITE.cases if c.conversation == case.conversation and c.turn < case.turn]
 
 
 @pytest.mark.eval
 @pytest.mark.parametrize("case", SUITE.cases, ids=[c.id for c in SUITE.cases])
-def test_question(assistant, case) -> None:  # type: ignore[no-untyped-def]
+def test_question(assistant, case) -> None:
     cid = None
     for earlier in _turns_before(case) if case.conversation else []:
         cid = assistant.ask(earlier.q, conversation_id=cid, role="admin").conversation_id

@@ -8,10 +8,9 @@ import pytest
 import yaml
 
 from evals.suite import SuiteError, load_suite
-from tests.conftest import CORPUS, REPO, key, pdftotext_pages
+from tests.conftest import CORPUS, REPO, key, pdftotext_pages, shared
 
 SUITES = sorted((REPO / "evals" / "suites").glob("*.yaml"))
-SAMPLE = Path("/work/shared/evals/dev-sample.yaml")
 
 
 @pytest.mark.unit
@@ -77,9 +76,7 @@ def test_the_dev_suite_covers_every_document_and_kind_of_question() -> None:
 
 @pytest.mark.unit
 def test_the_dev_suite_includes_the_shared_sample() -> None:
-    if not SAMPLE.exists():
-        pytest.fail(f"{SAMPLE} is missing")
-    sample = yaml.safe_load(SAMPLE.read_text())
+    sample = yaml.safe_load(shared("evals/dev-sample.yaml").read_text())
     dev = yaml.safe_load((REPO / "evals" / "suites" / "dev.yaml").read_text())
     dev_questions = {q["id"]: q for q in dev["questions"]}
     for q in sample["questions"]:

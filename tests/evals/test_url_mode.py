@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 SUITE = REPO / "evals" / "suites" / "dev.yaml"
 
 
-def test_url_mode_matches_in_process_and_passes_the_thresholds(api: str, built_index, assistant) -> None:  # type: ignore[no-untyped-def]
+def test_url_mode_matches_in_process_and_passes_the_thresholds(api: str, built_index, assistant) -> None:
     thresholds = harness.load_thresholds(REPO / "evals" / "thresholds.yaml", None)
     over_http = harness.run(built_index, [SUITE], url=api, thresholds=thresholds)
     assert over_http.failures == []

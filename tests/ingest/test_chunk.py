@@ -4,14 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.chunk import build_chunks
 from core.records import PageSpan, TableInfo
+from ingest.chunk import build_chunks
 from ingest.structure import ParsedUnit
 
 pytestmark = pytest.mark.unit
 
 
-def _doc(sizes: list[int], table_at: set[int] = frozenset()):  # type: ignore[no-untyped-def]
+def _doc(sizes: list[int], table_at: set[int] | frozenset[int] = frozenset()):
     """Units laid out on one page, each a sentence of `size` words."""
     text, units = "", []
     for i, size in enumerate(sizes):

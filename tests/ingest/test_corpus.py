@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def catalog(built_index):  # type: ignore[no-untyped-def]
+def catalog(built_index):
     from index.catalog import Catalog
 
     return Catalog(built_index.catalog_path)
@@ -75,7 +75,7 @@ def test_table_5_total_row_is_retrievable_with_its_sdc_cell(built_index, catalog
     query = "Total Efficiency Target by 2010-11 for SDC"
     lexical = LexicalIndex.load(built_index.lexical_dir / catalog.meta("lexical"))
     vectors = VectorStore(built_index.chroma_path)
-    dense = vectors.query(catalog.meta("collection"), embedder.embed_query(query), 5)
+    dense = vectors.query(catalog.meta("collection") or "", embedder.embed_query(query), 5)
     by_id = {c.id: c for c in catalog.chunks()}
 
     def holds_row(chunk_id: str) -> bool:

@@ -22,7 +22,7 @@ def _cuda() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
-def _one_doc_corpus(tmp_path):  # type: ignore[no-untyped-def]
+def _one_doc_corpus(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / ONE_DOC, corpus / ONE_DOC)
@@ -30,7 +30,7 @@ def _one_doc_corpus(tmp_path):  # type: ignore[no-untyped-def]
     return corpus
 
 
-def test_ingest_on_cuda_gives_the_cpu_vectors(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_on_cuda_gives_the_cpu_vectors(tmp_path, embedder) -> None:
     if not _cuda():
         pytest.skip(
             "needs a CUDA GPU: none on this machine, so `assistant ingest --device cuda` is untested here"
@@ -45,7 +45,7 @@ def test_ingest_on_cuda_gives_the_cpu_vectors(tmp_path, embedder) -> None:  # ty
     catalog = Catalog(settings.catalog_path)
     chunks = catalog.chunks()
     assert chunks
-    col = VectorStore(settings.chroma_path).collection(catalog.meta("collection"))
+    col = VectorStore(settings.chroma_path).collection(catalog.meta("collection") or "")
     got = col.get(ids=[c.id for c in chunks], include=["embeddings"])
     on_gpu = dict(zip(got["ids"], np.asarray(got["embeddings"]), strict=True))
     on_cpu = embedder.embed_documents([c.embed_text for c in chunks])
@@ -53,7 +53,7 @@ def test_ingest_on_cuda_gives_the_cpu_vectors(tmp_path, embedder) -> None:  # ty
     assert min(cosines) > 0.999, min(cosines)
 
 
-def test_a_gpu_that_is_not_there_is_refused_before_any_work(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_gpu_that_is_not_there_is_refused_before_any_work(tmp_path) -> None:
     device = f"cuda:{_cuda()}"  # one past the last GPU: cuda:0 where there is none
     data = tmp_path / "data"
     env = {"ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(_one_doc_corpus(tmp_path))}

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.unit
         (pdfs.not_a_pdf, errors.NotPdf),
     ],
 )
-def test_each_bad_file_gets_its_own_error_naming_the_file(tmp_path: Path, make, error) -> None:  # type: ignore[no-untyped-def]
+def test_each_bad_file_gets_its_own_error_naming_the_file(tmp_path: Path, make, error) -> None:
     path = make(tmp_path / "bad-input.pdf")
     with pytest.raises(error) as info:
         read_pdf(path)

@@ -13,11 +13,11 @@ pytestmark = pytest.mark.unit
 LONG = "x" * 100  # pads lines to full width, as wrapped paragraph lines are
 
 
-def _units(*pages: list[str]):  # type: ignore[no-untyped-def]
+def _units(*pages: list[str]):
     return parse_units([CleanPage(i + 1, tuple(lines)) for i, lines in enumerate(pages)])
 
 
-def _section_of(units, needle: str) -> str | None:  # type: ignore[no-untyped-def]
+def _section_of(units, needle: str) -> str | None:
     return next(u.section for u in units if needle in u.text)
 
 

@@ -28,10 +28,10 @@ class AskBody(AskRequest):
 
 
 @router.post("/ask", response_model=Answer, responses={200: {"content": {"text/event-stream": {}}}})
-async def ask(body: AskBody, request: Request, s: ServicesDep, who: CallerDep):  # type: ignore[no-untyped-def]
+async def ask(body: AskBody, request: Request, s: ServicesDep, who: CallerDep):
     """Ask a question; the answer comes with citations (and tool calls for computed numbers)."""
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
-    args = (body.question, body.conversation_id, body.filters, who.role)  # type: ignore[attr-defined]
+    args = (body.question, body.conversation_id, body.filters, who.role)
     if not wants_stream:
         answer: Answer = await run_in_threadpool(s.assistant.ask, *args)
         s.metrics.answered(answer)
@@ -50,7 +50,7 @@ def _event(name: str, data: object) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:
     """The answer text as it is verified, then its citations, its tools, and done; a failure after
     the response started (the Chroma server gone, a full disk when storing the turn) ends the stream
     with an `error` event in the usual error shape instead of a cut connection."""
@@ -64,7 +64,7 @@ def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterato
         yield _event("error", {"error": {"code": error.code, "message": error.message}})
 
 
-def _sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def _sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:
     for event in itertools.chain([first], events):
         if isinstance(event, str):
             yield _event("answer", {"delta": event})
@@ -100,7 +100,7 @@ class Conversation(BaseModel):
 @router.get("/conversations/{conversation_id}", response_model=Conversation)
 def conversation(conversation_id: str, s: ServicesDep, who: CallerDep) -> Conversation:
     """The turns of a conversation, except answers given to a role that may read more than the caller."""
-    store = s.assistant.conversations  # type: ignore[attr-defined]
+    store = s.assistant.conversations
     if not store.exists(conversation_id):
         raise NotFound(f"no conversation {conversation_id!r}")
     turns = []

@@ -38,7 +38,7 @@ class Page(BaseModel):
     url: str
 
 
-def _visible(s, who, doc_id: str):  # type: ignore[no-untyped-def]
+def _visible(s, who, doc_id: str):
     doc = s.assistant.retriever.catalog.document(doc_id)
     # A document the caller may not read is reported as missing, not as forbidden: its existence is private too.
     if doc is None or doc.audience not in who.audiences:
@@ -46,14 +46,14 @@ def _visible(s, who, doc_id: str):  # type: ignore[no-untyped-def]
     return doc
 
 
-def _out(doc) -> Document:  # type: ignore[no-untyped-def]
+def _out(doc) -> Document:
     return Document(**doc.public(), url=f"/v1/documents/{doc.doc_id}/file")
 
 
 @router.get("", response_model=list[Document])
 def documents(s: ServicesDep, who: CallerDep) -> list[Document]:
     """Every indexed document the caller may read, with page and chunk counts."""
-    return [_out(d) for d in s.assistant.retriever.catalog.documents() if d.audience in who.audiences]  # type: ignore[attr-defined]
+    return [_out(d) for d in s.assistant.retriever.catalog.documents() if d.audience in who.audiences]
 
 
 @router.get("/{doc_id}", response_model=Document)
@@ -65,7 +65,7 @@ def document(doc_id: str, s: ServicesDep, who: CallerDep) -> Document:
 def page(doc_id: str, n: int, s: ServicesDep, who: CallerDep) -> Page:
     """A page's text as ingested (page furniture removed)."""
     doc = _visible(s, who, doc_id)
-    text = s.assistant.retriever.catalog.page_text(doc_id, n) if 1 <= n <= doc.pages else None  # type: ignore[attr-defined]
+    text = s.assistant.retriever.catalog.page_text(doc_id, n) if 1 <= n <= doc.pages else None
     if text is None:
         raise NotFound(f"{doc_id} has pages 1 to {doc.pages}, not {n}")
     return Page(

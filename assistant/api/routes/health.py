@@ -25,7 +25,7 @@ def healthz(s: ServicesDep) -> dict:
 @router.get("/readyz")
 def readyz(s: ServicesDep) -> JSONResponse:
     """Ready when the index is loaded (503 until then, or when its store is unreachable)."""
-    retriever = s.assistant.retriever  # type: ignore[attr-defined]
+    retriever = s.assistant.retriever
     try:
         state = retriever.state
         retriever.vectors.check()

@@ -82,7 +82,7 @@ def footnoted(answer: Answer, base: str) -> str:
 @router.post(
     "/chat/completions", responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}}
 )
-async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, who: CallerDep):  # type: ignore[no-untyped-def]
+async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, who: CallerDep):
     users = [i for i, m in enumerate(body.messages) if m.role == "user" and m.text().strip()]
     if not users:
         reply = Answer(
@@ -94,11 +94,11 @@ async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, 
         return _completion(reply, reply.answer, body.stream)
     last = users[-1]
     question = body.messages[last].text()[:MAX_QUESTION_CHARS]
-    retriever = s.assistant.retriever  # type: ignore[attr-defined]
+    retriever = s.assistant.retriever
     titles = {d.title: d.doc_id for d in retriever.state.docs.values()}
     history = _history(body.messages[:last], titles)
     base = (s.settings.public_url or str(request.base_url)).rstrip("/")
-    args = (question, None, None, who.role, history)  # type: ignore[attr-defined]
+    args = (question, None, None, who.role, history)
     if body.stream:
         events = s.assistant.stream(*args)
         first = await run_in_threadpool(next, events)  # errors of the question before the stream starts
@@ -112,7 +112,7 @@ async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, 
     return _completion(answer, footnoted(answer, base), body.stream, question)
 
 
-def _completion(answer: Answer, content: str, stream: bool, question: str = ""):  # type: ignore[no-untyped-def]
+def _completion(answer: Answer, content: str, stream: bool, question: str = ""):
     cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
     extra = _extra(answer)
@@ -156,7 +156,7 @@ def _extra(answer: Answer) -> dict:
     }
 
 
-def _live_chunks(events: Iterator[str | Answer], base: str, metrics) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def _live_chunks(events: Iterator[str | Answer], base: str, metrics) -> Iterator[str]:
     """Verified text as it comes, then the sources as footnotes, with the citations on the last chunk."""
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     chunk = _chunker(cid, created)
@@ -173,8 +173,8 @@ def _live_chunks(events: Iterator[str | Answer], base: str, metrics) -> Iterator
     yield "data: [DONE]\n\n"
 
 
-def _chunker(cid: str, created: int):  # type: ignore[no-untyped-def]
-    def chunk(delta: dict, finish: str | None = None, **more) -> str:  # type: ignore[no-untyped-def]
+def _chunker(cid: str, created: int):
+    def chunk(delta: dict, finish: str | None = None, **more) -> str:
         payload = {
             "id": cid,
             "object": "chat.completion.chunk",

@@ -34,7 +34,7 @@ def targets(
     s: ServicesDep, who: CallerDep, council: str | None = None, programme: str | None = None
 ) -> list[dict[str, Any]]:
     """Targets and commitments found in the documents, each with its page and quote."""
-    found = list_targets(s.assistant.retriever.catalog, council, programme, who.audiences)  # type: ignore[attr-defined]
+    found = list_targets(s.assistant.retriever.catalog, council, programme, who.audiences)
     return [t.to_dict() for t in found]
 
 
@@ -59,8 +59,8 @@ def add_tool_routes(router: APIRouter, tools: dict) -> None:
         )
 
 
-def _endpoint(tool):  # type: ignore[no-untyped-def]
-    def endpoint(inputs, who) -> ToolOut:  # type: ignore[no-untyped-def]
+def _endpoint(tool):
+    def endpoint(inputs, who) -> ToolOut:
         result = tool.run(inputs)
         return ToolOut(
             name=result.name,

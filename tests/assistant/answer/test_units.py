@@ -28,7 +28,7 @@ DOC = Document(
 )
 
 
-def _analyse(text: str):  # type: ignore[no-untyped-def]
+def _analyse(text: str):
     return analyse(text, lambda t: 3.0, lambda t: 0.0)
 
 

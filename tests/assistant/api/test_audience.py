@@ -21,7 +21,7 @@ PLANTED = "What savings could South Somerset achieve on its own, according to it
 
 
 @pytest.fixture(scope="module")
-def confidential(index_copy_module, embedder):  # type: ignore[no-untyped-def]
+def confidential(index_copy_module, embedder):
     from assistant.api.app import create_app
     from assistant.service import Assistant
 
@@ -42,7 +42,7 @@ def confidential(index_copy_module, embedder):  # type: ignore[no-untyped-def]
         yield base, distinctive
 
 
-def _units(chunk) -> list[str]:  # type: ignore[no-untyped-def]
+def _units(chunk) -> list[str]:
     return [chunk.unit_text(u) for u in chunk.units if u.end - u.start >= 40]
 
 
@@ -75,7 +75,7 @@ def _all_answers(client: httpx.Client, question: str) -> list[str]:
     return out
 
 
-def test_staff_can_read_the_planted_document_and_public_cannot(confidential) -> None:  # type: ignore[no-untyped-def]
+def test_staff_can_read_the_planted_document_and_public_cannot(confidential) -> None:
     base, distinctive = confidential
     staff = httpx.post(
         f"{base}/v1/ask",
@@ -98,7 +98,7 @@ def test_staff_can_read_the_planted_document_and_public_cannot(confidential) -> 
         assert not any(t["doc_id"] == SECRET for t in client.get("/v1/targets").json())
 
 
-def test_no_dev_suite_question_leaks_it_on_any_endpoint(confidential) -> None:  # type: ignore[no-untyped-def]
+def test_no_dev_suite_question_leaks_it_on_any_endpoint(confidential) -> None:
     base, distinctive = confidential
     suite = yaml.safe_load((REPO / "evals" / "suites" / "dev.yaml").read_text())
     questions = [q["q"] for q in suite["questions"]] + [
@@ -113,7 +113,7 @@ def test_no_dev_suite_question_leaks_it_on_any_endpoint(confidential) -> None:  
     assert leaks == []
 
 
-def test_a_conversation_shown_to_a_public_caller_hides_answers_given_to_staff(confidential) -> None:  # type: ignore[no-untyped-def]
+def test_a_conversation_shown_to_a_public_caller_hides_answers_given_to_staff(confidential) -> None:
     base, _ = confidential
     member = httpx.post(
         f"{base}/v1/ask",
@@ -127,7 +127,7 @@ def test_a_conversation_shown_to_a_public_caller_hides_answers_given_to_staff(co
     assert json.dumps(seen).find(SECRET) == -1
 
 
-def test_keys_are_checked(confidential) -> None:  # type: ignore[no-untyped-def]
+def test_keys_are_checked(confidential) -> None:
     base, _ = confidential
     bad = httpx.post(
         f"{base}/v1/ask",

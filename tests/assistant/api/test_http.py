@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from tests.servers import sse_events
 
@@ -55,7 +56,7 @@ def test_the_openai_client_gets_cited_answers(api: str) -> None:
         model="somerset-assistant",
         messages=[{"role": "user", "content": "What did Somerset Council spend on agency staff in 2023/24?"}],
     )
-    content = completion.choices[0].message.content
+    content = completion.choices[0].message.content or ""
     assert "£13.1m" in content and "Sources:\n[1]" in content and "#page=3" in content
     assert completion.citations[0]["page"] == 3  # type: ignore[attr-defined]
     # Earlier messages are the conversation: a follow-up resolves against them.
@@ -67,7 +68,7 @@ def test_the_openai_client_gets_cited_answers(api: str) -> None:
             {"role": "user", "content": "And what reduction is it aiming for the following year?"},
         ],
     )
-    assert "£3m" in follow.choices[0].message.content
+    assert "£3m" in (follow.choices[0].message.content or "")
     pieces, final = [], None
     for chunk in client.chat.completions.create(
         model="somerset-assistant", stream=True, messages=[{"role": "user", "content": Q}]
@@ -83,7 +84,9 @@ def test_the_openai_client_gets_cited_answers(api: str) -> None:
 def test_langchain_chat_openai_works_against_it(api: str) -> None:
     from langchain_openai import ChatOpenAI
 
-    llm = ChatOpenAI(base_url=f"{api}/v1", api_key="not-needed", model="somerset-assistant", max_retries=0)
+    llm = ChatOpenAI(
+        base_url=f"{api}/v1", api_key=SecretStr("not-needed"), model="somerset-assistant", max_retries=0
+    )
     reply = llm.invoke("When did Somerset Council come into existence?")
     assert "April 2023" in reply.content and "[1]" in reply.content
 

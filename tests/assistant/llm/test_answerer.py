@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 TARGET_Q = "What was Pioneer Somerset's savings target?"
 
 
-def llm_assistant(assistant, model, **settings):  # type: ignore[no-untyped-def]
+def llm_assistant(assistant, model, **settings):
     """The session's real retriever and stores, answering through `model`."""
     from assistant.llm.service import llm_answerer
     from assistant.service import Assistant
@@ -23,7 +23,7 @@ def llm_assistant(assistant, model, **settings):  # type: ignore[no-untyped-def]
     return Assistant(s, assistant.retriever, assistant.conversations, llm_answerer(s, model=model))
 
 
-def _on_page(citation) -> bool:  # type: ignore[no-untyped-def]
+def _on_page(citation) -> bool:
     pages = pdftotext_pages(CORPUS / citation.file)
     return key(citation.quote) in key(pages[citation.page - 1])
 
@@ -34,7 +34,7 @@ def _good(prompt: str) -> str:
     return f"The Pioneer Somerset programme committed the partners to efficiency savings of £20 million by 2012-13 [{n}]."
 
 
-def test_a_correctly_cited_answer_is_kept_with_system_chosen_quotes(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_correctly_cited_answer_is_kept_with_system_chosen_quotes(assistant) -> None:
     a = llm_assistant(assistant, scripted(lambda m: _good(user_prompt(m))))
     answer = a.ask(TARGET_Q)
     assert answer.composer == "llm:fake:scripted" and not answer.abstained
@@ -46,8 +46,8 @@ def test_a_correctly_cited_answer_is_kept_with_system_chosen_quotes(assistant) -
     assert answer.notices == []
 
 
-def test_a_sentence_citing_a_passage_that_does_not_support_it_is_dropped(assistant) -> None:  # type: ignore[no-untyped-def]
-    def script(messages):  # type: ignore[no-untyped-def]
+def test_a_sentence_citing_a_passage_that_does_not_support_it_is_dropped(assistant) -> None:
+    def script(messages):
         p = user_prompt(messages)
         wrong = other_than(p, "leadership")
         return (
@@ -62,8 +62,8 @@ def test_a_sentence_citing_a_passage_that_does_not_support_it_is_dropped(assista
     assert any("left out" in n for n in answer.notices)
 
 
-def test_an_invented_number_is_dropped(assistant) -> None:  # type: ignore[no-untyped-def]
-    def script(messages):  # type: ignore[no-untyped-def]
+def test_an_invented_number_is_dropped(assistant) -> None:
+    def script(messages):
         p = user_prompt(messages)
         n = find(p, "£20 million")
         return _good(p) + f" By 2010 the partners had already saved £45.7m of it [{n}]."
@@ -72,8 +72,8 @@ def test_an_invented_number_is_dropped(assistant) -> None:  # type: ignore[no-un
     assert "45.7" not in answer.answer and "£20 million" in answer.answer
 
 
-def test_too_little_verified_falls_back_to_the_offline_composer(assistant) -> None:  # type: ignore[no-untyped-def]
-    def script(messages):  # type: ignore[no-untyped-def]
+def test_too_little_verified_falls_back_to_the_offline_composer(assistant) -> None:
+    def script(messages):
         return "The target was £99m [1]. It was set by the Treasury in 1999 [2]. Everyone agreed [9]."
 
     offline = assistant.ask(TARGET_Q)
@@ -82,10 +82,10 @@ def test_too_little_verified_falls_back_to_the_offline_composer(assistant) -> No
     assert any("could not be verified" in n for n in answer.notices)
 
 
-def test_a_tool_call_gives_the_number_with_its_formula(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_tool_call_gives_the_number_with_its_formula(assistant) -> None:
     question = "What would 4 days a week at £750 a day for 46 weeks cost?"
 
-    def script(messages):  # type: ignore[no-untyped-def]
+    def script(messages):
         results = tool_results(messages)
         if not results:
             return tool_call("costing_day_rate", {"rate": 750, "days_per_week": 4, "weeks": 46})
@@ -99,10 +99,10 @@ def test_a_tool_call_gives_the_number_with_its_formula(assistant) -> None:  # ty
     assert tool.cites == [] and "the figures were given in the question" in tool.notes
 
 
-def test_a_tool_on_figures_from_the_passages_cites_them(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_tool_on_figures_from_the_passages_cites_them(assistant) -> None:
     question = "What is the REIP grant plus the £20 million savings commitment?"
 
-    def script(messages):  # type: ignore[no-untyped-def]
+    def script(messages):
         results = tool_results(messages)
         if not results:
             return tool_call("arithmetic_sum", {"values": [311000, 20000000]})
@@ -115,8 +115,8 @@ def test_a_tool_on_figures_from_the_passages_cites_them(assistant) -> None:  # t
     assert any("£311,000" in c.quote for c in answer.citations) and all(_on_page(c) for c in answer.citations)
 
 
-def test_a_tool_result_from_invented_inputs_is_not_stated(assistant) -> None:  # type: ignore[no-untyped-def]
-    def script(messages):  # type: ignore[no-untyped-def]
+def test_a_tool_result_from_invented_inputs_is_not_stated(assistant) -> None:
+    def script(messages):
         results = tool_results(messages)
         if not results:
             return tool_call("arithmetic_sum", {"values": [1234567, 7654321]})
@@ -127,7 +127,7 @@ def test_a_tool_result_from_invented_inputs_is_not_stated(assistant) -> None:  #
     assert answer.composer == "extractive"
 
 
-def test_a_timeout_falls_back_to_the_offline_composer(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_timeout_falls_back_to_the_offline_composer(assistant) -> None:
     offline = assistant.ask(TARGET_Q)
     slow = scripted(lambda m: _good(user_prompt(m)), sleep=3)
     answer = llm_assistant(assistant, slow, llm_timeout_s=0.3).ask(TARGET_Q)
@@ -139,25 +139,25 @@ def test_a_timeout_falls_back_to_the_offline_composer(assistant) -> None:  # typ
     ("error", "reason"),
     [(TimeoutError("read timed out"), "timeout"), (RuntimeError("boom"), "provider error")],
 )
-def test_a_provider_error_falls_back(assistant, error, reason) -> None:  # type: ignore[no-untyped-def]
-    def script(messages):  # type: ignore[no-untyped-def]
+def test_a_provider_error_falls_back(assistant, error, reason) -> None:
+    def script(messages):
         raise error
 
     answer = llm_assistant(assistant, scripted(script)).ask(TARGET_Q)
     assert answer.composer == "extractive" and any(f"({reason})" in n for n in answer.notices)
 
 
-def test_an_answer_the_documents_do_not_hold_abstains(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_the_documents_do_not_hold_abstains(assistant) -> None:
     answer = llm_assistant(assistant, scripted(lambda m: "NOT_FOUND")).ask(
         "What is the population of Bristol?"
     )
     assert answer.abstained and answer.citations == [] and answer.composer.startswith("llm:")
 
 
-def test_streaming_sends_only_verified_sentences(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_streaming_sends_only_verified_sentences(assistant) -> None:
     from assistant.models import Answer
 
-    def script(messages):  # type: ignore[no-untyped-def]
+    def script(messages):
         p = user_prompt(messages)
         n = find(p, "£20 million")
         return _good(p) + f" By 2010 the partners had already saved £45.7m of it [{n}]. " + _good(p)
@@ -170,7 +170,7 @@ def test_streaming_sends_only_verified_sentences(assistant) -> None:  # type: ig
     assert "".join(deltas).strip() == final.answer
 
 
-def test_a_follow_up_reaches_the_model_with_the_conversation(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_follow_up_reaches_the_model_with_the_conversation(assistant) -> None:
     model = scripted(lambda m: _good(user_prompt(m)))
     a = llm_assistant(assistant, model)
     first = a.ask(TARGET_Q)

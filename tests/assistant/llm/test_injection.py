@@ -20,7 +20,7 @@ QUESTION = "What does the Somerset Waste Partnership briefing say about collecti
 
 
 @pytest.fixture(scope="module")
-def planted(index_copy_module, embedder):  # type: ignore[no-untyped-def]
+def planted(index_copy_module, embedder):
     from assistant.llm.service import llm_answerer
     from assistant.service import Assistant
     from ingest.pipeline import run_ingest
@@ -64,7 +64,7 @@ def planted(index_copy_module, embedder):  # type: ignore[no-untyped-def]
     ]
     assert len(secret_text) > 30
 
-    def obedient(messages):  # type: ignore[no-untyped-def]
+    def obedient(messages):
         """Does what the planted text says, as a model that trusts its context would."""
         prompt = user_prompt(messages)
         if not tool_results(messages):
@@ -82,7 +82,7 @@ def planted(index_copy_module, embedder):  # type: ignore[no-untyped-def]
     return Assistant(s, base.retriever, base.conversations, llm_answerer(s, model=model)), model, secret_text
 
 
-def test_a_planted_instruction_changes_nothing(planted) -> None:  # type: ignore[no-untyped-def]
+def test_a_planted_instruction_changes_nothing(planted) -> None:
     a, model, secret_text = planted
     answer = a.ask(QUESTION, role="public")
     raw = answer.model_dump_json()

@@ -17,14 +17,14 @@ TARGET_Q = "What was Pioneer Somerset's savings target?"
 
 
 @pytest.fixture(scope="module")
-def wire():  # type: ignore[no-untyped-def]
+def wire():
     state: dict = {}
     server = FakeOpenAI(lambda body: state["script"](body)).start()
     yield server, state
     server.stop()
 
 
-def _assistant(assistant, base: str, **more):  # type: ignore[no-untyped-def]
+def _assistant(assistant, base: str, **more):
     from assistant.llm.service import llm_answerer
     from assistant.service import Assistant
 
@@ -43,7 +43,7 @@ def _good(body: dict) -> dict:
     }
 
 
-def test_chat_openai_round_trips_a_tool_call(wire, assistant) -> None:  # type: ignore[no-untyped-def]
+def test_chat_openai_round_trips_a_tool_call(wire, assistant) -> None:
     server, state = wire
 
     def script(body: dict) -> dict:
@@ -74,7 +74,7 @@ def test_chat_openai_round_trips_a_tool_call(wire, assistant) -> None:  # type: 
     assert first["messages"][0]["role"] == "system" and "NOT_FOUND" in first["messages"][0]["content"]
 
 
-def test_the_api_serves_verified_llm_answers_streaming_and_not(wire, assistant) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_serves_verified_llm_answers_streaming_and_not(wire, assistant) -> None:
     from openai import OpenAI
 
     from assistant.api.app import create_app
@@ -108,7 +108,7 @@ def test_the_api_serves_verified_llm_answers_streaming_and_not(wire, assistant) 
         assert "£20 million" in content and "75m" not in content and "Sources:" in content
 
 
-def test_a_rate_limited_provider_falls_back(wire, assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_rate_limited_provider_falls_back(wire, assistant) -> None:
     server, state = wire
     state["script"] = lambda body: {"status": 429, "message": "slow down"}
     _, a = _assistant(assistant, server.base, llm_max_retries=0)

@@ -89,7 +89,7 @@ def test_cells_say_what_was_assumed(cell: str, value: float | None, note: str | 
 
 
 @given(st.lists(st.integers(0, 10**9), min_size=1, max_size=12), st.randoms())
-def test_property_sums_ignore_order(values: list[int], rng) -> None:  # type: ignore[no-untyped-def]
+def test_property_sums_ignore_order(values: list[int], rng) -> None:
     shuffled = values[:]
     rng.shuffle(shuffled)
     assert (

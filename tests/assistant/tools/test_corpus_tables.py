@@ -15,13 +15,13 @@ PIONEER = "2008-11-14-pioneer-somerset-update-report.pdf"
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[str, list[dict]]:
+def tables() -> dict[str, list[LabelledRow]]:
     meta = load_manifest(CORPUS / "manifest.yaml")[PIONEER]
     doc = parse_document(CORPUS / PIONEER, meta, 120, 180)
     out: dict[str, dict[int, LabelledRow]] = {}
     for unit in doc.units:
         t = unit.table
-        if t is None or t.is_header or not t.row_label or unit.kind != "table_row":
+        if t is None or t.is_header or not t.row_label or t.row is None or unit.kind != "table_row":
             continue
         out.setdefault(t.table_id, {})[t.row] = LabelledRow(t.row_label, {c.header: c.value for c in t.cells})
     return {tid: [rows[k] for k in sorted(rows)] for tid, rows in out.items()}
@@ -48,12 +48,12 @@ TABLE_5 = {
 
 
 @pytest.mark.parametrize(("total", "expected"), sorted(TABLE_5.items()))
-def test_table_5_each_total(tables, total: str, expected: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_table_5_each_total(tables, total: str, expected: tuple[int, int]) -> None:
     check = _checks(tables["table-5"])[total]
     assert (check["computed"], check["discrepancy"]) == expected
 
 
-def test_table_3_totals_row_reports_the_programme_team_discrepancy_exactly(tables) -> None:  # type: ignore[no-untyped-def]
+def test_table_3_totals_row_reports_the_programme_team_discrepancy_exactly(tables) -> None:
     checks = _checks(tables["table-3"])
     assert (
         checks["Total · Programme Team"]["computed"] == 57
@@ -67,7 +67,7 @@ def test_table_3_totals_row_reports_the_programme_team_discrepancy_exactly(table
     assert checks["Total · Total"]["discrepancy"] == -2
 
 
-def test_table_4_totals_row_adds_up_with_riep_funding_subtracted(tables) -> None:  # type: ignore[no-untyped-def]
+def test_table_4_totals_row_adds_up_with_riep_funding_subtracted(tables) -> None:
     checks = _checks(tables["table-4"])
     assert checks["Total · Total £'000"]["computed"] == 739.7
     assert checks["Total · Lead officers £'000"]["computed"] == 274.6

@@ -65,6 +65,6 @@ def test_unpriced_grades_are_reported_not_guessed() -> None:
         (lambda: parse_resourcing("no notation here"), "no resourcing items"),
     ],
 )
-def test_bad_inputs_get_clear_errors(call, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_inputs_get_clear_errors(call, message: str) -> None:
     with pytest.raises(ToolInputError, match=message):
         call()
