@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.tools.base import ToolResult
+
 MAX_QUESTION_CHARS = 2000
 
 
@@ -56,6 +58,18 @@ class ToolCall(BaseModel):
     formula: str
     cites: list[int] = Field(default_factory=list, description="markers of the citations of its operands")
     notes: list[str] = Field(default_factory=list, description="what the tool assumed or found")
+
+    @classmethod
+    def of(cls, result: ToolResult, cites: list[int], extra_notes: list[str] | None = None) -> ToolCall:
+        """The answer's record of a tool result whose operands the given citations state."""
+        return cls(
+            name=result.name,
+            inputs=result.inputs,
+            output=result.output,
+            formula=result.formula,
+            cites=cites,
+            notes=[*result.notes, *(extra_notes or [])],
+        )
 
 
 class Answer(BaseModel):

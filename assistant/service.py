@@ -283,7 +283,7 @@ class Assistant:
         for c in citations:
             checked = router.verify_quoted_costing(c.quote)
             if checked is not None:
-                tools.append(_tool_call(checked, [c.marker]))
+                tools.append(ToolCall.of(checked, [c.marker]))
                 body += (
                     f" Recomputed: {checked.formula}"
                     + (f", {checked.notes[-1]}" if checked.notes else "")
@@ -374,7 +374,7 @@ class Assistant:
         return Answer(
             answer=text,
             citations=citations,
-            tools=[_tool_call(computed.result, cites)],
+            tools=[ToolCall.of(computed.result, cites)],
             conversation_id=conversation_id,
             answer_id=answer_id,
             notices=notices,
@@ -535,17 +535,6 @@ def pieces(text: str) -> Iterator[str]:
     """An offline answer in the pieces a stream sends: one per quoted sentence."""
     for piece in _PIECES.split(text):
         yield piece + " "
-
-
-def _tool_call(result, cites: list[int]) -> ToolCall:
-    return ToolCall(
-        name=result.name,
-        inputs=result.inputs,
-        output=result.output,
-        formula=result.formula,
-        cites=cites,
-        notes=list(result.notes),
-    )
 
 
 def _words(text: str) -> set[str]:

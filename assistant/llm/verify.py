@@ -313,20 +313,8 @@ class Verifier:
         """The tools whose results the kept sentences state, with their operands' citations."""
         out = []
         for i, markers in sorted(self._used_tools.items()):
-            r = self.tools[i].result
-            notes = list(r.notes)
-            if not self.tools[i].quotes:
-                notes.append("the figures were given in the question")
-            out.append(
-                ToolCall(
-                    name=r.name,
-                    inputs=r.inputs,
-                    output=r.output,
-                    formula=r.formula,
-                    cites=markers,
-                    notes=notes,
-                )
-            )
+            given = [] if self.tools[i].quotes else ["the figures were given in the question"]
+            out.append(ToolCall.of(self.tools[i].result, markers, given))
         return out
 
 

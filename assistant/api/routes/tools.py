@@ -61,16 +61,7 @@ def add_tool_routes(router: APIRouter, tools: dict) -> None:
 
 def _endpoint(tool):
     def endpoint(inputs, who) -> ToolOut:
-        result = tool.run(inputs)
-        return ToolOut(
-            name=result.name,
-            inputs=result.inputs,
-            output=result.output,
-            formula=result.formula,
-            unit=result.unit,
-            notes=result.notes,
-            details=result.details,
-        )
+        return ToolOut.model_validate(tool.run(inputs), from_attributes=True)
 
     # Real types (not strings), so FastAPI reads this tool's model as the request body.
     endpoint.__annotations__ = {"inputs": tool.schema, "who": CallerDep, "return": ToolOut}
