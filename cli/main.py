@@ -5,9 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from assistant.service import Assistant
+    from core.settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -417,15 +423,24 @@ def eval_(
     out: Annotated[
         Path | None, typer.Option(help="Folder for report.json, report.md, junit.xml and exports")
     ] = None,
-    calibrate: Annotated[
-        bool, typer.Option(help="Also sweep the abstention threshold (in-process only)")
+    cv: Annotated[
+        int | None,
+        typer.Option(help="K-fold cross-validation: fit the weights on K-1 folds, report the held-out fold"),
+    ] = None,
+    fit: Annotated[
+        Path | None,
+        typer.Option(
+            help="Fit the weights on these suites and write them here (assistant/data/weights.json)"
+        ),
+    ] = None,
+    ablate: Annotated[
+        bool, typer.Option(help="With --cv: out-of-fold figures with each feature group left out")
     ] = False,
 ) -> None:
     """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met."""
     from rich.console import Console
 
     from core.errors import AssistantError
-    from evals.harness import calibrate as sweep
     from evals.harness import load_thresholds, run
     from evals.suite import SuiteError
 
@@ -434,18 +449,24 @@ def eval_(
         limits = load_thresholds(thresholds, minimum)
     except (ValueError, OSError) as exc:
         _fail(str(exc))
-    assistant = None
-    if url is None:
-        assistant = _assistant(settings)
-        if calibrate:
-            assistant.abstain_below = 0.0
+    if (cv or fit or ablate) and url:
+        _fail("--cv, --fit and --ablate fit weights in-process; they cannot be used with --url")
+    if ablate and not cv:
+        _fail("--ablate needs --cv K")
+    assistant = None if url else _assistant(settings)
     console = Console(stderr=True)
-    scores: dict | None = {} if calibrate and url is None else None
 
     def progress(done: int, total: int) -> None:
         if console.is_terminal:
             console.print(f"  {done}/{total}", end="\r")
 
+    if cv or fit:
+        assert assistant is not None
+        try:
+            _fit_or_cross_validate(settings, assistant, suites, cv, fit, ablate, limits, out, progress)
+        except SuiteError as exc:
+            _fail(str(exc))
+        return
     try:
         result = run(
             settings,
@@ -456,7 +477,6 @@ def eval_(
             out=out,
             assistant=assistant,
             progress=progress,
-            scores=scores,
         )
     except SuiteError as exc:
         _fail(str(exc))
@@ -469,17 +489,68 @@ def eval_(
         typer.echo("")
         for r in failing[:40]:
             typer.echo(f"FAIL {r.case.id}: {r.problems[0]}")
-    if scores is not None:
-        typer.echo("")
-        by_question = {r.case.id: scores[r.case.q] for r in result.results if r.case.q in scores}
-        for line in sweep(result.results, by_question):
-            typer.echo(line)
     for failure in result.failures:
         typer.echo(f"threshold not met: {failure}")
     if out:
         typer.echo(f"reports in {out}")
     typer.echo(f"{result.passed} passed, {len(result.results) - result.passed} failed")
     if result.failures:
+        raise typer.Exit(1)
+
+
+def _fit_or_cross_validate(
+    settings: Settings,
+    assistant: Assistant,
+    suite_paths: list[Path],
+    k: int | None,
+    fit_to: Path | None,
+    ablate: bool,
+    limits: dict[str, float],
+    out: Path | None,
+    progress: Callable[[int, int], None],
+) -> None:
+    """`--fit`: weights fitted on all the suites' questions. `--cv K`: figures for each suite on
+    questions the weights were not fitted on, and with --ablate what each feature group adds."""
+    from evals import fit as fitting
+    from evals.harness import check
+    from evals.metrics import figures
+    from evals.report import summary_lines, write_reports
+    from evals.suite import load_suite
+    from evals.verify import PageVerifier
+
+    suites = [load_suite(p) for p in suite_paths]
+    verifier = PageVerifier(settings.corpus_dir)
+    evidence = fitting.collect(assistant, suites)
+    if fit_to is not None:
+        weights = fitting.fit(evidence, note="assistant eval --fit " + " ".join(str(p) for p in suite_paths))
+        Path(fit_to).write_text(weights.to_json())
+        typer.echo(f"wrote weights fitted on {len(evidence)} questions to {fit_to}")
+    if not k:
+        return
+    results = fitting.out_of_fold(assistant, suites, evidence, verifier, k, progress=progress)
+    for suite in suites:
+        typer.echo(f"\n{suite.path.name} (out of fold, {k} folds)")
+        for line in summary_lines(figures([r for r in results if r.case.suite == suite.path.stem])):
+            typer.echo(line)
+    overall = figures(results)
+    typer.echo(f"\nall suites (out of fold, {k} folds)")
+    for line in summary_lines(overall):
+        typer.echo(line)
+    if ablate:
+        typer.echo(
+            "\nablation (out of fold): " + " | ".join(("facts", "precision", "recall", "abstention", "tool"))
+        )
+        for label, row in fitting.ablate(assistant, suites, evidence, verifier, k):
+            cells = " | ".join("  -  " if v is None else f"{v:.3f}" for v in row.values())
+            typer.echo(f"{label:28} {cells}")
+    failures = check(overall, limits)
+    if out is not None:
+        write_reports(Path(out), results, overall, {"cross_validation_folds": k}, failures)
+    for failure in failures:
+        typer.echo(f"threshold not met: {failure}")
+    passed = sum(r.passed for r in results)
+    typer.echo(f"{passed} passed, {len(results) - passed} failed (out of fold)")
+    if failures:
         raise typer.Exit(1)
 
 

@@ -159,6 +159,7 @@ _TOKEN = re.compile(
     r"£?\d[\d,]*(?:\.\d+)?(?:[/-]\d{2,4}(?:\.\d+)?)?(?:bn|m|k|%)?(?![a-z\d])|\d+[a-z]+|[a-z][a-z']*[a-z]|[a-z]"
 )
 _UNIT = re.compile(r"^(.*?)(bn|m|k|%)$")
+_POSSESSIVE = re.compile(r"'s$|'$")  # "SCC's" is SCC, "councils'" is councils
 
 
 def financial_year(a: str, b: str) -> str | None:
@@ -198,8 +199,60 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# Irregular past forms the stemmer leaves alone ("came" would never meet "come"). General English.
+_IRREGULAR = {
+    "came": "come",
+    "became": "become",
+    "made": "make",
+    "paid": "pay",
+    "spent": "spend",
+    "went": "go",
+    "gone": "go",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "brought": "bring",
+    "bought": "buy",
+    "held": "hold",
+    "led": "lead",
+    "began": "begin",
+    "begun": "begin",
+    "chose": "choose",
+    "chosen": "choose",
+    "sought": "seek",
+    "built": "build",
+    "kept": "keep",
+    "lost": "lose",
+    "won": "win",
+    "sold": "sell",
+    "told": "tell",
+    "said": "say",
+    "thought": "think",
+    "wrote": "write",
+    "written": "write",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "grew": "grow",
+    "grown": "grow",
+    "drew": "draw",
+    "drawn": "draw",
+    "ran": "run",
+    "saw": "see",
+    "seen": "see",
+    "met": "meet",
+    "meant": "mean",
+    "sent": "send",
+    "understood": "understand",
+    "undertook": "undertake",
+    "undertaken": "undertake",
+}
+
+
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
@@ -210,5 +263,5 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
         elif drop_stopwords and tok in STOPWORDS:
             continue
         else:
-            out.append(stem(tok.replace("'", "")))
+            out.append(stem(_POSSESSIVE.sub("", tok).replace("'", "")))
     return out

@@ -74,9 +74,7 @@ def run(
     out: Path | None = None,
     assistant=None,
     progress=None,
-    scores: dict | None = None,
 ) -> Run:
-    """`scores`, when given (in-process), collects each question's best extractive score."""
     suites = [load_suite(p) for p in suite_paths]
     verifier = PageVerifier(settings.corpus_dir)
     retrieved: dict[str, list[str]] = {}
@@ -91,7 +89,7 @@ def run(
 
             assistant = Assistant.from_settings(settings)
             assistant.warm_up()
-        target = InProcessTarget(assistant, scores=scores)
+        target = InProcessTarget(assistant)
         chunks = assistant.retriever.state.chunks
         files = {d.doc_id: d.file for d in assistant.retriever.state.docs.values()}
         relevant = relevant_chunks(chunks, files, [c for s in suites for c in s.cases])
@@ -145,26 +143,3 @@ def _settings_summary(settings) -> dict:
         "retrieval_dense_weight": settings.retrieval_dense_weight,
         "llm": getattr(settings, "llm", None),
     }
-
-
-def calibrate(results: list[CaseResult], scores: dict[str, float]) -> list[str]:
-    """How abstention accuracy and answered-correctly share move with the threshold.
-
-    `scores` are each question's best extractive score with no threshold applied; a question whose
-    answer was computed by a tool has no score and is not affected by the threshold.
-    """
-    rows = [
-        "threshold  abstention  answerable-kept  answerable-lost",
-        "---------  ----------  ---------------  ---------------",
-    ]
-    answerable = [r for r in results if not r.case.abstain and r.case.id in scores]
-    for t in [x / 100 for x in range(30, 80, 3)]:
-        correct = 0
-        for r in results:
-            s = scores.get(r.case.id)
-            abstains = (s is not None and s < t) or (s is None and bool(r.answer.get("abstained")))
-            correct += abstains == r.case.abstain
-        kept = sum(1 for r in answerable if scores[r.case.id] >= t and (r.recall or r.facts))
-        lost = sum(1 for r in answerable if scores[r.case.id] < t and (r.recall or r.facts))
-        rows.append(f"{t:9.2f}  {correct / len(results):10.3f}  {kept:15d}  {lost:15d}")
-    return rows

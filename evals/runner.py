@@ -7,7 +7,7 @@ figures are those of what users actually hit.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,15 +32,15 @@ class InProcessTarget:
     assistant: Assistant
     role: str = "admin"
     name: str = "in-process"
-    scores: dict | None = None  # question -> best extractive score, when calibrating
 
     def ask(self, question: str, conversation_id: str | None) -> tuple[dict, float, list[str] | None]:
         from core.errors import QuestionError
 
         started = time.perf_counter()
         try:
-            answer = self.assistant.ask(question, conversation_id=conversation_id, role=self.role)
-            out = answer.model_dump()
+            answer, trace = self.assistant.ask_traced(
+                question, conversation_id=conversation_id, role=self.role
+            )
         except QuestionError as exc:
             out = {
                 "answer": exc.message,
@@ -49,11 +49,8 @@ class InProcessTarget:
                 "abstained": True,
                 "conversation_id": conversation_id,
             }
-        seconds = time.perf_counter() - started
-        trace = self.assistant.last_trace
-        if self.scores is not None and not trace.routed:
-            self.scores[question] = trace.best_score
-        return out, seconds, list(trace.hits)
+            return out, time.perf_counter() - started, []
+        return answer.model_dump(), time.perf_counter() - started, list(trace.hits)
 
 
 @dataclass
@@ -116,16 +113,27 @@ def run_suite(
     target: Target,
     verifier: PageVerifier,
     relevant: dict[str, set[str]] | None = None,
-    progress=None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[CaseResult]:
+    return run_cases(suite.cases, target, verifier, relevant, progress)
+
+
+def run_cases(
+    cases: list[Case],
+    target: Target,
+    verifier: PageVerifier,
+    relevant: dict[str, set[str]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[CaseResult]:
+    """Ask and score each case in order; turns of one conversation go to one conversation."""
     results: list[CaseResult] = []
     conversations: dict[str, str | None] = {}
-    for i, case in enumerate(suite.cases):
+    for i, case in enumerate(cases):
         cid = conversations.get(case.conversation) if case.conversation else None
         answer, seconds, retrieved = target.ask(case.q, cid)
         if case.conversation:
             conversations[case.conversation] = answer.get("conversation_id")
         results.append(score_case(case, answer, seconds, verifier, retrieved, (relevant or {}).get(case.id)))
         if progress:
-            progress(i + 1, len(suite.cases))
+            progress(i + 1, len(cases))
     return results

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.acronyms import find_acronyms
 from core.tokens import tokenize
 
 IDS_FILE = "chunk_ids.json"
@@ -24,6 +25,7 @@ def _bm25s():
 
 
 DF_FILE = "doc_freq.json"
+ACRONYMS_FILE = "acronyms.json"
 VOCAB_FILE = "vocabulary.json"
 LOWER_FILE = "lowercase_words.json"
 
@@ -40,6 +42,7 @@ class LexicalIndex:
         df: dict[str, int] | None = None,
         vocabulary: set[str] | None = None,
         lowercase_words: set[str] | None = None,
+        acronyms: dict[str, str] | None = None,
     ) -> None:
         self._retriever = retriever
         self.ids = ids
@@ -47,6 +50,7 @@ class LexicalIndex:
         self.df = df or {}
         self.vocabulary = vocabulary or set()  # every word, lowercased
         self.lowercase_words = lowercase_words or set()  # words the corpus writes in lower case
+        self.acronyms = acronyms or {}  # acronyms the documents define -> their expansion
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -64,7 +68,7 @@ class LexicalIndex:
             for t in texts:
                 vocabulary.update(re.findall(r"[a-z]+", t.lower()))
                 lowercase_words.update(re.findall(r"\b[a-z]+\b", t))
-        return cls(retriever, list(ids), df, vocabulary, lowercase_words)
+        return cls(retriever, list(ids), df, vocabulary, lowercase_words, find_acronyms(texts))
 
     def idf(self, token: str) -> float:
         n = max(1, len(self.ids))
@@ -81,6 +85,7 @@ class LexicalIndex:
         (tmp / DF_FILE).write_text(json.dumps(self.df))
         (tmp / VOCAB_FILE).write_text(json.dumps(sorted(self.vocabulary)))
         (tmp / LOWER_FILE).write_text(json.dumps(sorted(self.lowercase_words)))
+        (tmp / ACRONYMS_FILE).write_text(json.dumps(self.acronyms, sort_keys=True))
         if folder.exists():
             shutil.rmtree(folder)
         tmp.rename(folder)
@@ -97,7 +102,10 @@ class LexicalIndex:
         lower = (
             set(json.loads((folder / LOWER_FILE).read_text())) if (folder / LOWER_FILE).exists() else set()
         )
-        return cls(retriever, ids, df, vocab, lower)
+        acronyms = (
+            json.loads((folder / ACRONYMS_FILE).read_text()) if (folder / ACRONYMS_FILE).exists() else {}
+        )
+        return cls(retriever, ids, df, vocab, lower, acronyms)
 
     def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first; `allowed` is a 0/1 mask over `ids` for filters."""

@@ -47,8 +47,8 @@ def _page_portion(chunk: Chunk, start: int, end: int, page: int) -> tuple[int, i
 def _list_end(c: Candidate) -> int:
     """Where a list introduced by this unit ("... the partners are:") ends: its items in the same
     paragraph, on the same page, up to a sensible length for one quote."""
-    end, words = c.unit.end, 0
-    for count, unit in enumerate(c.chunk.units[c.index + 1 :]):
+    end, words = c.end, 0
+    for count, unit in enumerate(c.chunk.units[c.index + c.count :]):
         if unit.page != c.unit.page or unit.kind not in ("list_item", "sentence"):
             break
         if unit.section != c.unit.section or count >= MAX_LIST_ITEMS:
@@ -86,13 +86,13 @@ def quote_for(
     paragraph: bool = False,
     page: int | None = None,
 ) -> Quote:
-    start, end = c.unit.start, c.unit.end
+    start, end = c.start, c.end
     raw = c.chunk.text[start:end].rstrip()
     if raw.endswith((":", ":-")) or expand_list:
         if expand_list and c.unit.kind == "list_item" and (lead := _list_start(c)) is not None:
             start = lead
         end = max(end, _list_end(c))
-    elif paragraph and c.unit.kind in ("sentence", "list_item"):
+    elif paragraph and c.count == 1 and c.unit.kind in ("sentence", "list_item"):
         p_start, p_end = _paragraph(c)
         if len(c.chunk.text[p_start:p_end].split()) <= MAX_PARAGRAPH_WORDS:
             start, end = p_start, p_end

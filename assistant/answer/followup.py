@@ -30,6 +30,7 @@ class Resolution:
     carried: dict[str, float] = field(default_factory=dict)
     years: set[str] = field(default_factory=set)
     prefer_docs: set[str] = field(default_factory=set)
+    previous_quotes: tuple[str, ...] = ()  # what the earlier turn quoted: a follow-up asks for something else
     councils: list[str] = field(default_factory=list)  # the earlier turn's, when this one names none
     answer_type: str | None = None  # the earlier turn's, when this one asks for nothing in particular
     money: bool = False
@@ -81,6 +82,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
     elif _AFTER.search(question.text):
         years |= shift_years(prev_years, +1)
     prefer = set(last.cited_docs)
+    quoted = tuple(c.quote for c in last.answer.citations) if last.answer is not None else ()
     extra_years = " ".join(sorted(y for y in years if y not in question.text))
     query = f"{question.text} {previous} {extra_years}".strip()
     return Resolution(
@@ -88,6 +90,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         carried=carried,
         years=years,
         prefer_docs=prefer,
+        previous_quotes=quoted,
         councils=[] if question.councils else prev.councils,
         answer_type=None if question.answer_type else prev.answer_type,
         money=prev.money,

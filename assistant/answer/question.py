@@ -9,6 +9,7 @@ checked on every candidate sentence, and a question whose expectations nothing m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.councils import gazetteer
@@ -32,6 +33,13 @@ FRAMING = frozenset(
         "seek",
     ]
 )
+
+# Verbs that carry little meaning of their own ("how many workstreams made up ...", "when did it
+# come into existence"): they count, but little.
+LIGHT_VERBS = frozenset(
+    stem(w) for w in ["make", "come", "go", "get", "take", "do", "have", "give", "put", "become"]
+)
+LIGHT_VERB_WEIGHT = 0.3
 
 # Words that shape a question but are not what it is about.
 FILLERS = frozenset(
@@ -173,6 +181,9 @@ class Question:
     entities: list[str]
     count_noun: set[str] = field(default_factory=set)  # stems of what "how many" counts
     carried: dict[str, float] = field(default_factory=dict)  # terms carried from earlier turns
+    # An acronym the documents define counts as found where its words are ("SWP": somerset, wast, partnership).
+    alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
+    expansions: list[str] = field(default_factory=list)  # the spelled-out acronyms, searched too
 
     @property
     def total_weight(self) -> float:
@@ -196,6 +207,20 @@ def year_forms(text: str) -> set[str]:
     return forms
 
 
+_FISCAL = re.compile(r"^\d{4}/\d{2}$")
+
+
+def same_period(asked: set[str], stated: set[str]) -> bool:
+    """Whether a passage stating `stated` speaks of a period the question asks about (`asked`, both
+    from `year_forms`). Where both name financial years they must be the same one: 2022/23 is not
+    2023/24, though each reaches into 2023."""
+    asked_fy = {f for f in asked if _FISCAL.match(f)}
+    stated_fy = {f for f in stated if _FISCAL.match(f)}
+    if asked_fy and stated_fy:
+        return bool(asked_fy & stated_fy)
+    return bool(asked & stated)
+
+
 def has_date(text: str) -> bool:
     return bool(_DATE_IN_TEXT.search(text))
 
@@ -216,8 +241,14 @@ def entities(text: str) -> list[str]:
     return out
 
 
-def analyse(text: str, idf, df_fraction) -> Question:
-    """`idf(term)` weighs a term; `df_fraction(term)` is the share of chunks that hold it."""
+def analyse(
+    text: str,
+    idf: Callable[[str], float],
+    df_fraction: Callable[[str], float],
+    acronyms: dict[str, str] | None = None,
+) -> Question:
+    """`idf(term)` weighs a term; `df_fraction(term)` is the share of chunks that hold it; `acronyms`
+    are those the documents define."""
     weights: dict[str, float] = {}
     for tok in tokenize(text):
         if tok in FILLERS or tok in STOPWORDS:
@@ -226,6 +257,8 @@ def analyse(text: str, idf, df_fraction) -> Question:
         w = idf(tok) if df_fraction(tok) < 0.6 else 0.1
         if tok in FRAMING:
             w = min(w, 1.0)
+        elif tok in LIGHT_VERBS:
+            w = min(w, LIGHT_VERB_WEIGHT)
         weights[tok] = max(weights.get(tok, 0.0), w)
     money = bool(_MONEY_WORDS.search(text)) or "£" in text
     answer_type = None
@@ -241,7 +274,18 @@ def analyse(text: str, idf, df_fraction) -> Question:
         answer_type = "money" if money else "quantity"
     elif _WHO.search(text):
         answer_type = "who"
+    alternatives: dict[str, frozenset[str]] = {}
+    expansions: list[str] = []
+    for acronym in dict.fromkeys(re.findall(r"\b[A-Z][A-Za-z&]{1,7}\b", text)):
+        expansion = (acronyms or {}).get(acronym)
+        if expansion is None or sum(ch.isupper() for ch in acronym) < 2:
+            continue
+        expansions.append(expansion)
+        for t in tokenize(acronym):
+            alternatives[t] = frozenset(tokenize(expansion)) - STOPWORDS
     return Question(
+        alternatives=alternatives,
+        expansions=expansions,
         text=text,
         weights=weights,
         answer_type=answer_type,

@@ -15,6 +15,7 @@ Costing formulas quoted in evidence ("60 days at £2000 per day") are recomputed
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.answer.compose import Quote
@@ -39,24 +40,46 @@ CONTRACT_Q = re.compile(
     re.I,
 )
 STAFF_Q = re.compile(rf"salary\s+of\s+{_MONEY_NUM}.*?{_NUM}\s+days?\s+(?:a|per|each)\s+(month|year)", re.I)
+# Intents, recognised from the question's wording. General arithmetic vocabulary, not phrasings of
+# particular questions.
 SUM_Q = re.compile(
-    r"\b(?:add(?:ed|ing)?\b.*\btogether|add\s+up\s+to|sum\s+of|combined|altogether|come\s+to|what\s+do\s+they\s+(?:come|add))",
+    r"\b(?:add(?:ed|ing)?\b.*\btogether|add(?:s|ed)?\s+up\s+to|sum\s+of|combined|altogether|in\s+total\s+(?:for|across)|"
+    r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do\s+they\s+(?:come|add)|"
+    r"plus\b|(?:what(?:'s|\s+is)\s+the\s+)?total\b.*\b(?:and|\+)\b)|(?<=\w)\s*\+\s*(?=\w)",
     re.I,
 )
+# A check needs a stated figure to check: "does the £15.6m shortfall add up?", "is the £17m right?"
 CHECK_Q = re.compile(
-    r"\badd(?:s)?\s+up\b|\bis\s+the\s+total\s+(?:right|correct)|\bcheck\s+the\s+totals?\b|\btotals?\s+(?:correct|right)\b",
+    r"\badd(?:s)?\s+up\b|\btall(?:y|ies)\b|\barithmetic(?:al|ally)?\b|\b(?:correct|right|accurate|consistent)\b|"
+    r"\bmatch(?:es)?\b|\bcheck\b|\bsum\s+(?:up|correctly)\b",
     re.I,
 )
 SHORT_Q = re.compile(
-    r"\bhow\s+far\s+short\b|\bfall\s+short\b|\bshortfall\s+(?:against|of|from)\b|\bhow\s+far\s+(?:below|under)\b|\bleave\b.*\bshort\b|\bshort\s+would\b",
+    r"\bhow\s+far\s+short\b|\bfalls?\s+short\b|\bshort\s+of\b|\bshortfall\s+(?:against|of|from|would|will|does|did|is|was|remain)|"
+    r"\b(?:how\s+big|what|how\s+much)\b.*\b(?:shortfall|gap)\b.*\b(?:leave|remain|left)\b|\bhow\s+far\s+(?:below|under|off)\b|"
+    r"\bleave\b.*\bshort\b|\bshort\s+would\b|\bgap\b.*\bremain",
     re.I,
 )
 EXCESS_Q = re.compile(
-    r"\bby\s+how\s+much\b.*\b(?:beat|exceed|overshoot|surpass|outperform|over-?achieve)|\bhow\s+far\s+(?:above|over|ahead)\b|\bbeat\b.*\bby\s+how\s+much\b",
+    r"\b(?:by\s+how\s+much|how\s+far|how\s+much|margin|amount\s+by\s+which|by\s+what)\b.*\b(?:beat|exceed|overshoot|surpass|outperform|over-?achieve|ahead)|"
+    r"\b(?:beat|exceed|overshoot|surpass)\w*\b.*\bby\s+(?:how\s+much|what)|\bhow\s+far\s+(?:above|over|ahead)\b",
     re.I,
 )
 DIFF_Q = re.compile(
-    r"\bdifference\s+between\b|\bhow\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bgap\s+between\b",
+    r"\bdifference\s+(?:between|is\s+there)\b|\bhow\s+much\s+(?:more|less|higher|lower|bigger|smaller|greater)\b|\bgap\s+between\b",
+    re.I,
+)
+_YES_NO = re.compile(r"^\s*(?:quick\s+check\W+)?(?:does|do|did|is|are|was|were|would|will)\b", re.I)
+SHARE_Q = re.compile(
+    r"\b(?:what|which)\s+(?:share|proportion|percentage|fraction)\b.*\b(?:of|falls?\s+on|accounted\s+for|make\s+up)\b|"
+    r"\bas\s+a\s+(?:percentage|proportion|share)\s+of\b",
+    re.I,
+)
+CHANGE_Q = re.compile(
+    r"\b(?:percentage|per\s*cent|%)\s+(?:change|increase|decrease|rise|fall|reduction|drop|growth|cut)\b|"
+    r"\bby\s+what\s+(?:percentage|per\s*cent|%|proportion)\b|\bhow\s+much\s+(?:did|has|had)\b.*\b(?:percentage|per\s*cent)\b|"
+    r"\bwhat\s+(?:percentage|per\s*cent|%)\s+(?:growth|increase|rise|fall|drop|decrease|reduction|change)\b|"
+    r"\b(?:percentage|per\s*cent|%)\s+(?:growth|increase|rise|fall|drop|decrease|reduction)\s+(?:is|was|would)\b",
     re.I,
 )
 _CODE = re.compile(r"\b(NI|BV|KPI)\s*(\d+[a-z]?)\b", re.I)
@@ -149,19 +172,55 @@ def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidat
     return None
 
 
+_STATED_NUMBER = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\d/%])")
+_SUM_VERB = re.compile(
+    r"^\s*(?:please\s+)?(?:sum|add|total|tot)\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b", re.I
+)
+_CHECK_SUM = re.compile(r"\bsums?\s+to\b|\badd(?:s)?\s+up\s+to\s+(?:that|it|this)\b|\breally\s+add", re.I)
+_REMAINDER = re.compile(
+    r"\b(?:left|remain(?:s|ing|ed)?|leftover)\b.*\b(?:once|after|when|if|taken\s+out|deduct|minus|less)\b|\bafter\s+(?:paying|taking|deducting)\b.*\b(?:left|remain)",
+    re.I,
+)
+
+
+_LABELLED_NUMBER = re.compile(
+    r"\b(?:NI|BV|KPI|table|option|recommendation|outcome|paragraph|para|section|page|item|appendix)\s*$", re.I
+)
+
+
+def _states_a_figure(text: str) -> bool:
+    """Whether the question itself states a figure to check: money, or a number that is neither a
+    year nor a label's number ("NI 179", "Table 5")."""
+    if find_money(text):
+        return True
+    for m in _STATED_NUMBER.finditer(text):
+        if re.fullmatch(r"(?:19|20)\d{2}", m.group(0)) or _LABELLED_NUMBER.search(text[: m.start()]):
+            continue
+        return True
+    return False
+
+
 def kind_of(text: str) -> str | None:
     """Which computation a question asks for, if any."""
     if costing_question(text):
         return "costing"
-    if CHECK_Q.search(text):
+    if _states_a_figure(text) and (CHECK_Q.search(text) or _CHECK_SUM.search(text)):
         return "check"
+    if find_money(text) and re.search(r"\bcome\s+to\b", text, re.I) and _YES_NO.match(text):
+        return "check"
+    if SHARE_Q.search(text):
+        return "share"
+    if CHANGE_Q.search(text):
+        return "change"
+    if _REMAINDER.search(text):
+        return "remainder"
     if SHORT_Q.search(text):
         return "shortfall"
     if EXCESS_Q.search(text):
         return "excess"
     if DIFF_Q.search(text):
         return "difference"
-    if SUM_Q.search(text):
+    if SUM_Q.search(text) or _SUM_VERB.search(text):
         return "sum"
     return None
 
@@ -344,8 +403,11 @@ def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str]]]:
     return out
 
 
-def gap(kind: str, ranked: list[Candidate], quote) -> Computed | Missing:
-    """The best target-like and actual-like figures among the ranked evidence, and their gap."""
+def gap(
+    kind: str, ranked: list[Candidate], quote: Callable[..., Quote], in_percent: bool = False
+) -> Computed | Missing:
+    """The best target-like and actual-like figures among the ranked evidence, and their gap (as a
+    share of the target when the question asks in percentage terms)."""
     target: tuple[Candidate, Amount, list[str]] | None = None
     actual: tuple[Candidate, Amount, list[str]] | None = None
     for c in ranked[:12]:
@@ -371,6 +433,11 @@ def gap(kind: str, ranked: list[Candidate], quote) -> Computed | Missing:
     assert target and actual
     t_op = Operand("target", target[1], quote(target[0]))
     a_op = Operand("actual", actual[1], quote(actual[0]))
+    if in_percent:
+        result = arithmetic.percentage_change(t_op.amount, a_op.amount)
+        lead = f"{a_op.amount.text} against {t_op.amount.text}: {result.formula}."
+        result.notes = [*target[2], *actual[2], *result.notes]
+        return Computed(result, [t_op, a_op], lead)
     if kind == "excess":
         result = arithmetic.excess(t_op.amount, a_op.amount)
         lead = f"{a_op.amount.text} against a target of {t_op.amount.text}: {result.formula}."
@@ -441,11 +508,12 @@ def _preceding(c: Candidate, ranked: list[Candidate]) -> list[Candidate]:
     for other in ranked:
         if (
             other.chunk.id == c.chunk.id
-            and other.unit.end <= c.unit.start
-            and c.unit.start - other.unit.end < 600
+            and other.count == 1
+            and other.end <= c.start
+            and c.start - other.end < 600
         ):
             out.append(other)
-    return sorted(out, key=lambda o: -o.unit.start)[:3]
+    return sorted(out, key=lambda o: -o.start)[:3]
 
 
 def check_table(text: str, rows: list[TableRow]) -> Computed | Missing | None:

@@ -1,13 +1,9 @@
-"""Score the sentences and table rows of retrieved chunks against a question, and pick the answer.
+"""The candidates an answer is chosen from: each sentence, list item and table row of the retrieved
+chunks, with its provenance as token sets (heading, list introduction, table labels; document title
+and section; the neighbouring sentences), and the checks on its text that the features use (does it
+hold the kind of answer asked for, about the period and council asked about).
 
-Each candidate unit gets:
-- coverage: the weighted share of the question's terms found in the unit (full weight) or in its
-  provenance (document title, section, table title, column headers, row label: part weight);
-- type fit: a figure for "how much", a date for "when", a name for "who";
-- period fit: when the question names a year, the unit or its document must name it too;
-- a prior from the chunk's retrieval rank.
-The best unit answers; more units are added only when they cover what it misses, because every
-extra citation that does not support the answer costs precision.
+How much each signal counts is not decided here: see `answer.features` and `answer.weights`.
 """
 
 from __future__ import annotations
@@ -16,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from assistant.answer.question import Question, has_date, year_forms
 from assistant.retrieve import Hit
 from core.councils import gazetteer
@@ -23,12 +21,6 @@ from core.records import Chunk, Document, PageSpan, TableInfo, Unit
 from core.text import squash
 from core.tokens import tokenize
 
-STRONG_CONTEXT = 0.9  # table title, column headers, row label, the row's other cells
-WEAK_CONTEXT = 0.6  # document title, date, section
-NEAR_CONTEXT = 0.3  # the sentence before, and the paragraph's first sentence
-TYPE_MISS = 0.3
-PREFIX_WEIGHT = 0.8
-SYNONYM_WEIGHT = 0.7
 _LEAD_MARKER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|\([a-z]{1,4}\)|\d{1,2}\.)\s+")
 _DATEISH = re.compile(r"^(?:19|20)\d{2}$|^\d{2}/\d{2}$|^(?:19|20)\d{2}/\d{2,4}$|^\d{1,2}(?:st|nd|rd|th)$")
 _MONEY = re.compile(
@@ -50,12 +42,20 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,}[a-z]?\b")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
 
 
+# A candidate may be a run of up to this many consecutive units of one section on one page (a two-part
+# answer, a label and what it labels, the items after a list's introduction), and that many words.
+WINDOW_UNITS = 3
+WINDOW_WORDS = 90
+
+
 @dataclass
 class Candidate:
+    """A unit, or a short run of consecutive units, that an answer may quote."""
+
     hit: Hit
-    index: int  # position of the unit in its chunk
-    unit: Unit
-    text: str  # the unit, whitespace squashed, paragraph marker removed
+    index: int  # position of its first unit in the chunk
+    unit: Unit  # its first unit (kind, section, page, table)
+    text: str  # the text, whitespace squashed, paragraph marker removed
     tokens: frozenset[str]
     strong: frozenset[str]  # heading, list introduction, table title, headers, row label, row's cells
     weak: frozenset[str]  # document title, date, section
@@ -64,8 +64,23 @@ class Candidate:
     type_ok: bool = True
     period_ok: bool = True
     entity_ok: bool = True
-    score: float = 0.0
+    score: float = 0.0  # the ranker's score
+    share: float = 0.0  # its softmax among the question's candidates
     missing: set[str] = field(default_factory=set)
+    features: np.ndarray | None = None  # its row of answer.features.FEATURES, once featurised
+    count: int = 1  # units in the run
+
+    @property
+    def last(self) -> Unit:
+        return self.chunk.units[self.index + self.count - 1]
+
+    @property
+    def start(self) -> int:
+        return self.unit.start
+
+    @property
+    def end(self) -> int:
+        return self.last.end
 
     @property
     def chunk(self) -> Chunk:
@@ -81,7 +96,7 @@ class Candidate:
 
     @property
     def key(self) -> tuple[str, int, int]:
-        return (self.chunk.id, self.unit.start, self.unit.end)
+        return (self.chunk.id, self.start, self.end)
 
     @property
     def context(self) -> frozenset[str]:
@@ -138,13 +153,13 @@ def _intro(chunk: Chunk, index: int) -> str:
 
 
 def _provenance(
-    chunk: Chunk, doc: Document, index: int
+    chunk: Chunk, doc: Document, index: int, count: int = 1
 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     unit = chunk.units[index]
     weak_parts = [doc.title, doc.date or "", unit.section or ""]
     strong_parts = [unit.heading or "", _intro(chunk, index)]
     near_parts = []
-    if _SELF_REFERENCE.search(chunk.unit_text(unit)):
+    if _SELF_REFERENCE.search(chunk.text[unit.start : chunk.units[index + count - 1].end]):
         strong_parts.append(doc.title)  # "This report has been developed by ...": the document itself
     # The sentence before ("This will aim to ..." leans on it) and the paragraph's first sentence.
     same_block = [i for i, u in enumerate(chunk.units[:index]) if u.block == unit.block]
@@ -173,7 +188,24 @@ def _paragraph_years(chunk: Chunk, index: int) -> set[str]:
     return out
 
 
-def candidates(hits: list[Hit]) -> list[Candidate]:
+def _runs_on(chunk: Chunk, i: int) -> bool:
+    """Whether unit i+1 continues unit i's passage: same section, same page, neither is a table, and
+    the next is not a heading (a heading opens what follows it, it does not end a passage)."""
+    if i + 1 >= len(chunk.units):
+        return False
+    a, b = chunk.units[i], chunk.units[i + 1]
+    return (
+        a.page == b.page
+        and a.section == b.section
+        and not a.is_table
+        and not b.is_table
+        and b.kind != "heading"
+    )
+
+
+def candidates(hits: list[Hit], window: int = WINDOW_UNITS) -> list[Candidate]:
+    """Every unit of the hits' chunks, and every run of up to `window` consecutive units of one
+    passage (one section, one page) within `WINDOW_WORDS`."""
     out = []
     for hit in hits:
         chunk, title = hit.chunk, squash(hit.doc.title)
@@ -188,6 +220,15 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
                 continue  # the document's own title is provenance, not an answer
             strong, weak, near = _provenance(chunk, hit.doc, i)
             out.append(Candidate(hit, i, unit, body, _tokens(body), strong, weak, near))
+            n = 1
+            while n < window and _runs_on(chunk, i + n - 1):
+                n += 1
+                run_body = strip_marker(squash(chunk.text[unit.start : chunk.units[i + n - 1].end]))
+                if len(run_body.split()) > WINDOW_WORDS:
+                    break
+                strong, weak, near = _provenance(chunk, hit.doc, i, n)
+                tokens = _tokens(run_body)
+                out.append(Candidate(hit, i, unit, run_body, tokens, strong, weak, near - tokens, count=n))
     return out
 
 
@@ -222,7 +263,8 @@ def _count_ok(text: str, nouns: set[str]) -> bool:
 def _name_ok(text: str, question: Question, lowercase_words: set[str], known: str = "") -> bool:
     """A person's or body's name that the question does not already give: a capitalised word the
     corpus never writes in lower case ("Pallister", "Bridgwater"), or an acronym ("SICT"). Words of
-    the document's own title and council names (`known`) are the subject, not an answer."""
+    the document's own title and the councils the question names (`known`) are the subject, not an
+    answer."""
     asked = f"{question.text} {known}"
     for m in _ACRONYM.finditer(text):
         if m.group(0) not in asked:
@@ -234,10 +276,11 @@ def _name_ok(text: str, question: Question, lowercase_words: set[str], known: st
     return False
 
 
-@lru_cache(maxsize=1)
-def _council_names() -> str:
+@lru_cache(maxsize=256)
+def _council_names(councils: tuple[str, ...]) -> str:
+    """Every spelling of the councils a question names: they are its subject, not an answer to "who"."""
     g = gazetteer()
-    return " ".join(a for names in g.aliases.values() for a in names)
+    return " ".join(a for canon in councils for a in g.aliases.get(canon, ()))
 
 
 def type_ok(
@@ -262,86 +305,10 @@ def type_ok(
     if kind == "quantity":
         return bool(_figures(text))
     if kind == "who":
-        return _name_ok(text, question, lowercase_words, f"{title} {_council_names()}")
-    return True
-
-
-def score(
-    question: Question,
-    cands: list[Candidate],
-    doc_boost: dict[str, float] | None = None,
-    lowercase_words: set[str] | None = None,
-) -> None:
-    if not cands:
-        return
-    lowercase_words = lowercase_words or set()
-    best_hit = max(c.hit.score for c in cands) or 1.0
-    total = question.total_weight or 1.0
-    entity_terms = [[t for t in tokenize(e) if question.weights.get(t, 0) >= 1.0] for e in question.entities]
-    syn = synonyms()
-    key_terms = {t for t, w in question.weights.items() if w >= 1.0}
-    for c in cands:
-        got = 0.0
-        missing = set()
-        for terms in (question.weights, question.carried):
-            for t, w in terms.items():
-                if t in c.tokens:
-                    got += w
-                elif t in c.strong:
-                    got += w * STRONG_CONTEXT
-                elif (close := _prefix_match(t, c.tokens)) or t in c.weak:
-                    got += w * (PREFIX_WEIGHT if close else WEAK_CONTEXT)
-                elif syn.get(t, frozenset()) & c.tokens:
-                    got += w * SYNONYM_WEIGHT
-                elif t in c.near:
-                    got += w * NEAR_CONTEXT
-                else:
-                    missing.add(t)
-        c.coverage = got / total
-        c.missing = missing
-        c.type_ok = type_ok(question, c.text, c.table, lowercase_words, c.doc.title)
-        if question.years:
-            stated = year_forms(c.text) or _paragraph_years(c.chunk, c.index)
-            # Years the paragraph states decide; only one that states none leans on its document's date.
-            c.period_ok = (
-                bool(question.years & stated)
-                if stated
-                else bool(question.years & (c.context | year_forms(c.doc.date or "")))
-            )
-        c.entity_ok = all(
-            not terms or any(t in c.tokens or t in c.context for t in terms) for terms in entity_terms
+        return _name_ok(
+            text, question, lowercase_words, f"{title} {_council_names(tuple(question.councils))}"
         )
-        s = c.coverage
-        s *= 1.0 if c.type_ok else TYPE_MISS
-        s *= 1.0 if c.period_ok else 0.5
-        s *= 1.0 if c.entity_ok else 0.6
-        if question.councils and not _council_ok(question, c):
-            s *= 0.6
-        if question.money and "£" in c.text:
-            s *= 1.1
-        if question.answer_type in ("money", "quantity", "percent") and _figure_near(c.text, key_terms):
-            s *= 1.15  # "reduce the overall workforce by 20-26%": the figure belongs to what was asked
-        if question.answer_type == "date" and _SPECIFIC_DATE.search(c.text):
-            s *= 1.1  # "October 2014" answers "when" better than "2014"
-        if question.wants_list and c.text.rstrip().endswith((":", ":-")):
-            s *= 1.15
-        table = c.table
-        if (
-            table
-            and table.row_label
-            and any(t in _tokens(table.row_label) for t, w in question.weights.items() if w >= 1.0)
-        ):
-            s *= 1.15  # the question names this row
-        if c.unit.kind == "heading":
-            s *= 0.6
-        elif c.unit.kind == "table_header":
-            s *= 0.3
-        if doc_boost:
-            s *= doc_boost.get(c.doc.doc_id, 1.0)
-        if question.carried:
-            # In a follow-up the new question's own words decide; carried terms only disambiguate.
-            s *= 0.85 ** min(3, len(key_terms & missing))
-        c.score = s + 0.12 * (c.hit.score / best_hit)
+    return True
 
 
 def _figure_near(text: str, terms: set[str], window: int = 5) -> bool:
@@ -360,9 +327,10 @@ def _prefix_match(term: str, tokens: frozenset[str]) -> bool:
 
 
 def _council_ok(question: Question, c: Candidate) -> bool:
-    """A question about one council is not answered by a passage about another."""
+    """A question about one council is not answered by a passage about another: the councils the
+    passage names decide, and only a passage that names none leans on its document's councils."""
     g = gazetteer()
-    named = set(g.mentioned(c.text)) | set(c.doc.councils)
+    named = set(g.mentioned(c.text)) or set(c.doc.councils)
     return bool(named & set(question.councils)) or not named
 
 
@@ -386,8 +354,8 @@ def best_page(question: Question, c: Candidate, lowercase_words: set[str]) -> in
     weights = {**question.weights, **question.carried}
 
     def merit(sp: PageSpan) -> tuple[bool, float, int]:
-        lo = max(c.unit.start, sp.offset)
-        hi = min(c.unit.end, sp.offset + sp.end - sp.start)
+        lo = max(c.start, sp.offset)
+        hi = min(c.end, sp.offset + sp.end - sp.start)
         part = c.chunk.text[lo:hi]
         toks = _tokens(part)
         return (
@@ -402,6 +370,4 @@ def best_page(question: Question, c: Candidate, lowercase_words: set[str]) -> in
 def unit_spans(c: Candidate) -> list[PageSpan]:
     """The page runs of the chunk that a unit's text overlaps: more than one when it runs across a
     page break."""
-    return [
-        sp for sp in c.chunk.spans if sp.offset < c.unit.end and sp.offset + sp.end - sp.start > c.unit.start
-    ]
+    return [sp for sp in c.chunk.spans if sp.offset < c.end and sp.offset + sp.end - sp.start > c.start]

@@ -86,6 +86,22 @@ def ratio(a: Amount, b: Amount) -> ToolResult:
     )
 
 
+def share(part: Amount, whole: Amount) -> ToolResult:
+    """`part` as a percentage of `whole`."""
+    x, y = _values([part, whole])
+    if y == 0:
+        raise ToolInputError("cannot take a share of zero")
+    result = x / y * 100
+    return ToolResult(
+        name="arithmetic.share",
+        inputs={"part": as_number(x), "whole": as_number(y)},
+        output=round(float(result), 2),
+        formula=f"{_fmt(x, [part, whole])} ÷ {_fmt(y, [part, whole])} × 100 = {float(result):.1f}%",
+        unit="%",
+        notes=_range_notes([part, whole]),
+    )
+
+
 def percentage_change(old: Amount, new: Amount) -> ToolResult:
     x, y = _values([old, new])
     if x == 0:
@@ -98,6 +114,42 @@ def percentage_change(old: Amount, new: Amount) -> ToolResult:
         formula=f"({_fmt(y, [old, new])} − {_fmt(x, [old, new])}) ÷ {_fmt(x, [old, new])} × 100 = {float(result):.1f}%",
         unit="%",
         notes=_range_notes([old, new]),
+    )
+
+
+def percentage_of(pct: Amount, base: Amount) -> ToolResult:
+    """`pct` per cent of `base` ("3.5% of £12m")."""
+    require(pct.unit == "%", "the rate must be a percentage")
+    p, b = exact(pct.value), exact(base.value)
+    result = p / Decimal(100) * b
+    like = [base]
+    return ToolResult(
+        name="arithmetic.percentage_of",
+        inputs={"percent": as_number(p), "of": as_number(b)},
+        output=as_number(result),
+        formula=f"{as_number(p)}% × {_fmt(b, like)} = {_fmt(result, like)}",
+        unit=base.unit,
+        notes=_range_notes([pct, base]),
+    )
+
+
+def product(amounts: list[Amount]) -> ToolResult:
+    """A rate times the quantities it applies to ("£500 a person a week × 12 people × 52 weeks")."""
+    require(len(amounts) >= 2, "a product needs at least two figures")
+    values = [exact(a.value) for a in amounts]
+    result = Decimal(1)
+    for v in values:
+        result *= v
+    money = [a for a in amounts if a.unit == "£"]
+    like = money or amounts[:1]
+    return ToolResult(
+        name="arithmetic.product",
+        inputs={"values": [as_number(v) for v in values]},
+        output=as_number(result),
+        formula=" × ".join(_fmt(v, [a]) for v, a in zip(values, amounts, strict=True))
+        + f" = {_fmt(result, like)}",
+        unit=like[0].unit,
+        notes=_range_notes(amounts),
     )
 
 

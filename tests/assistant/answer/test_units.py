@@ -7,9 +7,12 @@ from typing import ClassVar
 import pytest
 
 from assistant.answer import router
+from assistant.answer.compose import quote_for
+from assistant.answer.extract import answer_probability, score_candidates
 from assistant.answer.followup import is_followup, resolve, shift_years
 from assistant.answer.question import analyse
-from assistant.answer.select import candidates, ranked, score
+from assistant.answer.select import candidates
+from assistant.answer.weights import ScoringWeights
 from assistant.conversations import Turn
 from assistant.models import Filters
 from assistant.retrieve import Hit, Retriever, collapse_duplicates
@@ -146,22 +149,18 @@ def test_the_sentence_with_the_asked_figure_and_period_wins() -> None:
         ],
     )
     q = _analyse("What did Somerset Council spend on agency staff in 2023/24?")
-    cands = candidates([_hit(chunk)])
-    score(q, cands)
-    best = ranked(cands)[0]
+    best = score_candidates(q, candidates([_hit(chunk)]), ScoringWeights.load())[0]
     assert "£13.1m" in best.text and best.type_ok and best.period_ok
 
 
 def test_a_sentence_without_the_asked_kind_of_answer_scores_low() -> None:
     chunk = _chunk("c", ["The Leaders and Chief Executives selected these options as the way forward."])
     q = _analyse("Who is the chief executive of Somerset Council?")
-    cands = candidates([_hit(chunk)])
     corpus_lowercase = {"leaders", "chief", "executives", "selected", "options", "way", "forward"}
-    score(q, cands, lowercase_words=corpus_lowercase)
-    assert not cands[0].type_ok  # no name the question does not already give
-    from assistant.service import ABSTAIN_BELOW
-
-    assert cands[0].score < ABSTAIN_BELOW  # so the assistant abstains
+    weights = ScoringWeights.load()
+    ranked = score_candidates(q, candidates([_hit(chunk)]), weights, lowercase_words=corpus_lowercase)
+    assert not ranked[0].type_ok  # no name the question does not already give
+    assert answer_probability(q, ranked, weights) < weights.abstain_below  # so the assistant abstains
 
 
 def test_followups_carry_the_entity_and_shift_the_period() -> None:
@@ -221,7 +220,7 @@ def test_a_shared_pot_is_not_mistaken_for_the_share() -> None:
         ],
     )
     cands = candidates([_hit(chunk)])
-    out = router.gap("shortfall", cands, lambda c, page=None: None)
+    out = router.gap("shortfall", cands, quote_for)
     assert isinstance(out, router.Computed)
     assert out.result.output == 2_900_000
     assert any("shared pot" in n for n in out.result.notes)
@@ -229,7 +228,7 @@ def test_a_shared_pot_is_not_mistaken_for_the_share() -> None:
 
 def test_a_missing_operand_is_named() -> None:
     chunk = _chunk("c", ["The business case set out a plan to deliver £18.5m of savings per year."])
-    out = router.gap("excess", candidates([_hit(chunk)]), lambda c, page=None: None)
+    out = router.gap("excess", candidates([_hit(chunk)]), quote_for)
     assert isinstance(out, router.Missing) and any("achieved, projected or saved" in w for w in out.what)
 
 

@@ -1,0 +1,292 @@
+"""Answers whose number comes from a tool: the question asks for a computation, the router finds its
+operands (in the question, a table, or the ranked evidence), and every operand is cited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answer import formulas, operands, router, tables
+from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, number, quote_for, sentence
+from assistant.answer.context import AskContext
+from assistant.answer.extract import Extractor, Part
+from assistant.answer.question import Question
+from assistant.answer.scope import Scope
+from assistant.answer.select import Candidate, best_page
+from assistant.models import Answer, ToolCall
+from assistant.tools import arithmetic
+from core.councils import gazetteer
+from core.money import find_money
+
+
+class Computer:
+    def __init__(self, extractor: Extractor) -> None:
+        self.extractor = extractor
+
+    def answer(self, ctx: AskContext) -> Answer | None:
+        """A computed answer when the question asks for a computation; None to answer by quoting."""
+        text, q, res = ctx.text, ctx.question, ctx.resolution
+        kind = intent(text)
+        if kind is None:
+            return None
+        ctx.trace.routed = True
+        state = self.extractor.retriever.state
+        scope = self.extractor.scope(ctx)
+        outcome: router.Computed | router.Missing | None = None
+        hints = column_hints(q.councils)
+
+        def quote(c: Candidate, page: int | None = None) -> Quote:
+            return quote_for(c, hints, page=page)
+
+        if kind == "costing" and (asked := formulas.costing_in(text)) is not None:
+            order = self.extractor.evidence(ctx, Part(res.query, q, None), scope).candidates
+            outcome = router.tolerant(formulas.cost, asked, order, quote)
+            if isinstance(outcome, router.Computed) and not outcome.operands:
+                # Cite the documents where they state the same costing ("£138,000 based on ... £750 ...").
+                same = router.stating_same_inputs(outcome.result, order)
+                if same is not None:
+                    outcome.extra_quotes.append(quote_for(same))
+                    outcome.lead += " The documents cost it the same way."
+        elif kind == "apply":
+            order = self.extractor.evidence(ctx, Part(res.query, q, None), scope).candidates
+            outcome = router.tolerant(formulas.apply_rate, text, order, quote)
+        elif kind in ("sum", "check"):
+            rows = router.table_rows([f for f in state.figures if f.doc_id in ctx.allowed], state.docs)
+            if kind == "sum":
+                outcome = router.sum_of_table_figures(
+                    f"{text} {res.query if res.is_followup else ''}", rows, q.councils
+                ) or tables.table_sum(text, q, rows)
+            else:
+                outcome = tables.table_check(text, q, rows)
+        elif kind in ("share", "difference"):
+            rows = router.table_rows([f for f in state.figures if f.doc_id in ctx.allowed], state.docs)
+            outcome = (
+                tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
+            )
+        if outcome is None and kind in ("sum", "difference", "change", "remainder", "share"):
+            outcome = self._from_operands(ctx, kind, scope)
+        if outcome is None and kind in ("shortfall", "excess", "difference", "check"):
+            q_money = self.extractor.analyse(res.query)
+            q_money.answer_type, q_money.money = "money", True
+            q_money.carried = q.carried
+            order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
+            if kind == "check":
+                outcome = router.check_stated_total(text, order, quote)
+                if isinstance(outcome, router.Missing) or outcome is None:
+                    outcome = _quoted_costing_check(text, order, quote) or outcome
+            else:
+                outcome = router.gap(kind, order, quote, in_percent=bool(_PERCENT_TERMS.search(text)))
+        if outcome is None:
+            return None
+        if isinstance(outcome, router.Missing):
+            return missing_answer(outcome, ctx)
+        return computed_answer(outcome, ctx)
+
+    def _money_question(self, text: str, carried: dict[str, float]) -> Question:
+        q = self.extractor.analyse(text)
+        q.answer_type, q.money, q.carried = "money", True, carried
+        return q
+
+    def _from_operands(
+        self, ctx: AskContext, kind: str, scope: Scope
+    ) -> router.Computed | router.Missing | None:
+        """A sum, difference or percentage change of figures the question names as phrases."""
+        q = ctx.question
+        hints = column_hints(q.councils)
+
+        def rank(label: str) -> list[Candidate]:
+            part = Part(label, self._money_question(label, q.carried), None)
+            part.question.councils = part.question.councils or q.councils
+            return self.extractor.evidence(ctx, part, scope).candidates
+
+        if kind == "remainder":
+            labels = _remainder_phrases(ctx.text)
+        elif kind == "change" or len(_periods(ctx.text)) >= 2:
+            labels = _period_phrases(ctx.text)
+        else:
+            labels = operands.phrases(ctx.text)
+        if len(labels) < 2:
+            return None
+        if kind != "sum":
+            labels = labels[:2]
+
+        def analyse(label: str) -> Question:
+            found = self.extractor.analyse(label)
+            found.councils = found.councils or q.councils
+            return found
+
+        found, missing = operands.operands(
+            labels,
+            rank,
+            analyse,
+            lambda c: quote_for(c, hints, page=best_page(q, c, set())),
+            _wanted(ctx.text),
+        )
+        ops = [router.Operand(f.label, f.amount, f.quote) for f in found]
+        if missing:
+            return router.Missing(missing, ops) if ops else None
+        amounts = [o.amount for o in ops]
+        named = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
+        if kind == "sum":
+            result = arithmetic.total(amounts)
+            return router.Computed(result, ops, f"Adding {named}: {result.formula}.")
+        if kind in ("difference", "remainder"):
+            result = arithmetic.difference(amounts[0], amounts[1])
+            return router.Computed(result, ops, f"The difference between {named}: {result.formula}.")
+        if kind == "share":
+            share = router.tolerant(arithmetic.share, amounts[0], amounts[1])
+            if isinstance(share, router.Missing):
+                return share
+            return router.Computed(
+                share, ops, f"{ops[0].amount.text} as a share of {ops[1].amount.text}: {share.formula}."
+            )
+        result = router.tolerant(arithmetic.percentage_change, amounts[0], amounts[1])
+        if isinstance(result, router.Missing):
+            return result
+        return router.Computed(
+            result, ops, f"From {ops[0].amount.text} to {ops[1].amount.text}: {result.formula}."
+        )
+
+
+def intent(text: str) -> str | None:
+    """Which computation a question asks for: a costing from its own figures, a document's rate
+    applied to its figures, or one of the router's kinds (sum, check, change, gap ...)."""
+    if formulas.costing_in(text) is not None:
+        return "costing"
+    kind = router.kind_of(text)
+    if kind in (None, "sum") and formulas.asks_to_apply(text):
+        return "apply"
+    return kind
+
+
+_REMAINDER_SPLIT = re.compile(
+    r"\s+(?:once|after|when|if)\s+|\s+(?:is|are)\s+taken\s+out|\s+taken\s+out|\s+(?:minus|less)\s+|,\s+", re.I
+)
+
+
+def _remainder_phrases(text: str) -> list[str]:
+    """ "Of the pot, how much was left once SSDC's share is taken out?": the whole, then the part."""
+    body = re.sub(r"^\s*(?:of|from)\s+", "", text.strip().rstrip("?"), flags=re.I)
+    body = re.sub(
+        r"\b(?:how\s+much|what)\s+(?:was|is|would\s+be|would)\s+(?:left|remain\w*)\b", " ", body, flags=re.I
+    )
+    body = re.sub(r"\bafter\s+(?:paying\s+for|taking|deducting)\s+", "", body, flags=re.I)
+    parts = [p.strip(" ,.") for p in _REMAINDER_SPLIT.split(body) if len(p.strip(" ,.").split()) >= 2]
+    if len(parts) >= 2 and re.match(r"^\s*after\b", text, re.I):
+        parts = parts[::-1]  # "After paying for X, how much of Y would be left": Y less X
+    return parts[:2]
+
+
+def _council_of(header: str) -> str | None:
+    g = gazetteer()
+    return next((c for tok in re.findall(r"[A-Z]{2,}", header) if (c := g.canonical(tok))), None)
+
+
+_YEARS = re.compile(r"(?<![\d£.,/])((?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?|\d{2}/\d{2})(?![\d%])")
+
+
+_PERCENT_TERMS = re.compile(r"\bpercentage\b|\bper\s*cent\b|%", re.I)
+_COUNT_TERMS = re.compile(
+    r"\bhow\s+many\b|\bnumber\s+of\b|\bpeople\b|\bstaff\b|\bposts\b|\bapprentice|\bdays\b", re.I
+)
+
+
+def _wanted(text: str) -> str:
+    """The kind of figure a computation works on: money, unless the question counts things."""
+    if find_money(text) or re.search(r"\b(?:cost|saving|spend|budget|£|overspend|reserve|fund)", text, re.I):
+        return "money"
+    return "count" if _COUNT_TERMS.search(text) else "money"
+
+
+def _periods(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1) for m in _YEARS.finditer(text)))
+
+
+def _quoted_costing_check(
+    text: str, ranked: list[Candidate], quote: Callable[..., Quote]
+) -> router.Computed | None:
+    """A stated cost checked against the costing the document gives with it ("£138,000 based on a
+    daily rate of £750 for 4 days per week for 46 weeks")."""
+    stated = find_money(text)
+    if not stated:
+        return None
+    value = stated[0][1].value
+    for c in ranked[:10]:
+        if not any(a.value == value for _, a in find_money(c.text)):
+            continue
+        checked = router.verify_quoted_costing(c.text)
+        if checked is not None:
+            verdict = checked.notes[-1] if checked.notes else ""
+            return router.Computed(
+                checked, [], f"Recomputing it: {checked.formula}, which {verdict}.", [quote(c)]
+            )
+    return None
+
+
+def _start_year(year: str) -> int:
+    return int(year[:4]) if year[:4].isdigit() and len(year) >= 4 else 2000 + int(year[:2])
+
+
+def _period_phrases(text: str) -> list[str]:
+    """For a change between two periods ("between 2022/23 and 2023/24"), the same subject at each,
+    the earlier first."""
+    years = sorted(_periods(text), key=_start_year)
+    if len(years) < 2:
+        return operands.phrases(text)
+    subject = _YEARS.sub(" ", text)
+    subject = re.sub(
+        r"\b(?:between|from|to|and|in|by\s+what\s+percentage|what\s+percentage|percentage\s+change)\b",
+        " ",
+        subject,
+        flags=re.I,
+    )
+    subject = " ".join(subject.split()).strip(" ?")
+    return [f"{subject} in {y}" for y in years]
+
+
+def computed_answer(computed: router.Computed, ctx: AskContext) -> Answer:
+    quotes = [o.quote for o in computed.operands if o.quote is not None] + computed.extra_quotes
+    citations, markers = number(quotes)
+    cites = sorted(set(markers))
+    lead = computed.lead + ("" if not cites else " " + "".join(f"[{m}]" for m in cites))
+    notes = [n for n in computed.result.notes if n not in computed.lead]
+    if not quotes:
+        notes.append("the figures were given in the question")
+    text = lead + ("" if not notes else " Note: " + "; ".join(notes) + ".")
+    done: set[int] = set()
+    for q_, m in zip(quotes, markers, strict=True):
+        if m not in done:
+            done.add(m)
+            text += " " + sentence(q_, m)
+    return Answer(
+        answer=text,
+        citations=citations,
+        tools=[ToolCall.of(computed.result, cites)],
+        conversation_id=ctx.conversation_id,
+        answer_id=ctx.answer_id,
+        notices=ctx.notices,
+    )
+
+
+def missing_answer(missing: router.Missing, ctx: AskContext) -> Answer:
+    quotes = [o.quote for o in missing.found if o.quote is not None]
+    what = "; ".join(missing.what)
+    if not quotes:
+        return Answer(
+            answer=f"{ABSTAIN_TEXT} To compute this I would need {what}, and the documents do not give it.",
+            abstained=True,
+            conversation_id=ctx.conversation_id,
+            answer_id=ctx.answer_id,
+            notices=ctx.notices,
+        )
+    citations, markers = number(quotes)
+    text = f"I cannot compute this: I could not find {what} in the documents."
+    for q_, m in zip(quotes, markers, strict=True):
+        text += " " + sentence(q_, m)
+    return Answer(
+        answer=text,
+        citations=citations,
+        conversation_id=ctx.conversation_id,
+        answer_id=ctx.answer_id,
+        notices=ctx.notices,
+    )

@@ -1,0 +1,233 @@
+"""Costs and rates worked out from figures the question gives, with any constant a document's formula
+needs taken from that document and cited.
+
+- a day rate over weeks: "4 days a week at £750 a day for 46 weeks";
+- a contract: "a 90-day contract at £1,100 a day", "60 days at £2,000 per day";
+- staff time by a document's formula: "an officer on £44,000 needed 2 days a month", costed as
+  salary / working days a year × days, the working days a year read from the passage that states
+  the formula (never assumed);
+- a rate or percentage a document states, applied to figures in the question: "applying the LAA's
+  savings percentage to £12m", "if the council employed 6,000 staff, how many posts would the
+  planned reduction remove?", "at the saving per person per week, what would 12 people save over
+  52 weeks?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answer.compose import Quote
+from assistant.answer.router import Computed, Missing, Operand
+from assistant.answer.select import Candidate
+from assistant.tools import arithmetic, costing
+from assistant.tools.base import ToolResult, as_number
+from core.money import Amount, find_money, find_percent, format_money
+
+_N = r"(\d[\d,]*(?:\.\d+)?)"
+_MONEY = r"£\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?"
+_RATE = re.compile(
+    rf"{_MONEY}\s*(?:a|per|each|/)\s*day\b|\b(?:daily|day)\s+rate\s+(?:of\s+)?{_MONEY}|{_MONEY}\s+daily\b",
+    re.I,
+)
+_DAYS_A_WEEK = re.compile(rf"{_N}\s*(?:-|\s)?days?\s*(?:a|per|each|/|every)\s*week|{_N}-day\s+weeks?", re.I)
+_WEEKS = re.compile(rf"{_N}\s*(?:-|\s)?weeks?\b", re.I)
+_DAYS = re.compile(
+    rf"{_N}\s*(?:-|\s)?(?:working\s+)?days?\b(?!\s*(?:a|per|each|/|every)\s*(?:week|month|year))", re.I
+)
+_SALARY = re.compile(
+    rf"(?:salary\s+(?:of\s+)?{_MONEY}|{_MONEY}\s+(?:a\s+year\s+)?salary|on\s+{_MONEY})", re.I
+)
+_DAYS_A_PERIOD = re.compile(rf"{_N}\s*days?\s*(?:a|per|each|every)\s*(month|year)", re.I)
+_WORKING_DAYS = re.compile(
+    r"(\d{3})\s*\(?\s*(?:average\s+)?(?:number\s+of\s+)?working\s+days|working\s+days\s+(?:a|per)\s+year\s+(?:of\s+)?(\d{3})",
+    re.I,
+)
+_APPLY = re.compile(
+    r"\b(?:apply(?:ing)?|using|use|at\s+the|on\s+the\s+basis\s+of|based\s+on|suppose|if|assuming|going\s+by)\b",
+    re.I,
+)
+_WOULD = re.compile(r"\b(?:would|will|could|should)\b|\bwhat\s+(?:is|are)\b", re.I)
+_PERCENT_WORDS = re.compile(
+    r"\b(?:percentage|per\s*cent|%|rate|reduction|cut|share|proportion|stretch)\b", re.I
+)
+_PER_UNIT = re.compile(
+    r"£\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?\s+(?:a|per|each)\s+(person|head|child|client|property|household|week|month|year|day)"
+    r"(?:\s*,?\s*(?:a|per|each)\s+(week|month|year|day))?",
+    re.I,
+)
+_COUNTS = re.compile(r"(?<![\d£.,/])(\d[\d,]*(?:\.\d+)?)(?![\d%])(?!\s*(?:/\d|st\b|nd\b|rd\b|th\b))")
+
+
+def _n(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _money(value: str, scale: str | None) -> float:
+    return _n(value) * {"k": 1e3, "m": 1e6}.get((scale or "").lower(), 1.0)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text)
+
+
+def _rate(text: str) -> float | None:
+    m = _RATE.search(text)
+    if not m:
+        return None
+    g = m.groups()
+    for value, scale in ((g[0], g[1]), (g[2], g[3]), (g[4], g[5])):
+        if value:
+            return _money(value, scale)
+    return None
+
+
+@dataclass
+class Costing:
+    """A costing asked with its figures in the question, before any constant from the documents."""
+
+    kind: str  # day_rate | contract | staff_time
+    figures: dict[str, float]
+    period: str = "month"
+
+
+def costing_in(text: str) -> Costing | None:
+    rate = _rate(text)
+    dpw = _first(_DAYS_A_WEEK, text)
+    weeks = _first(_WEEKS, text)
+    if rate is not None and dpw and weeks:
+        days_per_week = _n(next(g for g in dpw.groups() if g))
+        return Costing(
+            "day_rate", {"rate": rate, "days_per_week": days_per_week, "weeks": _n(weeks.group(1))}
+        )
+    salary = _first(_SALARY, text)
+    per_period = _first(_DAYS_A_PERIOD, text)
+    if salary and per_period:
+        g = salary.groups()
+        value, scale = next((v, s) for v, s in ((g[0], g[1]), (g[2], g[3]), (g[4], g[5])) if v)
+        return Costing(
+            "staff_time",
+            {"salary": _money(value, scale), "days": _n(per_period.group(1))},
+            per_period.group(2).lower(),
+        )
+    days = _first(_DAYS, text)
+    if rate is not None and days and not dpw:
+        return Costing("contract", {"days": _n(days.group(1)), "rate": rate})
+    return None
+
+
+def working_days(ranked: list[Candidate]) -> tuple[float, Candidate] | None:
+    """The working days a year that a document's costing formula divides a salary by."""
+    for c in ranked[:10]:
+        m = _WORKING_DAYS.search(c.text)
+        if m:
+            return _n(m.group(1) or m.group(2)), c
+    return None
+
+
+def cost(found: Costing, ranked: list[Candidate], quote: Callable[[Candidate], Quote]) -> Computed | Missing:
+    f = found.figures
+    if found.kind == "day_rate":
+        r = costing.day_rate_cost(f["rate"], f["days_per_week"], f["weeks"])
+        lead = (
+            f"At {format_money(f['rate'])} a day for {as_number(f['days_per_week'])} days a week over "
+            f"{as_number(f['weeks'])} weeks, the cost is {format_money(r.output, style='exact')}: {r.formula}."
+        )
+        return Computed(r, [], lead)
+    if found.kind == "contract":
+        r = costing.contract_cost(f["days"], f["rate"])
+        lead = (
+            f"{as_number(f['days'])} days at {format_money(f['rate'])} a day cost "
+            f"{format_money(r.output, style='exact')}: {r.formula}."
+        )
+        return Computed(r, [], lead)
+    stated = working_days(ranked)
+    if stated is None:
+        return Missing(["the number of working days a year that the costing formula divides a salary by"])
+    days_a_year, source = stated
+    r = costing.staff_time_cost(f["salary"], f["days"], days_a_year, found.period)
+    where = source.doc.title
+    op = Operand(
+        "working days a year",
+        Amount(days_a_year, "", text=f"{as_number(days_a_year)} working days"),
+        quote(source),
+    )
+    return Computed(
+        r,
+        [op],
+        f"Using the formula of the {where} (salary / {as_number(days_a_year)} working days a year × days): {r.formula}.",
+    )
+
+
+# -- a document's rate or percentage, applied ---------------------------------------------------
+
+
+def asks_to_apply(text: str) -> bool:
+    """A question that gives figures of its own and asks what a document's rate makes of them."""
+    return bool(_APPLY.search(text) and _WOULD.search(text) and _question_figures(text))
+
+
+def _question_figures(text: str) -> list[Amount]:
+    out = [a for _, a in find_money(text)]
+    taken = [span for span, _ in find_money(text)] + [span for span, _ in find_percent(text)]
+    for m in _COUNTS.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        value = _n(m.group(1))
+        if 1900 <= value <= 2100 and "," not in m.group(1):
+            continue  # a year
+        out.append(Amount(value, "", text=m.group(1)))
+    return out
+
+
+def apply_rate(
+    text: str, ranked: list[Candidate], quote: Callable[[Candidate], Quote]
+) -> Computed | Missing | None:
+    figures = _question_figures(text)
+    if not figures:
+        return None
+    wants_percent = bool(_PERCENT_WORDS.search(text))
+    for c in ranked[:6]:
+        if wants_percent and (percents := [a for _, a in find_percent(c.text)]):
+            return _applied_percent(text, figures, percents, c, quote)
+        if m := _PER_UNIT.search(c.text):
+            return _applied_rate(figures, m, c, quote)
+    return None
+
+
+def _applied_percent(
+    text: str,
+    figures: list[Amount],
+    percents: list[Amount],
+    c: Candidate,
+    quote: Callable[[Candidate], Quote],
+) -> Computed:
+    base = max(figures, key=lambda a: a.value)
+    # "the basic percentage plus the stretch percentage": the document's percentages added.
+    adds = bool(re.search(r"\b(?:plus|and|with|together)\b", text, re.I)) and len(percents) > 1
+    used = percents if adds else percents[:1]
+    low = sum(p.value for p in used)
+    high = sum(p.high if p.high is not None else p.value for p in used)
+    ops = [Operand(p.text, p, quote(c)) for p in used] + [Operand("given in the question", base, None)]
+    results: list[ToolResult] = []
+    for pct in [low, high] if high != low else [low]:
+        results.append(arithmetic.percentage_of(Amount(pct, "%"), base))
+    result = results[0]
+    if len(results) == 2:
+        result.notes.append(f"at the top of the range, {results[1].formula}")
+        result.details["high"] = results[1].output
+    rate_text = " + ".join(p.text for p in used)
+    return Computed(
+        result, ops, f"Applying {rate_text} to {base.text or as_number(base.value)}: {result.formula}."
+    )
+
+
+def _applied_rate(
+    figures: list[Amount], m: re.Match[str], c: Candidate, quote: Callable[[Candidate], Quote]
+) -> Computed:
+    rate = Amount(_money(m.group(1), m.group(2)), "£", text=m.group(0))
+    factors = [f for f in figures if f.unit == ""]
+    result = arithmetic.product([rate, *factors])
+    ops = [Operand("rate", rate, quote(c)), *[Operand("given in the question", f, None) for f in factors]]
+    return Computed(result, ops, f"At {m.group(0)}: {result.formula}.")

@@ -1,0 +1,165 @@
+"""Operands for a computation, found in the evidence the way an officer would look them up.
+
+A question such as "What do the children's overspend and the planned savings add up to?" names its
+operands as phrases. Each phrase is searched like a question of its own that asks for a figure, and
+its operand is the figure in the best evidence that sits nearest the phrase's own words (in a table
+row, the cell under the column the phrase or the question names). Every operand comes with the quote
+that states it; a phrase with no figure found is reported as missing, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answer.compose import Quote
+from assistant.answer.question import Question, year_forms
+from assistant.answer.select import Candidate, _tokens
+from core.councils import gazetteer
+from core.money import Amount, find_money, find_percent, parse_number
+
+# What is left of a question once the words that ask for the computation are taken out.
+_ASK = re.compile(
+    r"^\s*(?:and\s+)?(?:what\s+(?:do|does|did|would|is|was|are|were)\s+|how\s+much\s+(?:do|does|did|would|is|was)\s+|"
+    r"please\s+|can\s+you\s+)?(?:add\s+(?:up\s+)?|sum\s+|the\s+sum\s+of\s+|the\s+total\s+of\s+|the\s+difference\s+between\s+|"
+    r"work\s+out\s+|calculate\s+|counting\s+(?:up\s+)?|including\s+|tott?ing\s+up\s+)?(?:both\s+)?",
+    re.I,
+)
+_TAIL = re.compile(
+    r"\s*(?:,?\s*(?:add\s+up\s+to|come\s+to|combined|altogether|together|in\s+total|added\s+together|"
+    r"what(?:'s|\s+is)\s+the\s+(?:total|sum|difference)|what\s+do\s+they\s+(?:come|add)\s+(?:up\s+)?to))\s*\??\s*$",
+    re.I,
+)
+_JOIN = re.compile(
+    r"\s+(?:and|plus|minus|less|versus|vs\.?|compared\s+(?:with|to)|against)\s+|\s*[+&]\s*|,\s+", re.I
+)
+_COUNT = re.compile(r"(?<![\d£.,/])(\d[\d,]*(?:\.\d+)?)(?![\d%/])")
+MAX_OPERANDS = 6
+NEAR_WORDS = 8  # a figure counts as the phrase's when one of the phrase's words is this close
+
+
+@dataclass
+class Found:
+    label: str
+    amount: Amount
+    quote: Quote
+
+
+_ADDING = re.compile(r"^\s*adding\s+(.+?)\s+to\s+(.+?)(?:,|\s+what\b|\s+how\b|$)", re.I)
+_CLAUSE = re.compile(r"^(.*?),\s*(?:what|how|which)\b.*$", re.I)
+
+
+def phrases(text: str) -> list[str]:
+    """The operand phrases of a computation question: "A and B", "A plus B", "A + B", "A, B and C",
+    "adding A to B"."""
+    if m := _ADDING.match(text.strip()):
+        return [m.group(1).strip(" ,."), m.group(2).strip(" ,.")]
+    body = text.strip().rstrip("?")
+    if m := _CLAUSE.match(body):
+        body = m.group(1)  # "Counting both A and B, how much ...": the operands come before the question
+    body = _TAIL.sub("", _ASK.sub("", body, count=1))
+    parts = [p.strip(" ,.-") for p in _JOIN.split(body)]
+    parts = [p for p in parts if len(p.split()) >= 1 and re.search(r"[A-Za-z]{3}", p)]
+    return parts[:MAX_OPERANDS] if len(parts) >= 2 else []
+
+
+def _closeness(words: list[str], position: int, terms: dict[str, float]) -> float:
+    """How much of a phrase's weighted words stand near a figure, the words before it counting more
+    ("a shared pot of £2.5m" names the figure it leads up to)."""
+    score = 0.0
+    for i, w in enumerate(words):
+        got = _tokens(w) & set(terms)
+        if not got:
+            continue
+        gap = position - i if i < position else 2 * (i - position)
+        if gap <= NEAR_WORDS:
+            score += max(terms[t] for t in got) / (1 + gap)
+    return score
+
+
+def _years_near(text: str, start: int) -> set[str]:
+    """The years stated in the clause around a figure."""
+    lo = max(text.rfind(p, 0, start) for p in (". ", "; ", " – ", ", and ", ", whereas"))
+    his = [i for p in (". ", "; ", " – ", ", whereas", " but ") if (i := text.find(p, start)) >= 0]
+    return year_forms(text[lo + 1 if lo >= 0 else 0 : min(his) if his else len(text)])
+
+
+def figure_in(c: Candidate, q: Question, want: str = "money") -> Amount | None:
+    """The figure of a candidate that belongs to what `q` asks about: the one its words stand
+    nearest, of the period it names when it names one. `want` is money, percent or count."""
+    terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 0.5}
+    table = c.table
+    if table is not None and table.cells:
+        g = gazetteer()
+        named = set(q.councils)
+        for cell in table.cells:
+            councils = {g.canonical(tok) for tok in re.findall(r"[A-Z]{2,}", cell.header)} - {None}
+            if named and councils & named:
+                value = parse_number(cell.value)
+                if value is not None:
+                    unit = "£" if (cell.unit or "").startswith("£") else (cell.unit or "")
+                    return Amount(value * cell.scale, unit, text=f"{cell.value} ({cell.header})")
+    found = _figures(c.text, want)
+    if not found:
+        return None
+    words = c.text.split()
+    offsets = [m.start() for m in re.finditer(r"\S+", c.text)]
+
+    def position(start: int) -> int:
+        return max((i for i, o in enumerate(offsets) if o <= start), default=0)
+
+    def merit(f: tuple[tuple[int, int], Amount]) -> tuple[bool, float]:
+        (start, _), _amount = f
+        period = not q.years or bool(q.years & _years_near(c.text, start))
+        return period, _closeness(words, position(start), terms)
+
+    best = max(found, key=merit)
+    period_ok, close = merit(best)
+    if len(found) > 1 and (close == 0 or not period_ok):
+        return None  # several figures and none of them near what was asked, or of its period: do not guess
+    return best[1]
+
+
+def _figures(text: str, want: str) -> list[tuple[tuple[int, int], Amount]]:
+    if want == "percent":
+        return find_percent(text)
+    if want == "money":
+        return find_money(text)
+    taken = [span for span, _ in find_money(text) + find_percent(text)]
+    out = []
+    for m in _COUNT.finditer(text):
+        if any(s <= m.start() < e for s, e in taken) or re.fullmatch(r"(?:19|20)\d{2}", m.group(1)):
+            continue
+        out.append(((m.start(), m.end()), Amount(float(m.group(1).replace(",", "")), "", text=m.group(1))))
+    return out
+
+
+def operands(
+    labels: list[str],
+    rank: Callable[[str], list[Candidate]],
+    analyse: Callable[[str], Question],
+    quote: Callable[[Candidate], Quote],
+    want: str = "money",
+    depth: int = 5,
+) -> tuple[list[Found], list[str]]:
+    """The figure for each phrase, and the phrases none was found for. Two phrases never take the
+    same figure from the same place."""
+    found: list[Found] = []
+    missing: list[str] = []
+    taken: set[tuple[str, int, int, str]] = set()
+    for label in labels:
+        q = analyse(label)
+        hit = None
+        for c in rank(label)[:depth]:
+            amount = figure_in(c, q, want)
+            if amount is None or (*c.key, amount.text) in taken:
+                continue
+            taken.add((*c.key, amount.text))
+            hit = Found(label, amount, quote(c))
+            break
+        if hit is None:
+            missing.append(f"a figure for “{label}”")
+        else:
+            found.append(hit)
+    return found, missing

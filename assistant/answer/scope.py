@@ -1,0 +1,77 @@
+"""Which documents a question names: its scope.
+
+Names come from the catalog (each document's title and date), never from lists of question words:
+a word only some titles have ("Pioneer", "productivity") names those documents; with a word for a
+kind of paper beside it ("report", "plan") or the document's year ("the 2018 peer challenge") it
+names them firmly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.records import Document
+from core.tokens import STOPWORDS
+
+# Words that say "a document" without saying which.
+_GENERIC = frozenset({"report", "plan", "review", "paper", "document", "update", "minute", "strategy"})
+NAMED, FIRMLY = 1, 2
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The documents the question names (doc id -> NAMED or FIRMLY), grouped by the words that name
+    them, and those an earlier turn of the conversation cited."""
+
+    groups: tuple[dict[str, int], ...] = ()
+    cited_before: frozenset[str] = frozenset()
+    quoted_before: tuple[str, ...] = ()  # match keys of the quotes the earlier turn gave
+
+    @property
+    def named(self) -> dict[str, int]:
+        return {d: how for group in self.groups for d, how in group.items()}
+
+    @property
+    def firm(self) -> set[str]:
+        return {d for d, how in self.named.items() if how >= FIRMLY}
+
+
+def words(text: str) -> set[str]:
+    """Words as written ("planned" is not "plan"), folding plurals and possessives and keeping years."""
+    out = set()
+    for w in re.findall(r"[a-z]+|\d{4}", text.lower().replace("’", "'")):
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.add(w)
+    return out
+
+
+def references(text: str, docs: Iterable[Document]) -> tuple[dict[str, int], ...]:
+    """The documents a question names, one group per way of naming them.
+
+    Documents named by the same words form one group: in a large archive "the peer challenge" may
+    name several, and a comparison searches each group once.
+    """
+    docs = list(docs)
+    title_tokens = {d.doc_id: words(d.title) - STOPWORDS for d in docs}
+    counts: dict[str, int] = {}
+    for toks in title_tokens.values():
+        for t in toks:
+            counts[t] = counts.get(t, 0) + 1
+    q_tokens = words(text)
+    share = max(1, len(docs) // 2)
+    groups: dict[frozenset[str], dict[str, int]] = {}
+    for d in docs:
+        own = {t for t in title_tokens[d.doc_id] if counts[t] <= share and not t.isdigit()}
+        named = own & q_tokens
+        year = str(d.year) if d.year is not None and str(d.year) in q_tokens else None
+        if not named and not (year and title_tokens[d.doc_id] & q_tokens):
+            continue
+        firm = bool(year) or bool(_GENERIC & q_tokens & title_tokens[d.doc_id])
+        key = frozenset(named | ({year} if year else set()))
+        groups.setdefault(key, {})[d.doc_id] = FIRMLY if firm else NAMED
+    # A group named by a subset of another group's words is the vaguer reference: drop it.
+    keys = list(groups)
+    return tuple(groups[k] for k in keys if not any(k < other for other in keys))

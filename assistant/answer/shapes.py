@@ -1,0 +1,209 @@
+"""Answer forms by the shape of the question, from the evidence already chosen.
+
+- a list: the list's introduction and all its items, following it into the next chunk and across a
+  page break (one quote a page), with the items named in the lead;
+- a fact: the figure or date the question asks for, read from the quote, as the lead;
+- yes/no: "No" when the quote denies what was asked, "Yes" when it states it outright;
+- a follow-up: never the quote the previous answer gave.
+Nothing here writes a fact that is not in a quote: leads are words taken from the quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answer.compose import Quote
+from assistant.answer.question import Question
+from assistant.answer.select import Candidate, _tokens, strip_marker
+from core.money import find_money, find_percent
+from core.records import Chunk, Document, Unit
+from core.text import match_key, squash
+
+MAX_LIST_ITEMS = 12
+MAX_LIST_WORDS = 260
+LIST_INTRO_REACH = 12  # units back from the best one to look for the line that introduces its list
+LEAD_WORDS = 7  # words after a figure that belong to it ("£20m, by 2012/13"), up to punctuation
+ITEM_WORDS = 8  # words of an item named in a list's lead
+
+_PLURAL_ASK = re.compile(
+    r"\b(?:who|which|what)\s+(?:were|are)\s+the\b|\b(?:top|main|key|principal)\s+(?:\d+|two|three|four|five|six)\b|"
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:recommendations|options|partners|workstreams|risks|priorities|"
+    r"objectives|outcomes|actions|proposals|reasons|benefits|principles|themes|areas|services|councils|members)\b",
+    re.I,
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|neither|nor|without|declined|rejected|refused|deferred|withdrawn|abandoned|"
+    r"does\s+not|did\s+not|do\s+not|is\s+not|was\s+not|were\s+not|has\s+not|have\s+not|cannot|won't|didn't|doesn't)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)(?:\s+(?:to|-|–|and)\s+(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December))?\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\s*[/-]\s*\d{2,4}\b|\b\d{2}/\d{2}\b|\b(?:19|20)\d{2}\b"
+)
+_STOP = re.compile(r"[,;:.()\[\]]")
+
+
+def asks_for_list(q: Question) -> bool:
+    return q.wants_list or bool(_PLURAL_ASK.search(q.text)) and q.answer_type in (None, "who")
+
+
+# -- lists ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """A stretch of one chunk's text on one page."""
+
+    chunk: Chunk
+    start: int
+    end: int
+    page: int
+    section: str | None
+
+
+def _intro_index(chunk: Chunk, index: int) -> int | None:
+    """The unit at or before `index` that introduces a list ("The partners are:")."""
+    unit = chunk.units[index]
+    for i in range(index, max(-1, index - LIST_INTRO_REACH), -1):
+        u = chunk.units[i]
+        if u.page != unit.page and i != index:
+            return None
+        if chunk.unit_text(u).rstrip().endswith((":", ":-")):
+            return i
+        if u.kind == "heading" and i != index:
+            return None
+    return None
+
+
+def _continues_list(first: Unit, u: Unit, items: int) -> bool:
+    if u.kind in ("heading", "table_header") or u.is_table:
+        return False
+    base = (first.section or "").split("(")[0].split(" (")[0]
+    return (u.section or "").startswith(base) and items < MAX_LIST_ITEMS
+
+
+def list_pieces(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]) -> list[Piece] | None:
+    """The list the best candidate introduces or belongs to, from its introduction to its last item."""
+    chunk = best.chunk
+    intro = _intro_index(chunk, best.index + best.count - 1)
+    if intro is None:
+        if best.unit.kind != "list_item":
+            return None
+        intro = best.index
+        while intro > 0 and chunk.units[intro - 1].kind == "list_item":
+            intro -= 1
+    first = chunk.units[intro]
+    pieces = [Piece(chunk, first.start, first.end, first.page, first.section)]
+    items, words = 0, len(chunk.unit_text(first).split())
+    i = intro + 1
+    while True:
+        if i >= len(chunk.units):
+            nxt = neighbour(chunk, 1)
+            if nxt is None or not nxt.units:
+                break
+            chunk, i = nxt, 0
+        u = chunk.units[i]
+        text = chunk.unit_text(u)
+        if not _continues_list(first, u, items) or words + len(text.split()) > MAX_LIST_WORDS:
+            break
+        last = pieces[-1]
+        if last.chunk is chunk and last.page == u.page:
+            last.end = u.end
+        else:
+            pieces.append(Piece(chunk, u.start, u.end, u.page, u.section))
+        items += 1
+        words += len(text.split())
+        i += 1
+    return pieces if items else None
+
+
+def piece_quotes(pieces: list[Piece], doc: Document) -> list[Quote]:
+    """One quote per page (a quote lies on one page), each the page's part of the stretch."""
+    out: list[Quote] = []
+    for p in pieces:
+        for span in p.chunk.spans:
+            if span.page != p.page:
+                continue
+            lo = max(p.start, span.offset)
+            hi = min(p.end, span.offset + span.end - span.start)
+            if hi > lo:
+                out.append(Quote(doc, p.page, p.section, squash(p.chunk.text[lo:hi])))
+    return out
+
+
+def list_items(pieces: list[Piece]) -> list[str]:
+    """The items' names, for the lead: each item's words up to its first colon or dash."""
+    names = []
+    for p in pieces:
+        for u in p.chunk.units:
+            if u.start < p.start or u.end > p.end:
+                continue
+            text = strip_marker(squash(p.chunk.unit_text(u)))
+            if text.rstrip().endswith((":", ":-")):
+                continue
+            name = re.split(r"\s*[:–—]\s+|\s+-\s+", text, maxsplit=1)[0]
+            words = name.split()
+            names.append(" ".join(words[:ITEM_WORDS]) + ("…" if len(words) > ITEM_WORDS else ""))
+    return names
+
+
+# -- leads ------------------------------------------------------------------------------------
+
+
+def _phrase_after(text: str, start: int, end: int) -> str:
+    """A figure with the words that qualify it, up to punctuation: "£20m", "£4.2m over a period of 4 years"."""
+    rest = text[end:]
+    stop = _STOP.search(rest)
+    tail = rest[: stop.start()] if stop else rest
+    words = tail.split()[:LEAD_WORDS]
+    return " ".join([text[start:end].strip(), *words]).strip()
+
+
+def _nearest(text: str, spans: list[tuple[int, int]], terms: set[str]) -> tuple[int, int] | None:
+    if not spans:
+        return None
+    words = [(m.start(), _tokens(m.group(0))) for m in re.finditer(r"\S+", text)]
+    places = [pos for pos, toks in words if toks & terms]
+    if not places:
+        return spans[0]
+    return min(spans, key=lambda s: min(abs(s[0] - p) for p in places))
+
+
+def fact_lead(q: Question, text: str) -> str | None:
+    """The figure or date the question asks for, as the quote states it."""
+    terms = {t for t, w in {**q.weights, **q.carried}.items() if w >= 1.0}
+    if q.answer_type in ("money", "quantity"):
+        spans = [span for span, _ in find_money(text) + find_percent(text)]
+    elif q.answer_type == "percent":
+        spans = [span for span, _ in find_percent(text)]
+    elif q.answer_type == "date":
+        spans = [m.span() for m in _DATE.finditer(text)]
+        chosen = _nearest(text, spans, terms)
+        return text[chosen[0] : chosen[1]] if chosen else None
+    elif q.answer_type == "count":
+        spans = [m.span() for m in re.finditer(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", text, re.I)]
+    else:
+        return None
+    chosen = _nearest(text, spans, terms)
+    return _phrase_after(text, *chosen) if chosen else None
+
+
+def yes_no_lead(q: Question, text: str) -> str | None:
+    """ "No" when the quote denies what was asked; "Yes" when it states the question's own terms
+    without a denial; nothing when it is not that clear."""
+    if not q.yes_no:
+        return None
+    own = {t for t, w in q.weights.items() if w >= 1.0}
+    have = _tokens(text)
+    if not own or len(own & have) / len(own) < 0.5:
+        return None
+    return "No" if _NEGATION.search(text) else "Yes"
+
+
+def repeats(c: Candidate, quoted_before: tuple[str, ...]) -> bool:
+    """Whether a candidate says again what the previous answer quoted."""
+    k = match_key(c.text)
+    return any(k in q or q in k for q in quoted_before)

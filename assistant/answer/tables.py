@@ -1,0 +1,242 @@
+"""Computations over tables, found the way an officer reads one: rows by their label, columns by their
+header (a council's abbreviation, a group of councils, or a header the question names).
+
+- a sum across a row: "the five district councils' NI 179 targets", "Mendip, Taunton Deane and West
+  Somerset's total efficiency target";
+- a sum down a column: "Shared Services and Customer Access in the Total column of Table 4";
+- a check of a total the question states: "Table 3 puts the Programme Team total at 59.0 days: is
+  that right?" recomputes that total from the cells it adds up.
+Every figure comes from the table's own cells (Figure facts, with their row as the quote).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.answer.question import Question
+from assistant.answer.router import Computed, Operand, TableRow, _row_quote
+from assistant.tools import arithmetic
+from core.councils import gazetteer
+from core.money import Amount, format_money, parse_number
+from core.tokens import tokenize
+
+_TABLE = re.compile(r"\btable\s+(\d+)\b", re.I)
+_TOTAL = re.compile(r"\btotal\b", re.I)
+_LESS = re.compile(r"^\s*less\b", re.I)
+_STATED = re.compile(r"(?<![\w.,/])(\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\d/%])")
+MIN_LABEL_MATCH = 0.5  # share of a row label's own words the question must use to name that row
+
+
+def council_of(header: str) -> str | None:
+    g = gazetteer()
+    return next((c for tok in re.findall(r"[A-Z]{2,}", header) if (c := g.canonical(tok))), None)
+
+
+def _label_words(text: str) -> set[str]:
+    """A label's own words, without council names, numbers or the word total."""
+    g = gazetteer()
+    councils = {t for canon in g.mentioned(text) for name in g.aliases[canon] for t in tokenize(name)}
+    return {t for t in tokenize(text) if not t[0].isdigit() and t != "total"} - councils
+
+
+def in_named_table(text: str, rows: Iterable[TableRow]) -> list[TableRow]:
+    """The rows of the table the question names ("Table 5"), or all rows when it names none."""
+    rows = list(rows)
+    m = _TABLE.search(text)
+    if not m:
+        return rows
+    return [r for r in rows if r.table_id == f"table-{m.group(1)}"]
+
+
+def named_rows(q: Question, rows: list[TableRow]) -> list[TableRow]:
+    """Rows whose label the question uses, best match first."""
+    asked = set(tokenize(q.text)) | set(q.carried)
+    scored = []
+    for r in rows:
+        own = _label_words(r.label)
+        if not own:
+            continue
+        share = len(own & asked) / len(own)
+        total_asked = bool(_TOTAL.search(q.text)) == bool(_TOTAL.search(r.label))
+        if share >= MIN_LABEL_MATCH:
+            scored.append((share + 0.1 * total_asked, r))
+    return [r for _, r in sorted(scored, key=lambda t: -t[0])]
+
+
+def _council_columns(row: TableRow, councils: list[str]) -> list[str]:
+    return [h for h in row.cells if not _TOTAL.search(h) and council_of(h) in councils]
+
+
+def _header_columns(row: TableRow, q: Question) -> list[str]:
+    asked = set(tokenize(q.text))
+    return [h for h in row.cells if (words := set(tokenize(h)) - {"000"}) and words <= asked | {"£000", "£"}]
+
+
+def _value(row: TableRow, header: str) -> float | None:
+    value = arithmetic.parse_cell(row.cells.get(header, "")).value
+    return float(value) if value is not None else None
+
+
+def _operand(row: TableRow, header: str) -> Operand | None:
+    v = _value(row, header)
+    if v is None:
+        return None
+    return Operand(f"{row.label} · {header}", Amount(v, "", text=row.cells[header]), _row_quote(row))
+
+
+def _in_pounds(result_value: float, row: TableRow, header: str) -> str | None:
+    unit, scale = row.units.get(header, (None, 1.0))
+    if unit and scale != 1:
+        return (
+            f"the table's figures are in {unit}: {result_value:,} × {scale:,.0f} = "
+            f"{format_money(result_value * scale, style='exact')}"
+        )
+    return None
+
+
+def table_sum(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
+    """A sum across a row (named councils or a group) or down a column (named rows)."""
+    rows = in_named_table(text, rows)
+    group = gazetteer().group(text)
+    councils = q.councils if len(q.councils) >= 2 else (list(group[1]) if group else [])
+    candidates = named_rows(q, rows)
+    if councils:
+        for row in candidates[:3]:
+            cols = _council_columns(row, councils)
+            ops = [op for h in cols if (op := _operand(row, h)) is not None]
+            if len(ops) >= 2:
+                return _summed(ops, row, cols[0])
+    if len(candidates) >= 2:
+        tables = {(r.doc.doc_id, r.table_id) for r in candidates[:2]}
+        if len(tables) == 1:
+            pair = [r for r in candidates if (r.doc.doc_id, r.table_id) in tables]
+            cols = _header_columns(pair[0], q) or [h for h in pair[0].cells if _TOTAL.search(h)]
+            if cols:
+                chosen = [r for r in pair if _label_words(r.label) & set(tokenize(q.text))][:6]
+                ops = [op for r in chosen if (op := _operand(r, cols[0])) is not None]
+                if len(ops) >= 2:
+                    return _summed(ops, chosen[0], cols[0])
+    return None
+
+
+def _summed(ops: list[Operand], row: TableRow, header: str) -> Computed:
+    result = arithmetic.total([o.amount for o in ops])
+    if note := _in_pounds(float(result.output), row, header):
+        result.notes.append(note)
+    parts = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
+    return Computed(result, ops, f"Adding {parts}: {result.formula}.")
+
+
+@dataclass
+class _Total:
+    row: TableRow
+    header: str
+    parts: list[Operand]
+    subtract: list[Operand]
+
+
+def _components(table: list[TableRow], row: TableRow, header: str) -> _Total | None:
+    """What a total cell adds up: the row's other cells for a total column; the cells above it in
+    its column for a total row (only the rows whose label it repeats, when some do)."""
+    if _TOTAL.search(header):
+        plus: list[Operand] = []
+        minus: list[Operand] = []
+        for h in row.cells:
+            if h == header or _TOTAL.search(h):
+                continue
+            op = _operand(row, h)
+            if op is not None:
+                (minus if _LESS.search(h) else plus).append(op)
+        return _Total(row, header, plus, minus) if len(plus) >= 2 else None
+    if _TOTAL.search(row.label):
+        above = [r for r in table[: table.index(row)] if not _TOTAL.search(r.label)]
+        key = _label_words(row.label)
+        named = [r for r in above if key and key <= _label_words(r.label)]
+        parts = [op for r in (named or above) if (op := _operand(r, header)) is not None]
+        return _Total(row, header, parts, []) if len(parts) >= 2 else None
+    return None
+
+
+def table_check(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
+    """A total the question states, recomputed from what it adds up in the table that holds it."""
+    stated = [parse_number(m.group(1)) for m in _STATED.finditer(text)]
+    stated_values = {v for v in stated if v is not None}
+    if not stated_values:
+        return None
+    rows = in_named_table(text, rows)
+    asked = set(tokenize(text))
+    found: list[tuple[int, _Total, float]] = []
+    tables: dict[tuple[str, str], list[TableRow]] = {}
+    for r in rows:
+        tables.setdefault((r.doc.doc_id, r.table_id), []).append(r)
+    for table in tables.values():
+        for row in table:
+            for header in row.cells:
+                value = _value(row, header)
+                if value is None or value not in stated_values:
+                    continue
+                total = _components(table, row, header)
+                if total is None:
+                    continue
+                named = len((_label_words(row.label) | set(tokenize(header))) & asked)
+                found.append((named, total, value))
+    if not found:
+        return None
+    _, total, value = max(found, key=lambda t: t[0])
+    parts = [o.amount for o in total.parts] + [
+        Amount(-o.amount.value, "", text=f"−{o.amount.text}") for o in total.subtract
+    ]
+    result = arithmetic.totals_check(parts, Amount(value, "", text=total.row.cells[total.header]))
+    ops = [*total.parts, *total.subtract]
+    label = f"{total.row.label} · {total.header}"
+    verdict = result.notes[0] if result.notes else ""
+    return Computed(
+        result, ops, f"The stated {label} of {total.row.cells[total.header]} {verdict}: {result.formula}."
+    )
+
+
+def _council_cells(q: Question, rows: list[TableRow], count: int) -> tuple[TableRow, list[str]] | None:
+    """The best-named row that has a cell for each of the first `count` councils the question names."""
+    if len(q.councils) < count:
+        return None
+    for row in named_rows(q, rows)[:3]:
+        cols = []
+        for council in q.councils[:count]:
+            col = next((h for h in row.cells if not _TOTAL.search(h) and council_of(h) == council), None)
+            if col is None:
+                break
+            cols.append(col)
+        if len(cols) == count:
+            return row, cols
+    return None
+
+
+def table_difference(q: Question, rows: list[TableRow]) -> Computed | None:
+    """ "How much bigger is South Somerset's target than Sedgemoor's?": two councils' cells of a row."""
+    found = _council_cells(q, rows, 2)
+    if found is None:
+        return None
+    row, cols = found
+    ops = [op for h in cols if (op := _operand(row, h)) is not None]
+    if len(ops) != 2:
+        return None
+    result = arithmetic.difference(ops[0].amount, ops[1].amount)
+    if note := _in_pounds(float(result.output), row, cols[0]):
+        result.notes.append(note)
+    return Computed(result, ops, f"{ops[0].label} less {ops[1].label}: {result.formula}.")
+
+
+def table_share(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
+    """ "What share of the total falls on SCC?": a council's cell over its row's total."""
+    found = _council_cells(q, in_named_table(text, rows), 1)
+    if found is None:
+        return None
+    row, (col,) = found
+    total = next((h for h in row.cells if _TOTAL.search(h)), None)
+    part, whole = _operand(row, col), _operand(row, total) if total else None
+    if part is None or whole is None or not whole.amount.value:
+        return None
+    result = arithmetic.share(part.amount, whole.amount)
+    return Computed(result, [part, whole], f"{part.label} as a share of {whole.label}: {result.formula}.")

@@ -1,0 +1,52 @@
+"""Acronyms the documents define: "Somerset Waste Partnership (SWP)", "RIEP (Regional Improvement and
+Efficiency Programme)". A question that says "the SWP" means what the document spells out, and the
+sentence that answers it may only spell it out. The glossary is data found in the corpus, built
+with the lexical index, not a list in code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_SMALL = {"and", "of", "for", "the", "&", "in", "on", "to", "a"}
+_WORD = r"(?:[A-Z][\w'’&-]*|and|of|for|the|&|in|on|to)"
+_LONG_THEN_SHORT = re.compile(rf"((?:{_WORD}\s+){{1,8}}{_WORD})\s*\(\s*([A-Z][A-Za-z&]{{1,7}})\s*\)")
+_SHORT_THEN_LONG = re.compile(r"\b([A-Z][A-Z&]{1,7})\s*\(\s*([A-Z][^()]{3,90}?)\s*\)")
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0].upper() for w in words if w.lower() not in _SMALL and w[:1].isupper())
+
+
+def _expansion(phrase: str, acronym: str) -> str | None:
+    """The shortest tail of `phrase` whose capitalised words' initials spell `acronym`."""
+    letters = "".join(ch for ch in acronym if ch.isupper())
+    words = phrase.split()
+    for start in range(len(words) - 1, -1, -1):
+        tail = words[start:]
+        if tail[0].lower() in _SMALL:
+            continue
+        got = _initials(tail)
+        if got == letters:
+            return " ".join(tail)
+        if len(got) > len(letters):
+            return None
+    return None
+
+
+def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronym -> its expansion, the most frequent where a corpus spells one out in several ways."""
+    seen: dict[str, Counter[str]] = {}
+    for text in texts:
+        flat = " ".join(text.split())
+        for m in _LONG_THEN_SHORT.finditer(flat):
+            expansion = _expansion(m.group(1), m.group(2))
+            if expansion:
+                seen.setdefault(m.group(2), Counter())[expansion] += 1
+        for m in _SHORT_THEN_LONG.finditer(flat):
+            phrase = m.group(2).split(",")[0].strip()
+            if _initials(phrase.split()) == "".join(ch for ch in m.group(1) if ch.isupper()):
+                seen.setdefault(m.group(1), Counter())[phrase] += 1
+    return {acronym: counts.most_common(1)[0][0] for acronym, counts in seen.items()}
