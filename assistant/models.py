@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.tools.base import ToolResult
 
@@ -49,6 +49,10 @@ class Citation(BaseModel):
     section: str | None = Field(description="numbered paragraph or heading the quote sits under")
     quote: str = Field(description="verbatim text of that page, whitespace normalised")
     url: str = Field(description="the PDF, opened at the page")
+    in_answer: bool = Field(
+        default=False,
+        description="the answer text already shows this quote word for word, so a door need not repeat it",
+    )
 
 
 class ToolCall(BaseModel):
@@ -89,6 +93,14 @@ class Answer(BaseModel):
     notices: list[str] = Field(
         default_factory=list, description="e.g. an unknown conversation id was replaced"
     )
+
+    @model_validator(mode="after")
+    def _mark_quotes_shown(self) -> Answer:
+        """The offline composer quotes its evidence in the text; an LLM's answer usually does not.
+        Marking which quotes the text holds lets every door show each quote once."""
+        for c in self.citations:
+            c.in_answer = c.quote in self.answer
+        return self
 
 
 class AskRequest(BaseModel):

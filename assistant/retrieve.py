@@ -23,7 +23,7 @@ import numpy as np
 from assistant.models import Filters
 from core.councils import gazetteer
 from core.errors import IndexNotReady
-from core.records import Chunk, Document, Figure
+from core.records import Chunk, Document, Figure, TableRow, table_rows
 from index.catalog import Catalog
 from index.lexical import LexicalIndex
 
@@ -61,6 +61,10 @@ class RetrievalState:
     doc_index: np.ndarray  # chunk index -> document number
     doc_ids: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)  # table cells, for the tools
+    rows: list[TableRow] = field(default_factory=list)  # the same cells as table rows, built once
+
+    def rows_in(self, allowed: set[str] | frozenset[str]) -> list[TableRow]:
+        return [r for r in self.rows if r.doc.doc_id in allowed]
 
     def doc_of(self, chunk: Chunk) -> Document:
         return self.docs[chunk.doc_id]
@@ -148,6 +152,7 @@ class Retriever:
             doc_index=np.array([doc_number[c.doc_id] for c in chunks], dtype=np.int64),
             doc_ids=doc_ids,
             figures=figures,
+            rows=table_rows(figures, docs),
         )
 
     # -- filters ------------------------------------------------------------------------------

@@ -206,7 +206,9 @@ class Assistant:
         audiences = ROLE_AUDIENCES.get(role, ROLE_AUDIENCES["public"])
         q = self.analyse(text)
         res = resolve(q, history, self.analyse)
-        if res.is_followup:
+        if res.substituted:
+            q = self.analyse(res.query)  # the earlier question, asked again for the new period or council
+        elif res.is_followup:
             q.carried = res.carried
             q.years = res.years or q.years
             q.councils = q.councils or res.councils
@@ -304,10 +306,13 @@ class Assistant:
         return analyse(text, lexical.idf, lambda t: lexical.df.get(t, 0) / n, lexical.acronyms)
 
 
-_PIECES = re.compile(r"(?<=\]) (?=According|In )|(?<=\.) (?=Note:)")
+_PIECES = re.compile(r"(?<=\]) (?=[A-Z“])|(?<=\.) (?=Note:)")
 
 
 def pieces(text: str) -> Iterator[str]:
-    """An offline answer in the pieces a stream sends: one per quoted sentence."""
-    for piece in _PIECES.split(text):
-        yield piece + " "
+    """An offline answer in the pieces a stream sends, one per line or quoted sentence; joined,
+    they are the answer's text exactly."""
+    for line in text.splitlines(keepends=True):
+        parts = _PIECES.split(line)
+        for i, piece in enumerate(parts):
+            yield piece + ("" if i == len(parts) - 1 else " ")

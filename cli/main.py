@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from assistant.service import Assistant
     from core.settings import Settings
+    from evals.harness import Thresholds
 
 app = typer.Typer(
     add_completion=False,
@@ -251,7 +252,8 @@ def render(answer, base: str = "") -> str:
         for c in answer.citations:
             where = f"p. {c.page}" + (f", §{c.section}" if c.section else "")
             lines.append(f"  [{c.marker}] {c.title} ({c.date}) — {where}")
-            lines.append(f"      “{c.quote}”")
+            if not c.in_answer:
+                lines.append(f"      “{c.quote}”")
             lines.append(f"      {base}{c.file}#page={c.page}")
     for t in answer.tools:
         cites = "".join(f"[{m}]" for m in t.cites)
@@ -482,6 +484,15 @@ def eval_(
         _fail(str(exc))
     except AssistantError as exc:
         _fail(exc.message)
+    if len(suites) > 1:
+        from evals.metrics import suite_figures
+        from evals.report import summary_lines
+
+        for stem, figs in suite_figures(result.results).items():
+            typer.echo(f"{stem}")
+            for line in summary_lines(figs):
+                typer.echo(f"  {line}")
+        typer.echo("all suites")
     for line in result.lines:
         typer.echo(line)
     failing = [r for r in result.results if not r.passed]
@@ -505,7 +516,7 @@ def _fit_or_cross_validate(
     k: int | None,
     fit_to: Path | None,
     ablate: bool,
-    limits: dict[str, float],
+    limits: Thresholds,
     out: Path | None,
     progress: Callable[[int, int], None],
 ) -> None:
@@ -513,7 +524,7 @@ def _fit_or_cross_validate(
     questions the weights were not fitted on, and with --ablate what each feature group adds."""
     from evals import fit as fitting
     from evals.harness import check
-    from evals.metrics import figures
+    from evals.metrics import figures, suite_figures
     from evals.report import summary_lines, write_reports
     from evals.suite import load_suite
     from evals.verify import PageVerifier
@@ -528,9 +539,9 @@ def _fit_or_cross_validate(
     if not k:
         return
     results = fitting.out_of_fold(assistant, suites, evidence, verifier, k, progress=progress)
-    for suite in suites:
-        typer.echo(f"\n{suite.path.name} (out of fold, {k} folds)")
-        for line in summary_lines(figures([r for r in results if r.case.suite == suite.path.stem])):
+    for stem, figs in suite_figures(results).items():
+        typer.echo(f"\n{stem} (out of fold, {k} folds)")
+        for line in summary_lines(figs):
             typer.echo(line)
     overall = figures(results)
     typer.echo(f"\nall suites (out of fold, {k} folds)")
@@ -543,7 +554,7 @@ def _fit_or_cross_validate(
         for label, row in fitting.ablate(assistant, suites, evidence, verifier, k):
             cells = " | ".join("  -  " if v is None else f"{v:.3f}" for v in row.values())
             typer.echo(f"{label:28} {cells}")
-    failures = check(overall, limits)
+    failures = check(results, limits)
     if out is not None:
         write_reports(Path(out), results, overall, {"cross_validation_folds": k}, failures)
     for failure in failures:

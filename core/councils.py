@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -23,22 +23,31 @@ class Gazetteer:
                 return canon
         return None
 
-    def mentioned(self, text: str) -> list[str]:
-        """Councils named in `text`, longest spellings first so "South Somerset" is not "Somerset"."""
-        found: list[str] = []
-        spans: list[tuple[int, int]] = []
-        candidates = sorted(
-            ((alias, canon) for canon, names in self.aliases.items() for alias in names),
-            key=lambda p: -len(p[0]),
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """Every spelling in one pattern, longest first so "South Somerset" is not "Somerset";
+        all-capital abbreviations ("SDC") match only as capitals."""
+        spellings = sorted(
+            (alias for names in self.aliases.values() for alias in names), key=lambda a: -len(a)
         )
-        for alias, canon in candidates:
-            flags = 0 if alias.isupper() else re.IGNORECASE  # "SDC" only as capitals
-            for m in re.finditer(rf"(?<![\w&]){re.escape(alias)}(?![\w])", text, flags):
-                if any(a < m.end() and m.start() < b for a, b in spans):
-                    continue
-                spans.append((m.start(), m.end()))
-                if canon not in found:
-                    found.append(canon)
+        parts = [f"(?-i:{re.escape(a)})" if a.isupper() else re.escape(a) for a in spellings]
+        return re.compile(rf"(?<![\w&])(?:{'|'.join(parts)})(?![\w])", re.IGNORECASE)
+
+    @cached_property
+    def _by_spelling(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for canon, names in self.aliases.items():
+            for alias in names:
+                out.setdefault(_norm(alias), canon)
+        return out
+
+    def mentioned(self, text: str) -> list[str]:
+        """Councils named in `text`, in order of first mention, each once."""
+        found: list[str] = []
+        for m in self._pattern.finditer(text):
+            canon = self._by_spelling.get(_norm(m.group(0)))
+            if canon and canon not in found:
+                found.append(canon)
         return found
 
     def group(self, text: str) -> tuple[str, tuple[str, ...]] | None:

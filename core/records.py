@@ -269,3 +269,36 @@ class Target(Record):
     quote: str
     progress: TargetProgress | None = None
     id: int | None = None  # its row in the facts store, once stored
+
+
+@dataclasses.dataclass
+class TableRow:
+    """One row of a table as the answerer reads it: its label and its cells by column header, with
+    the row's quote, page and section for the citation. Built once per index from the figures."""
+
+    doc: Document
+    table_id: str
+    title: str | None
+    label: str
+    cells: dict[str, str]
+    units: dict[str, tuple[str | None, float]]
+    page: int
+    section: str | None
+    quote: str
+
+
+def table_rows(figures: list[Figure], docs: dict[str, Document]) -> list[TableRow]:
+    rows: dict[tuple, TableRow] = {}
+    for f in figures:
+        doc = docs.get(f.doc_id)
+        if doc is None or not f.row:
+            continue
+        key = (f.doc_id, f.table_id, f.row_index, f.row)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = TableRow(
+                doc, f.table_id, f.table_title, f.row, {}, {}, f.page, f.section, f.quote
+            )
+        row.cells[f.column] = f.value
+        row.units[f.column] = (f.unit, f.scale)
+    return list(rows.values())

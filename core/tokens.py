@@ -251,7 +251,41 @@ _IRREGULAR = {
 }
 
 
+# Short forms people type ("6 yrs", "cllrs", "govt") and number words, written out the way papers
+# write them or as the digits they also use. General English, not phrasings of particular questions.
+_SHORT_FORMS = {
+    "yrs": "years",
+    "yr": "year",
+    "cllr": "councillor",
+    "cllrs": "councillors",
+    "govt": "government",
+    "mgmt": "management",
+    "dept": "department",
+    "depts": "departments",
+    "approx": "approximately",
+    "info": "information",
+    "yoy": "year",
+    "fin": "financial",
+}
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+}
+
+
 def stem(word: str) -> str:
+    word = _SHORT_FORMS.get(word, word)
     return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
@@ -262,6 +296,8 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
             out.extend(_number_forms(tok))
         elif drop_stopwords and tok in STOPWORDS:
             continue
+        elif tok in _NUMBER_WORDS:
+            out.append(_NUMBER_WORDS[tok])  # "nine in all" meets "9 workstreams"
         else:
             out.append(stem(_POSSESSIVE.sub("", tok).replace("'", "")))
     return out

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.answer.features import ANSWERABILITY, FEATURES, answerability
+from assistant.answer import shapes
+from assistant.answer.features import ANSWERABILITY, FEATURES, SIGNS, answerability
 from assistant.answer.question import Question
 from assistant.answer.select import Candidate
 from assistant.answer.weights import ScoringWeights, softmax
@@ -147,6 +148,16 @@ def _labels(case: Case, files: list[str], texts: list[str], counts: list[int]) -
     return out
 
 
+def _quoted_text(assistant: Assistant, q: Question, c: Candidate) -> str:
+    """What the answer would quote if this candidate were chosen: a list's introduction is judged by
+    the whole list it leads to."""
+    if shapes.asks_for_list(q) or c.text.rstrip().endswith((":", ":-")):
+        pieces = shapes.list_pieces(c, assistant.retriever.neighbour)
+        if pieces:
+            return " ".join(p.chunk.text[p.start : p.end] for p in pieces)
+    return c.text
+
+
 def collect(assistant: Assistant, suites: Iterable[Suite], role: str = "admin") -> list[CaseEvidence]:
     """Every case's candidates, asked in suite order so that conversation turns have their history."""
     out: list[CaseEvidence] = []
@@ -161,9 +172,8 @@ def collect(assistant: Assistant, suites: Iterable[Suite], role: str = "admin") 
             for part in assistant.extractor.parts(ctx, scope):
                 cands = assistant.extractor.evidence(ctx, part, scope).candidates
                 x = np.array([c.features for c in cands]) if cands else np.zeros((0, len(FEATURES)))
-                y = _labels(
-                    case, [c.doc.file for c in cands], [c.text for c in cands], [c.count for c in cands]
-                )
+                quoted = [_quoted_text(assistant, part.question, c) for c in cands]
+                y = _labels(case, [c.doc.file for c in cands], quoted, [c.count for c in cands])
                 parts.append(PartEvidence(part.question, cands, x, y))
             out.append(CaseEvidence(case, group_of(case), parts))
             if case.conversation:
@@ -275,9 +285,8 @@ def decisions(evidence: list[CaseEvidence], weights: ScoringWeights) -> list[Dec
 def fit(evidence: list[CaseEvidence], without: Iterable[str] = (), note: str = "") -> ScoringWeights:
     """Weights fitted on these cases; `without` leaves features out (ablation)."""
     left_out = set(without)
-    use = [i for i, name in enumerate(FEATURES) if name not in left_out]
     parts = [p for e in evidence if not e.case.abstain for p in e.parts]
-    rank = fit_ranker(parts, use)
+    use, rank = _signed(FEATURES, left_out, lambda use: fit_ranker(parts, use))
     weights = ScoringWeights(
         rank={FEATURES[i]: float(c) for i, c in zip(use, rank, strict=True)},
         answer={},
@@ -285,10 +294,16 @@ def fit(evidence: list[CaseEvidence], without: Iterable[str] = (), note: str = "
         abstain_below=0.5,
     )
     seen = decisions(evidence, weights)
-    a_use = [i for i, name in enumerate(ANSWERABILITY) if name not in left_out]
-    x = np.array([d.features for d in seen])[:, a_use]
-    y = np.array([float(d.answerable and d.top_right) for d in seen])
-    coef, bias = fit_logistic(x, y)
+    x_all = np.array([d.features for d in seen])
+    y = np.array([float(d.answerable) for d in seen])
+    fitted: dict[tuple[int, ...], float] = {}
+
+    def logistic(use: list[int]) -> np.ndarray:
+        coef, fitted[tuple(use)] = fit_logistic(x_all[:, use], y)
+        return coef
+
+    a_use, coef = _signed(ANSWERABILITY, left_out, logistic)
+    bias = fitted[tuple(a_use)]
     weights = dataclasses.replace(
         weights,
         answer={ANSWERABILITY[i]: float(c) for i, c in zip(a_use, coef, strict=True)},
@@ -305,6 +320,20 @@ def fit(evidence: list[CaseEvidence], without: Iterable[str] = (), note: str = "
             "date": dt.date.today().isoformat(),
         },
     )
+
+
+def _signed(
+    names: tuple[str, ...], left_out: set[str], fit_on: Callable[[list[int]], np.ndarray]
+) -> tuple[list[int], np.ndarray]:
+    """Fit, then leave out every feature whose weight has the wrong sign (features.SIGNS) and fit
+    again, until none has."""
+    use = [i for i, name in enumerate(names) if name not in left_out]
+    while True:
+        coef = fit_on(use)
+        wrong = [i for i, c in zip(use, coef, strict=True) if SIGNS.get(names[i], 0) * c < 0]
+        if not wrong:
+            return use, coef
+        use = [i for i in use if i not in wrong]
 
 
 def choose_threshold(seen: list[Decision], weights: ScoringWeights) -> float:

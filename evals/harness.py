@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from evals.interop import write_ragas_and_deepeval, write_trec
-from evals.metrics import CaseResult, Figure, figures
+from evals.metrics import CaseResult, Figure, figures, suite_figures
 from evals.report import corpus_hash, git_commit, summary_lines, write_reports
 from evals.runner import HttpTarget, InProcessTarget, Target, relevant_chunks, run_suite
 from evals.suite import load_suite
@@ -41,27 +41,66 @@ class Run:
         return sum(r.passed for r in self.results)
 
 
-def load_thresholds(path: Path | None, overrides: list[str] | None) -> dict[str, float]:
-    thresholds: dict[str, float] = {}
+@dataclass(frozen=True)
+class Thresholds:
+    """Minimums for all the run's questions together (`overall`) and for each suite's own questions
+    (`suites`, keyed by the suite file's stem). A suite not in the run is not checked, so `assistant
+    eval dev.yaml` checks dev's minimums alone."""
+
+    overall: dict[str, float] = field(default_factory=dict)
+    suites: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.overall or self.suites)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.overall, "suites": self.suites}
+
+
+def _minimums(data: object, where: str) -> dict[str, float]:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: expected metric: minimum pairs")
+    unknown = [str(k) for k in data if k not in METRICS]
+    if unknown:
+        raise ValueError(f"{where}: unknown metric {', '.join(unknown)}; metrics are {', '.join(METRICS)}")
+    return {str(k): float(v) for k, v in data.items()}
+
+
+def load_thresholds(path: Path | None, overrides: list[str] | None) -> Thresholds:
+    """The thresholds file holds overall minimums as `metric: value` and per-suite minimums under
+    `suites: {stem: {metric: value}}`; `--min metric=value` adds overall minimums."""
+    overall: dict[str, float] = {}
+    suites: dict[str, dict[str, float]] = {}
     if path is not None:
         data = yaml.safe_load(Path(path).read_text()) or {}
-        thresholds.update({str(k): float(v) for k, v in data.items()})
+        per_suite = data.pop("suites", None) or {}
+        overall.update(_minimums(data, str(path)))
+        suites = {str(stem): _minimums(m, f"{path}: suites.{stem}") for stem, m in per_suite.items()}
     for item in overrides or []:
         name, _, value = item.partition("=")
         if name not in METRICS or not value:
             raise ValueError(f"--min {item!r}: expected metric=value with metric one of {', '.join(METRICS)}")
-        thresholds[name] = float(value)
-    return thresholds
+        overall[name] = float(value)
+    return Thresholds(overall, suites)
 
 
-def check(figs: dict[str, Figure], thresholds: dict[str, float]) -> list[str]:
+def check(results: list[CaseResult], thresholds: Thresholds) -> list[str]:
+    failures = _below(figures(results), thresholds.overall, "")
+    per_suite = suite_figures(results) if thresholds.suites else {}
+    for stem, minimums in thresholds.suites.items():
+        if stem in per_suite:
+            failures += _below(per_suite[stem], minimums, f"{stem} ")
+    return failures
+
+
+def _below(figs: dict[str, Figure], minimums: dict[str, float], prefix: str) -> list[str]:
     failures = []
-    for name, minimum in thresholds.items():
+    for name, minimum in minimums.items():
         f = figs.get(name)
         if f is None or f.value is None:
-            failures.append(f"{name}: no value (minimum {minimum})")
+            failures.append(f"{prefix}{name}: no value (minimum {minimum})")
         elif f.value < minimum - 1e-12:
-            failures.append(f"{name} {f.value:.3f} < {minimum}")
+            failures.append(f"{prefix}{name} {f.value:.3f} < {minimum}")
     return failures
 
 
@@ -70,7 +109,7 @@ def run(
     suite_paths: list[Path],
     url: str | None = None,
     api_key: str | None = None,
-    thresholds: dict[str, float] | None = None,
+    thresholds: Thresholds | None = None,
     out: Path | None = None,
     assistant=None,
     progress=None,
@@ -102,7 +141,7 @@ def run(
             retrieved[r.case.id] = r.retrieved
             contexts[r.case.id] = [by_id[c] for c in r.retrieved if c in by_id]
     figs = figures(results)
-    failures = check(figs, thresholds or {})
+    failures = check(results, thresholds or Thresholds())
     lines = summary_lines(figs)
     if out is not None:
         config = {
@@ -112,7 +151,7 @@ def run(
             "git_commit": git_commit(REPO),
             "corpus_sha256": corpus_hash(Path(settings.corpus_dir)),
             "settings": _settings_summary(settings),
-            "thresholds": thresholds or {},
+            "thresholds": (thresholds or Thresholds()).as_dict(),
             "composer": _composer(results),
             "prompt_version": sorted(
                 {str(r.answer["prompt_version"]) for r in results if r.answer.get("prompt_version")}

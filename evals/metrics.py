@@ -140,12 +140,13 @@ def score_case(
     return r
 
 
-def consistency_pairs(results: list[CaseResult]) -> list[bool]:
+def consistency_pairs(results: list[CaseResult], originals: list[CaseResult] | None = None) -> list[bool]:
     """For each rewording whose original was answered right in the same run, whether it was too.
 
     A suite of rewordings (`paraphrase_of`) measures how much an answer hangs on the exact words:
-    of the originals answered right, the share whose rewordings are also right."""
-    passed = {r.case.id: r.passed for r in results}
+    of the originals answered right, the share whose rewordings are also right. The originals may
+    sit in another suite of the run (`originals`), as the dev questions do for the paraphrases."""
+    passed = {r.case.id: r.passed for r in (originals if originals is not None else results)}
     return [r.passed for r in results if r.case.paraphrase_of and passed.get(r.case.paraphrase_of)]
 
 
@@ -189,7 +190,9 @@ def _ratio(pairs: list[tuple[int, int]]) -> float | None:
     return sum(n for n, _ in pairs) / den if den else None
 
 
-def figures(results: list[CaseResult], k: int = 8) -> dict[str, Figure]:
+def figures(
+    results: list[CaseResult], k: int = 8, originals: list[CaseResult] | None = None
+) -> dict[str, Figure]:
     out: dict[str, Figure] = {}
 
     def binary(name: str, values: list[bool]) -> None:
@@ -206,7 +209,7 @@ def figures(results: list[CaseResult], k: int = 8) -> dict[str, Figure]:
     ratio("verified", [(r.verified, r.citations) for r in results])
     binary("abstention", [r.abstention for r in results])
     binary("tool", [r.tool for r in results if r.tool is not None])
-    binary("consistency", consistency_pairs(results))
+    binary("consistency", consistency_pairs(results, originals))
     ranked = [r for r in results if r.has_retrieval]
     for name, fn in (
         (f"recall@{k}", lambda r: recall_at_k(r.relevant, r.retrieved, k)),
@@ -225,3 +228,9 @@ def figures(results: list[CaseResult], k: int = 8) -> dict[str, Figure]:
             len(latencies),
         )
     return out
+
+
+def suite_figures(results: list[CaseResult]) -> dict[str, dict[str, Figure]]:
+    """Each suite's figures over its own questions, in the order the suites ran."""
+    stems = list(dict.fromkeys(r.case.suite for r in results))
+    return {stem: figures([r for r in results if r.case.suite == stem], originals=results) for stem in stems}

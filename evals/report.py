@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from evals.metrics import CaseResult, Figure
+from evals.metrics import CaseResult, Figure, suite_figures
 
 ORDER = [
     "facts",
@@ -73,6 +73,9 @@ def write_reports(
         "config": config,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "figures": {n: f.as_dict() for n, f in figures.items()},
+        "suite_figures": {
+            stem: {n: f.as_dict() for n, f in figs.items()} for stem, figs in suite_figures(results).items()
+        },
         "thresholds_failed": failures,
         "cases": [
             {

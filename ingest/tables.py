@@ -182,7 +182,7 @@ def extract_grids(path: Path) -> list[Grid]:
                     continue
                 rows = tuple(r for r in rows if any(r))
                 if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                    grids.append(Grid(page=number + 1, index=index, rows=rows))
+                    grids.append(Grid(page=number + 1, index=index, rows=_without_empty_columns(rows)))
                     index += 1
     except Exception as exc:
         log.warning("%s: table detection failed (%s); tables will be read as text", path.name, exc)
@@ -217,9 +217,28 @@ def is_numeric_cell(value: str) -> bool:
     return bool(_NUMERIC.match(value))
 
 
+def _without_empty_columns(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """A grid without the columns no row fills (a stray rule splits a cell in two), so a table
+    continued on the next page lines up with the header row of its first page."""
+    if not rows:
+        return rows
+    width = max(len(r) for r in rows)
+    keep = [i for i in range(width) if any(i < len(r) and r[i].strip() for r in rows)]
+    return tuple(tuple(r[i] if i < len(r) else "" for i in keep) for r in rows)
+
+
+HEADER_WORDS = 8  # a header cell names a column; a longer cell is content
+
+
 def looks_like_header(row: tuple[str, ...]) -> bool:
+    """Column names: no figures, and no cell that reads as running text. A row that carries on a
+    cell from the previous page ("been identified. No wider ...", "engagement and empowerment
+    arrangements") is content that continues a table, not its header."""
     filled = [c for c in row if c]
     if len(filled) < 2:
         return False
-    numeric = sum(is_numeric_cell(c) for c in filled)
-    return numeric == 0
+    if any(is_numeric_cell(c) for c in filled):
+        return False
+    return not any(
+        c[:1].islower() or len(c.split()) > HEADER_WORDS or c.rstrip().endswith(".") for c in filled
+    )

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from assistant.answer.select import Candidate, strip_marker
+from assistant.answer.select import Candidate, _tokens, strip_marker
 from assistant.models import Citation
 from core.councils import gazetteer
 from core.records import Chunk, Document
@@ -85,7 +85,10 @@ def quote_for(
     expand_list: bool = False,
     paragraph: bool = False,
     page: int | None = None,
+    asked: frozenset[str] = frozenset(),
 ) -> Quote:
+    """The quote a candidate gives, on one page; for a table row, the cell the question picks by a
+    council it names (`column_hint`) or by the words of a column header it uses (`asked`)."""
     start, end = c.start, c.end
     raw = c.chunk.text[start:end].rstrip()
     if raw.endswith((":", ":-")) or expand_list:
@@ -111,6 +114,11 @@ def quote_for(
                     break
             if cell:
                 break
+    if table and table.cells and cell is None and asked:
+        named = [(len(_tokens(f.header) & asked), f) for f in table.cells if f.header]
+        best = max(named, key=lambda t: t[0], default=(0, None))
+        if best[1] is not None and best[0] > 0:
+            cell = (best[1].header, best[1].value)
     return Quote(
         doc=c.doc,
         page=page,
@@ -164,7 +172,16 @@ def sentence(q: Quote, marker: int) -> str:
             f"In {table}{document_label(q.doc)}, page {q.page}, the row “{q.row_label}” gives {value} "
             f"under “{header}”: “{q.text}” [{marker}]"
         )
-    return f"According to {document_label(q.doc)}, {where(q)}: “{q.text}” [{marker}]"
+    return f"{source(q)}: “{q.text}” [{marker}]"
+
+
+def source(q: Quote) -> str:
+    """A quote's document and place, short: "Pioneer Somerset – Update Report (2008), §2.4, p. 1"."""
+    year = (q.doc.date or "")[:4]
+    title = f"{q.doc.title} ({year})" if year and year not in q.doc.title else q.doc.title
+    section = q.section.split(" ", 1)[0] if q.section and re.match(r"^\d", q.section) else None
+    where_ = f"§{section}, p. {q.page}" if section else f"p. {q.page}"
+    return f"{title}, {where_}"
 
 
 def citation(q: Quote, marker: int) -> Citation:
@@ -196,8 +213,9 @@ def number(quotes: list[Quote]) -> tuple[list[Citation], list[int]]:
     return citations, markers
 
 
-def compose(quotes: list[Quote]) -> tuple[str, list[Citation]]:
-    """The answer text and its citations, one marker per distinct quote."""
+def compose(quotes: list[Quote], lead: str | None = None) -> tuple[str, list[Citation]]:
+    """The answer text and its citations, one marker per distinct quote: the short answer first
+    (words taken from the quotes) when there is one, then each supporting quote once."""
     citations, markers = number(quotes)
     done: set[int] = set()
     sentences = []
@@ -205,4 +223,10 @@ def compose(quotes: list[Quote]) -> tuple[str, list[Citation]]:
         if m not in done:
             done.add(m)
             sentences.append(sentence(q, m))
-    return " ".join(sentences), citations
+    if lead and quotes[0].cell:
+        sentences[0] = f"{source(quotes[0])}: “{quotes[0].text}” [{markers[0]}]"  # the lead states the cell
+    body = "\n".join(sentences)
+    if lead:
+        cites = "".join(f"[{m}]" for m in sorted(done))
+        return f"{lead.rstrip('.')} {cites}.\n\n{body}", citations
+    return body, citations

@@ -51,7 +51,7 @@ class Computer:
             order = self.extractor.evidence(ctx, Part(res.query, q, None), scope).candidates
             outcome = router.tolerant(formulas.apply_rate, text, order, quote)
         elif kind in ("sum", "check"):
-            rows = router.table_rows([f for f in state.figures if f.doc_id in ctx.allowed], state.docs)
+            rows = state.rows_in(ctx.allowed)
             if kind == "sum":
                 outcome = router.sum_of_table_figures(
                     f"{text} {res.query if res.is_followup else ''}", rows, q.councils
@@ -59,7 +59,7 @@ class Computer:
             else:
                 outcome = tables.table_check(text, q, rows)
         elif kind in ("share", "difference"):
-            rows = router.table_rows([f for f in state.figures if f.doc_id in ctx.allowed], state.docs)
+            rows = state.rows_in(ctx.allowed)
             outcome = (
                 tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
             )

@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer import scope as scoping
+from assistant.answer import shapes, tables
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
 from assistant.answer.question import Question
-from assistant.answer.router import verify_quoted_costing
-from assistant.answer.select import Candidate, best_page, candidates, ranked
+from assistant.answer.router import row_quote, verify_quoted_costing
+from assistant.answer.select import Candidate, best_page, candidates, ranked, synonyms
 from assistant.answer.weights import ScoringWeights, softmax
 from assistant.models import Answer, ToolCall
 from assistant.retrieve import Retriever
@@ -30,6 +31,12 @@ from core.text import match_key
 
 HITS = 10  # chunks retrieved for a question
 _TWO_PART = re.compile(r",?\s+and\s+(?:when|by\s+when|how|who|what|which|where|why)\b", re.I)
+_PART_BREAK = re.compile(
+    r"(?:,|\?)?\s+and\s+(?=(?:when|by\s+when|what|how|who|whom|which|why|where|whether|on\s+what|in\s+what|"
+    r"did|does|do|is|was|were|has|had|have)\b)|\?\s+(?=[A-Z])",
+    re.I,
+)
+CARRY = 0.5  # weight of the first part's terms in the second part's question
 _SPLIT = re.compile(
     r"\s+(?:compared?\s+(?:with|to)|versus|vs\.?|against|with)\s+|,?\s+and\s+(?:the|its|their)\s+", re.I
 )
@@ -42,6 +49,7 @@ class Part:
     query: str
     question: Question
     docs: set[str] | None  # search only these documents (one side of a comparison)
+    own: bool = False  # one part of a two-part question: it is answered, or said missing, on its own
 
 
 @dataclass
@@ -81,6 +89,18 @@ class Extractor:
         pieces = [p for p in _SPLIT.split(q.text) if len(p.split()) >= 2] if q.comparison else []
         if len(pieces) >= 2:
             return [Part(p, self.analyse(p), None) for p in pieces[:3]]
+        asked = question_parts(q.text)
+        if len(asked) == 2 and not ctx.resolution.is_followup:
+            first = self.analyse(asked[0])
+            second = self.analyse(asked[1])
+            # The second part leans on the first ("..., and when was it agreed?"): it carries its terms.
+            second.carried = {t: CARRY * w for t, w in first.weights.items() if t not in second.weights}
+            second.councils = second.councils or first.councils
+            second.years = second.years or first.years
+            return [
+                Part(asked[0], first, None, own=True),
+                Part(f"{asked[1]} {asked[0]}", second, None, own=True),
+            ]
         return [Part(ctx.resolution.query, q, None)]
 
     def evidence(self, ctx: AskContext, part: Part, scope: scoping.Scope) -> Ranked:
@@ -114,30 +134,88 @@ class Extractor:
         q = ctx.question
         scope = self.scope(ctx)
         parts = self.parts(ctx, scope)
+        if len(parts) == 1 and not q.wants_list and not q.yes_no:
+            looked_up = self._table_lookup(ctx)
+            if looked_up is not None:
+                return looked_up
         picks: list[Candidate] = []
+        chosen: list[tuple[Part, Candidate]] = []
+        unanswered: list[Part] = []
         for part in parts:
             found = self.evidence(ctx, part, scope)
+            if scope.quoted_before and ctx.resolution.substituted:
+                # A follow-up asks for something the previous answer did not give: never its quote again.
+                kept = [c for c in found.candidates if not shapes.repeats(c, scope.quoted_before)]
+                if len(kept) < len(found.candidates):
+                    found = Ranked(kept, answer_probability(part.question, kept, self.weights))
             best = found.best
             if best is None or found.answerable < self.weights.abstain_below:
+                unanswered.append(part)
                 continue
-            if best.key not in {p.key for p in picks}:
-                picks.append(best)
+            if best.key not in {c.key for _, c in chosen}:
+                chosen.append((part, best))
             if len(parts) == 1 and _TWO_PART.search(q.text):
-                picks += self._complements(part.question, best, found.candidates[1:6])
+                chosen += [(part, c) for c in self._complements(part.question, best, found.candidates[1:6])]
+        picks = [c for _, c in chosen]
         ctx.trace.chosen = [(p.chunk.id, round(p.share, 3)) for p in picks]
+        if not picks:
+            return extractive_answer([], ctx)
+        if len(parts) == 1 and (shapes.asks_for_list(q) or picks[0].text.rstrip().endswith((":", ":-"))):
+            pieces = shapes.list_pieces(picks[0], self.retriever.neighbour)
+            title = picks[0].doc.title
+            item = shapes.item_asked(q, pieces, title) if pieces and q.yes_no else None
+            if item is not None:
+                [quote] = shapes.piece_quotes([item], picks[0].doc)[:1]
+                return extractive_answer([quote], ctx, shapes.yes_no_lead(q, quote.text, title))
+            if pieces and not q.yes_no:
+                items = shapes.list_items(pieces)
+                lead = "; ".join(items) if 1 < len(items) <= shapes.MAX_LIST_ITEMS else None
+                return extractive_answer(shapes.piece_quotes(pieces, picks[0].doc), ctx, lead)
         lower = self.retriever.state.lexical.lowercase_words
         hints = column_hints(q.councils)
+        asked = frozenset(q.weights) | frozenset(
+            synonym for t in q.weights for synonym in synonyms().get(t, ())
+        )
         quotes = [
             quote_for(
                 c,
                 hints,
                 expand_list=q.wants_list,
                 paragraph=q.answer_type is None,
-                page=best_page(q, c, lower),
+                page=best_page(part.question, c, lower),
+                asked=asked,
             )
-            for c in picks
+            for part, c in chosen
         ]
-        return extractive_answer(quotes, ctx)
+        lead = None
+        if len(parts) == 1 and quotes[0].cell and quotes[0].row_label:
+            header, value = quotes[0].cell
+            lead = f"{quotes[0].row_label} — {header}: {value}"
+        elif len(parts) == 1:
+            lead = shapes.yes_no_lead(q, quotes[0].text, quotes[0].doc.title) or shapes.fact_lead(
+                q, quotes[0].text
+            )
+        elif all(part.own for part in parts):
+            leads = [
+                shapes.fact_lead(part.question, quote.text)
+                for (part, _), quote in zip(chosen, quotes, strict=True)
+            ]
+            lead = "; ".join(dict.fromkeys(x for x in leads if x)) or None
+        answer = extractive_answer(quotes, ctx, lead)
+        if unanswered and any(part.own for part in unanswered):
+            missing = "; ".join(f"“{part.query.split(' ' + parts[0].query)[0]}”" for part in unanswered)
+            answer.answer += f"\n\nI could not find the answer to {missing} in the documents."
+        return answer
+
+    def _table_lookup(self, ctx: AskContext) -> Answer | None:
+        """A table cell the question names by row and column, read from the table's own data."""
+        rows = self.retriever.state.rows_in(ctx.allowed)
+        found = tables.table_lookup(ctx.text, ctx.question, rows)
+        if found is None:
+            return None
+        quote = row_quote(found.row)
+        ctx.trace.chosen = [(found.row.table_id, 1.0)]
+        return extractive_answer([quote], ctx, f"{found.row.label} — {found.header}: {found.value}")
 
     def _complements(self, q: Question, best: Candidate, others: list[Candidate]) -> list[Candidate]:
         """A second sentence, only when it states what the best one lacks and scores nearly as well."""
@@ -155,6 +233,15 @@ class Extractor:
             ):
                 return [c]
         return []
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a two-part question, each a question of its own ("How much did it need to save,
+    and what did its business case say could be achieved?")."""
+    pieces = [p.strip(" ,?") for p in _PART_BREAK.split(text.strip()) if p.strip(" ,?")]
+    if len(pieces) != 2 or any(len(p.split()) < 2 for p in pieces):
+        return [text]
+    return pieces
 
 
 def answer_probability(question: Question, ranked: list[Candidate], weights: ScoringWeights) -> float:
@@ -180,7 +267,7 @@ def score_candidates(
     return ranked(cands)
 
 
-def extractive_answer(quotes: list[Quote], ctx: AskContext) -> Answer:
+def extractive_answer(quotes: list[Quote], ctx: AskContext, lead: str | None = None) -> Answer:
     if not quotes:
         return Answer(
             answer=ABSTAIN_TEXT,
@@ -189,7 +276,7 @@ def extractive_answer(quotes: list[Quote], ctx: AskContext) -> Answer:
             answer_id=ctx.answer_id,
             notices=ctx.notices,
         )
-    body, citations = compose(quotes)
+    body, citations = compose(quotes, lead)
     tools = []
     # Costing formulas inside the quotes ("60 days at £2000 per day") are recomputed and shown.
     for c in citations:

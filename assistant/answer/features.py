@@ -112,8 +112,76 @@ ANSWERABILITY: tuple[str, ...] = (
     "followup",
     "top_missing_weight",  # share of the question's own key weight the best unit and its context lack
     "top_constraint_missing",  # share of the question's years, figures and names the best unit lacks
+    "list_found",  # a list is asked for and a list's introduction or items are near the top
 )
 ANSWER_INDEX = {name: i for i, name in enumerate(ANSWERABILITY)}
+
+# The direction each signal can only push: more coverage never makes a candidate worse, a missing
+# key term never makes it better. Fitting keeps every weight to its sign (a weight that would cross
+# zero is left out), so a quirk of the training questions cannot teach the answerer that, say, a
+# question about a place the documents never mention is more answerable. Signals with no fixed
+# direction (the kind of unit, its length) are free.
+SIGNS: dict[str, int] = {
+    **dict.fromkeys(
+        [
+            "cov_unit",
+            "cov_strong",
+            "cov_prefix",
+            "cov_synonym",
+            "log_coverage",
+            "rarest_in_unit",
+            "phrase",
+            "type_fit",
+            "figure_near_key",
+            "specific_date",
+            "money_in_money_question",
+            "doc_named",
+            "doc_named_firmly",
+            "doc_cited_before",
+            "hit_score",
+            "hit_first",
+            "list_intro_for_list",
+            "row_named",
+            "explains_for_why",
+            "coverage_share_of_best",
+            "unit_coverage_share_of_best",
+            "most_coverage",
+            "top_share",
+            "margin",
+            "top_coverage",
+            "top_cov_unit",
+            "top_rarest_in_unit",
+            "top_phrase",
+            "top_dense",
+            "top_lexical",
+            "type_found",
+            "list_found",
+        ],
+        1,
+    ),
+    **dict.fromkeys(
+        [
+            "key_missing",
+            "type_miss",
+            "period_miss",
+            "entity_miss",
+            "council_miss",
+            "other_doc_named",
+            "followup_own_missing",
+            "quoted_before",
+            "top_key_missing",
+            "top_type_miss",
+            "top_period_miss",
+            "top_council_miss",
+            "top_entity_miss",
+            "unsupported_rare",
+            "unsupported_share",
+            "top_missing_weight",
+            "top_constraint_missing",
+        ],
+        -1,
+    ),
+}
 TYPE_WINDOW = 5  # the candidates looked at for "type_found"
 _SPECIFIC_DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
@@ -227,7 +295,7 @@ def featurise(
         )
         x[INDEX["entity_miss"]] = float(not c.entity_ok)
         x[INDEX["council_miss"]] = float(bool(question.councils) and not _council_ok(question, c))
-        x[INDEX["money_in_money_question"]] = float(question.money and "£" in c.text)
+        x[INDEX["money_in_money_question"]] = float(question.answer_type == "money" and "£" in c.text)
 
         how_named = named.get(c.doc.doc_id, 0)
         x[INDEX["doc_named"]] = float(how_named >= NAMED)
@@ -317,6 +385,12 @@ def answerability(
         sum(own.values()) or 1.0
     )
     x[ANSWER_INDEX["top_constraint_missing"]] = _constraints_missing(question, top)
+    x[ANSWER_INDEX["list_found"]] = float(
+        question.wants_list
+        and any(
+            c.unit.kind == "list_item" or c.text.rstrip().endswith((":", ":-")) for c in ranked[:TYPE_WINDOW]
+        )
+    )
     return x
 
 

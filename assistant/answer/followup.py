@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.question import Question, year_forms
 from assistant.conversations import Turn
+from core.councils import gazetteer
 from core.tokens import financial_year, tokenize
 
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|and what about|ok|okay)\b", re.I)
@@ -35,6 +36,9 @@ class Resolution:
     answer_type: str | None = None  # the earlier turn's, when this one asks for nothing in particular
     money: bool = False
     is_followup: bool = False
+    # The earlier question asked again with its period or council replaced ("And the year before?",
+    # "What about Sedgemoor?"): the answer must be a different passage from the earlier one.
+    substituted: bool = False
 
 
 def is_followup(question: Question) -> bool:
@@ -61,6 +65,80 @@ def shift_years(forms: set[str], delta: int) -> set[str]:
     return out
 
 
+_SHIFTABLE = re.compile(
+    r"(?<![\d£.,])((?:19|20)\d{2})(?:(\s*[/-]\s*)(\d{2,4}))?(?![\d%])|(?<![\d£.,/])(\d{2})/(\d{2})(?![\d%/])"
+)
+
+
+def _shift_text(text: str, delta: int) -> str | None:
+    """The text with each year and financial year moved by `delta`, written as it was written."""
+    changed = False
+
+    def move(m: re.Match[str]) -> str:
+        nonlocal changed
+        changed = True
+        if m.group(1):
+            start = int(m.group(1)) + delta
+            if m.group(3):
+                end = m.group(3)
+                end_text = str(start + 1) if len(end) == 4 else f"{(start + 1) % 100:02d}"
+                return f"{start}{m.group(2)}{end_text}"
+            return str(start)
+        a = (int(m.group(4)) + delta) % 100
+        return f"{a:02d}/{(a + 1) % 100:02d}"
+
+    out = _SHIFTABLE.sub(move, text)
+    return out if changed else None
+
+
+_PERIOD_WORDS = frozenset(
+    tokenize("year years period before after previous prior preceding following next subsequent that")
+)
+
+
+def _asks_only_for_another(question: Question) -> bool:
+    """A follow-up that names nothing but a period or a council ("And the year before that?",
+    "What about Sedgemoor?"): it asks the earlier question again, for them."""
+    g = gazetteer()
+    council_words = {t for c in question.councils for name in g.aliases[c] for t in tokenize(name)}
+    own = {t for t, w in question.weights.items() if w >= 1.0}
+    return not (own - _PERIOD_WORDS - council_words - question.years)
+
+
+def substitute(question: Question, previous: str) -> str | None:
+    """The earlier question with the period or council this follow-up names put in ("And the year
+    before?", "What about Sedgemoor?", "And in 2019/20?"); None when it asks for something else."""
+    if not _asks_only_for_another(question):
+        return None
+    if _BEFORE.search(question.text):
+        return _shift_text(previous, -1)
+    if _AFTER.search(question.text):
+        return _shift_text(previous, +1)
+    g = gazetteer()
+    if question.councils and _LEAD.match(question.text) and len(question.text.split()) <= 8:
+        spans = [
+            (m.start(), m.end())
+            for canon in g.mentioned(previous)
+            for alias in g.aliases[canon]
+            for m in re.finditer(
+                rf"(?<![\w&]){re.escape(alias)}(?![\w])", previous, 0 if alias.isupper() else re.I
+            )
+        ]
+        new = (
+            g.aliases[question.councils[0]][1]
+            if len(g.aliases[question.councils[0]]) > 1
+            else question.councils[0]
+        )
+        if not spans:
+            return f"{previous.rstrip(' ?')} for {new}?"
+        start, end = max(spans, key=lambda s: s[1] - s[0])
+        return previous[:start] + new + previous[end:]
+    if question.years and _LEAD.match(question.text) and year_forms(previous):
+        year = next(m.group(0) for m in _SHIFTABLE.finditer(question.text))
+        return _SHIFTABLE.sub(year, previous, count=1)
+    return None
+
+
 def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Question]) -> Resolution:
     """`analyse` weighs the earlier turn's terms the same way the current question's were."""
     if not history or not is_followup(question):
@@ -83,6 +161,16 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         years |= shift_years(prev_years, +1)
     prefer = set(last.cited_docs)
     quoted = tuple(c.quote for c in last.answer.citations) if last.answer is not None else ()
+    again = substitute(question, previous)
+    if again is not None:
+        return Resolution(
+            query=again,
+            years=year_forms(again),
+            prefer_docs=prefer,
+            previous_quotes=quoted,
+            is_followup=True,
+            substituted=True,
+        )
     extra_years = " ".join(sorted(y for y in years if y not in question.text))
     query = f"{question.text} {previous} {extra_years}".strip()
     return Resolution(

@@ -80,6 +80,23 @@ FILLERS = frozenset(
         "happened",
         "happens",
         "will",
+        # adverbs that colour a question without saying what it is about
+        "actually",
+        "really",
+        "exactly",
+        "roughly",
+        "approximately",
+        "precisely",
+        "basically",
+        "specifically",
+        "ever",
+        "even",
+        "quite",
+        "please",
+        # words that say what kind of figure is asked for, which the answer type checks
+        "proportion",
+        "percentage",
+        "percent",
     ]
 )
 
@@ -112,7 +129,10 @@ _WHO = re.compile(
 )
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b", re.I)
 _LIST = re.compile(
-    r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b",
+    r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\b(?:which|what)\s+\w+\s+\w+(?:s|ies)\s+(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b|"
+    r"\bwho\s+(?:were|are)\s+the\b|\b(?:top|main|key|principal)\s+(?:\d+|two|three|four|five|six)\b|"
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:recommendations|options|partners|workstreams|risks|priorities|"
+    r"objectives|outcomes|actions|proposals|reasons|benefits|principles|themes|councils)\b",
     re.I,
 )
 _COMPARE = re.compile(
@@ -263,8 +283,11 @@ def analyse(
     money = bool(_MONEY_WORDS.search(text)) or "£" in text
     answer_type = None
     count_noun: set[str] = set()
-    if _DATE.search(text):
+    if date_asked := _DATE.search(text):
         answer_type = "date"
+        # "What date/year was ...": the word names the answer's shape, not something the passage says.
+        for tok in tokenize(date_asked.group(0)):
+            weights.pop(tok, None)
     elif m := _COUNT.search(text):
         answer_type = "count"
         count_noun = {stem(w.lower()) for w in m.groups() if w and w.lower() not in STOPWORDS}

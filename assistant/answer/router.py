@@ -25,7 +25,7 @@ from assistant.tools.base import ToolResult
 from core.councils import gazetteer
 from core.errors import ToolInputError
 from core.money import Amount, find_money, format_money, parse_number
-from core.records import Document, Figure
+from core.records import TableRow
 from core.text import squash
 
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -136,32 +136,6 @@ def _n(x: str) -> float:
 # -- costing given in the question ----------------------------------------------------------------
 
 
-def costing_from_question(text: str) -> Computed | None:
-    if m := DAY_RATE_Q.search(text):
-        g = m.groups()
-        days, rate, weeks = (g[0], g[1], g[2]) if g[0] else (g[4], g[3], g[5])
-        r = costing.day_rate_cost(_n(rate), _n(days), _n(weeks))
-        return Computed(
-            r,
-            [],
-            f"At £{rate} a day for {days} days a week over {weeks} weeks, the cost is {format_money(r.output, style='exact')}: {r.formula}.",
-        )
-    if m := STAFF_Q.search(text):
-        salary, days, period = m.groups()
-        r = costing.staff_time_cost(_n(salary), _n(days), 220, period.lower())
-        return Computed(
-            r, [], f"Using the Pioneer report's formula (salary / 220 working days × days): {r.formula}."
-        )
-    if m := CONTRACT_Q.search(text):
-        g = m.groups()
-        days, rate = (g[0], g[1]) if g[0] else (g[3], g[2])
-        r = costing.contract_cost(_n(days), _n(rate))
-        return Computed(
-            r, [], f"{days} days at £{rate} a day cost {format_money(r.output, style='exact')}: {r.formula}."
-        )
-    return None
-
-
 def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidate | None:
     """Evidence that states every input of a costing ("daily rate of £750 for 4 days per week for 46 weeks")."""
     figures = [f"{v:,}" if isinstance(v, int) and v >= 1000 else str(v) for v in result.inputs.values()]
@@ -174,7 +148,8 @@ def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidat
 
 _STATED_NUMBER = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\d/%])")
 _SUM_VERB = re.compile(
-    r"^\s*(?:please\s+)?(?:sum|add|total|tot)\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b", re.I
+    r"^\s*(?:please\s+)?(?:sum|add|total|tot|counting\s+(?:both|up|together))\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b",
+    re.I,
 )
 _CHECK_SUM = re.compile(r"\bsums?\s+to\b|\badd(?:s)?\s+up\s+to\s+(?:that|it|this)\b|\breally\s+add", re.I)
 _REMAINDER = re.compile(
@@ -232,36 +207,6 @@ def costing_question(text: str) -> bool:
 # -- sums of table figures ------------------------------------------------------------------------
 
 
-@dataclass
-class TableRow:
-    doc: Document
-    table_id: str
-    title: str | None
-    label: str
-    cells: dict[str, str]
-    units: dict[str, tuple[str | None, float]]
-    page: int
-    section: str | None
-    quote: str
-
-
-def table_rows(figures: list[Figure], docs: dict[str, Document]) -> list[TableRow]:
-    rows: dict[tuple, TableRow] = {}
-    for f in figures:
-        doc = docs.get(f.doc_id)
-        if doc is None or not f.row:
-            continue
-        key = (f.doc_id, f.table_id, f.row_index, f.row)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = TableRow(
-                doc, f.table_id, f.table_title, f.row, {}, {}, f.page, f.section, f.quote
-            )
-        row.cells[f.column] = f.value
-        row.units[f.column] = (f.unit, f.scale)
-    return list(rows.values())
-
-
 def _code_matches(label: str, code: tuple[str, str]) -> bool:
     return re.search(rf"\b{code[0]}\s*{re.escape(code[1])}(?![a-z0-9])", label, re.I) is not None
 
@@ -311,7 +256,7 @@ def sum_of_table_figures(text: str, rows: list[TableRow], councils: list[str]) -
             return Missing([f"a figure in “{row.label}” under “{col}”"])
         unit, scale = row.units[col]
         operands.append(
-            Operand(f"{row.label} · {col}", Amount(value, "", text=row.cells[col]), _row_quote(row))
+            Operand(f"{row.label} · {col}", Amount(value, "", text=row.cells[col]), row_quote(row))
         )
     result = arithmetic.total([o.amount for o in operands])
     unit, scale = chosen[0][0].units[chosen[0][1]]
@@ -351,7 +296,7 @@ def _stated_total(rows: list[TableRow], chosen: list[tuple[TableRow, str]], valu
     return None
 
 
-def _row_quote(row: TableRow) -> Quote:
+def row_quote(row: TableRow) -> Quote:
     return Quote(
         doc=row.doc,
         page=row.page,
@@ -525,9 +470,7 @@ def check_table(text: str, rows: list[TableRow]) -> Computed | Missing | None:
     if not these:
         return Missing([f"Table {m.group(1)}"])
     result = arithmetic.table_totals_check([arithmetic.LabelledRow(r.label, r.cells) for r in these])
-    quotes = [_row_quote(r) for r in these if re.match(r"\s*total\b", r.label, re.I)] or [
-        _row_quote(these[-1])
-    ]
+    quotes = [row_quote(r) for r in these if re.match(r"\s*total\b", r.label, re.I)] or [row_quote(these[-1])]
     return Computed(
         result, [], f"Checking every total in Table {m.group(1)}: {result.formula}.", extra_quotes=quotes
     )

@@ -24,30 +24,30 @@ from core.text import match_key, squash
 MAX_LIST_ITEMS = 12
 MAX_LIST_WORDS = 260
 LIST_INTRO_REACH = 12  # units back from the best one to look for the line that introduces its list
+LIST_INTRO_AHEAD = 3  # units forward, in the same section, for an introduction that follows a preamble
 LEAD_WORDS = 7  # words after a figure that belong to it ("£20m, by 2012/13"), up to punctuation
 ITEM_WORDS = 8  # words of an item named in a list's lead
 
-_PLURAL_ASK = re.compile(
-    r"\b(?:who|which|what)\s+(?:were|are)\s+the\b|\b(?:top|main|key|principal)\s+(?:\d+|two|three|four|five|six)\b|"
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:recommendations|options|partners|workstreams|risks|priorities|"
-    r"objectives|outcomes|actions|proposals|reasons|benefits|principles|themes|areas|services|councils|members)\b",
-    re.I,
-)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|none|neither|nor|without|declined|rejected|refused|deferred|withdrawn|abandoned|"
     r"does\s+not|did\s+not|do\s+not|is\s+not|was\s+not|were\s+not|has\s+not|have\s+not|cannot|won't|didn't|doesn't)\b",
     re.I,
 )
 _DATE = re.compile(
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|September|October|"
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|to)\s*)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)(?:\s+(?:to|-|–|and)\s+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December))?\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\s*[/-]\s*\d{2,4}\b|\b\d{2}/\d{2}\b|\b(?:19|20)\d{2}\b"
 )
 _STOP = re.compile(r"[,;:.()\[\]]")
+# Words that open a new clause after a figure: "£20m arising from joint working" keeps "£20m".
+_CLAUSE = re.compile(
+    r"\b(?:which|that|who|where|arising|resulting|being|and|but|is|are|was|were|will|would|has|have)\b", re.I
+)
+_DEADLINE = re.compile(r"\bby\s+(?:the\s+end\s+of\s+)?(?:\d{4}(?:\s*[-/–]\s*\d{2,4})?|\d{2}/\d{2})\b")
 
 
 def asks_for_list(q: Question) -> bool:
-    return q.wants_list or bool(_PLURAL_ASK.search(q.text)) and q.answer_type in (None, "who")
+    return q.wants_list and q.answer_type in (None, "who", "count")
 
 
 # -- lists ------------------------------------------------------------------------------------
@@ -65,17 +65,29 @@ class Piece:
 
 
 def _intro_index(chunk: Chunk, index: int) -> int | None:
-    """The unit at or before `index` that introduces a list ("The partners are:")."""
+    """The unit at or before `index` that introduces a list ("The partners are:"), or one just
+    after it in the same section (a heading "Key recommendations", then a sentence, then "The
+    following are the peer team's key recommendations:")."""
     unit = chunk.units[index]
     for i in range(index, max(-1, index - LIST_INTRO_REACH), -1):
         u = chunk.units[i]
         if u.page != unit.page and i != index:
-            return None
-        if chunk.unit_text(u).rstrip().endswith((":", ":-")):
+            break
+        if _introduces(chunk, u):
             return i
         if u.kind == "heading" and i != index:
+            break
+    for i in range(index + 1, min(len(chunk.units), index + 1 + LIST_INTRO_AHEAD)):
+        u = chunk.units[i]
+        if u.kind == "heading" or u.section != unit.section:
             return None
+        if _introduces(chunk, u):
+            return i
     return None
+
+
+def _introduces(chunk: Chunk, u: Unit) -> bool:
+    return chunk.unit_text(u).rstrip().endswith((":", ":-"))
 
 
 def _continues_list(first: Unit, u: Unit, items: int) -> bool:
@@ -134,6 +146,29 @@ def piece_quotes(pieces: list[Piece], doc: Document) -> list[Quote]:
     return out
 
 
+def _covered(q: Question, text: str, context: str) -> float:
+    """Share of the question's own weight that `text`, read in its document (`context`: the
+    title, which names the councils and the subject), accounts for."""
+    own = {t: w for t, w in q.weights.items() if w >= 1.0}
+    have = _tokens(text) | _tokens(context)
+    return sum(w for t, w in own.items() if t in have) / (sum(own.values()) or 1.0)
+
+
+def item_asked(q: Question, pieces: list[Piece], context: str) -> Piece | None:
+    """The list item that states what a yes/no question asks about ("Was a joint authority set
+    up?" -> "Does not create a Joint Authority at this time"): the item covering most of the
+    question's own weight, if it covers at least half."""
+    best: tuple[float, Piece] | None = None
+    for p in pieces:
+        for u in p.chunk.units:
+            if u.start < p.start or u.end > p.end or u.kind != "list_item":
+                continue
+            covered = _covered(q, p.chunk.unit_text(u), context)
+            if best is None or covered > best[0]:
+                best = (covered, Piece(p.chunk, u.start, u.end, u.page, u.section))
+    return best[1] if best and best[0] >= 0.5 else None
+
+
 def list_items(pieces: list[Piece]) -> list[str]:
     """The items' names, for the lead: each item's words up to its first colon or dash."""
     names = []
@@ -158,23 +193,43 @@ def _phrase_after(text: str, start: int, end: int) -> str:
     rest = text[end:]
     stop = _STOP.search(rest)
     tail = rest[: stop.start()] if stop else rest
+    clause = _CLAUSE.search(tail)
+    tail = tail[: clause.start()] if clause else tail
     words = tail.split()[:LEAD_WORDS]
-    return " ".join([text[start:end].strip(), *words]).strip()
+    lead = " ".join([text[start:end].strip(), *words]).strip()
+    deadline = _DEADLINE.search(rest)
+    if deadline and deadline.group(0) not in lead:
+        lead += ", " + deadline.group(0)
+    return lead
 
 
-def _nearest(text: str, spans: list[tuple[int, int]], terms: set[str]) -> tuple[int, int] | None:
+def _nearest(text: str, spans: list[tuple[int, int]], terms: dict[str, float]) -> tuple[int, int] | None:
+    """The figure the question's terms sit closest to, each term counting by its weight and
+    fading with distance in words: "overspend ... £14.5m" over "savings of £2.9m for children's"
+    when the question asks for the overspend."""
     if not spans:
         return None
     words = [(m.start(), _tokens(m.group(0))) for m in re.finditer(r"\S+", text)]
-    places = [pos for pos, toks in words if toks & terms]
+    places = [(i, t) for i, (_, toks) in enumerate(words) for t in toks if t in terms]
     if not places:
         return spans[0]
-    return min(spans, key=lambda s: min(abs(s[0] - p) for p in places))
+
+    def word_at(offset: int) -> int:
+        return max((i for i, (pos, _) in enumerate(words) if pos <= offset), default=0)
+
+    def pull(span: tuple[int, int]) -> float:
+        at = word_at(span[0])
+        closest: dict[str, int] = {}
+        for i, t in places:
+            closest[t] = min(closest.get(t, len(words)), abs(i - at))
+        return sum(terms[t] / (1 + d) for t, d in closest.items())
+
+    return max(spans, key=pull)
 
 
 def fact_lead(q: Question, text: str) -> str | None:
     """The figure or date the question asks for, as the quote states it."""
-    terms = {t for t, w in {**q.weights, **q.carried}.items() if w >= 1.0}
+    terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 1.0}
     if q.answer_type in ("money", "quantity"):
         spans = [span for span, _ in find_money(text) + find_percent(text)]
     elif q.answer_type == "percent":
@@ -184,21 +239,24 @@ def fact_lead(q: Question, text: str) -> str | None:
         chosen = _nearest(text, spans, terms)
         return text[chosen[0] : chosen[1]] if chosen else None
     elif q.answer_type == "count":
-        spans = [m.span() for m in re.finditer(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", text, re.I)]
+        spans = [
+            m.span()
+            for m in re.finditer(
+                r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b",
+                text,
+                re.I,
+            )
+        ]
     else:
         return None
     chosen = _nearest(text, spans, terms)
     return _phrase_after(text, *chosen) if chosen else None
 
 
-def yes_no_lead(q: Question, text: str) -> str | None:
+def yes_no_lead(q: Question, text: str, context: str = "") -> str | None:
     """ "No" when the quote denies what was asked; "Yes" when it states the question's own terms
     without a denial; nothing when it is not that clear."""
-    if not q.yes_no:
-        return None
-    own = {t for t, w in q.weights.items() if w >= 1.0}
-    have = _tokens(text)
-    if not own or len(own & have) / len(own) < 0.5:
+    if not q.yes_no or _covered(q, text, context) < 0.5:
         return None
     return "No" if _NEGATION.search(text) else "Yes"
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from assistant.answer.question import Question
-from assistant.answer.router import Computed, Operand, TableRow, _row_quote
+from assistant.answer.question import Question, same_period, year_forms
+from assistant.answer.router import Computed, Operand, TableRow, row_quote
+from assistant.answer.select import synonyms
 from assistant.tools import arithmetic
 from core.councils import gazetteer
 from core.money import Amount, format_money, parse_number
@@ -34,11 +36,13 @@ def council_of(header: str) -> str | None:
     return next((c for tok in re.findall(r"[A-Z]{2,}", header) if (c := g.canonical(tok))), None)
 
 
-def _label_words(text: str) -> set[str]:
-    """A label's own words, without council names, numbers or the word total."""
+@lru_cache(maxsize=65536)
+def _label_words(text: str) -> frozenset[str]:
+    """A label's own words, without council names, numbers or the word total. Cached: every table
+    lookup reads every row label of the documents in scope."""
     g = gazetteer()
     councils = {t for canon in g.mentioned(text) for name in g.aliases[canon] for t in tokenize(name)}
-    return {t for t in tokenize(text) if not t[0].isdigit() and t != "total"} - councils
+    return frozenset(t for t in tokenize(text) if not t[0].isdigit() and t != "total") - councils
 
 
 def in_named_table(text: str, rows: Iterable[TableRow]) -> list[TableRow]:
@@ -83,7 +87,7 @@ def _operand(row: TableRow, header: str) -> Operand | None:
     v = _value(row, header)
     if v is None:
         return None
-    return Operand(f"{row.label} · {header}", Amount(v, "", text=row.cells[header]), _row_quote(row))
+    return Operand(f"{row.label} · {header}", Amount(v, "", text=row.cells[header]), row_quote(row))
 
 
 def _in_pounds(result_value: float, row: TableRow, header: str) -> str | None:
@@ -240,3 +244,89 @@ def table_share(text: str, q: Question, rows: list[TableRow]) -> Computed | None
         return None
     result = arithmetic.share(part.amount, whole.amount)
     return Computed(result, [part, whole], f"{part.label} as a share of {whole.label}: {result.formula}.")
+
+
+LOOKUP_LABEL_SHARE = 0.67  # share of a row label's own words a question must use to look that row up
+
+
+@dataclass
+class Lookup:
+    row: TableRow
+    header: str
+    value: str
+
+
+LOOKUP_KEY_COVER = 0.7  # share of the question's own key weight the row, column and table must account for
+
+
+def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
+    """A cell the question names by its row and its column: "Which council led the Customer
+    workstream?" (row Customer, column Lead), "West Somerset's total efficiency target by 2010-11"
+    (row Total Efficiency Target by 2010-11, column WSDC). Only when one cell is named that well,
+    of the period the question asks about, and the row, column and table account for what the
+    question is about (otherwise it asks something a table row does not say)."""
+    rows = in_named_table(text, rows)
+    direct = set(tokenize(text))
+    asked = direct | {s for t in direct for s in _synonyms_of(t)}
+    key = {t: w for t, w in q.weights.items() if w >= 1.0}
+    scored: list[tuple[float, int, TableRow]] = []
+    for r in rows:
+        own = _label_words(r.label)
+        if not own or not (own & set(key)):
+            continue
+        share = len(own & direct) / len(own)
+        if share >= LOOKUP_LABEL_SHARE and (
+            not q.years or not year_forms(r.label) or same_period(q.years, year_forms(r.label))
+        ):
+            scored.append((share, -len(own), r))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    best_share, best_len = scored[0][0], scored[0][1]
+    found: list[tuple[float, Lookup]] = []
+    for share, length, row in scored:
+        if (share, length) != (best_share, best_len):
+            break
+        header, strength = _named_column(row, q, asked)
+        if header is None or not row.cells.get(header):
+            continue
+        context = set(tokenize(f"{row.label} {header} {row.title or ''} {row.doc.title}"))
+        context |= {s for t in context for s in _synonyms_of(t)}
+        context |= {t for c in q.councils if council_of(header) == c for t in tokenize(c)}
+        covered = sum(
+            w
+            for t, w in key.items()
+            if t in context or (t in q.alternatives and q.alternatives[t] <= context)
+        )
+        if covered / (sum(key.values()) or 1.0) >= LOOKUP_KEY_COVER or council_of(header) in q.councils:
+            found.append((strength, Lookup(row, header, row.cells[header])))
+    if not found:
+        return None
+    found.sort(key=lambda t: -t[0])
+    if len(found) > 1 and found[0][0] == found[1][0] and found[0][1].value != found[1][1].value:
+        return None  # two cells named as well as each other: not a lookup
+    return found[0][1]
+
+
+def _named_column(row: TableRow, q: Question, asked: set[str]) -> tuple[str | None, float]:
+    """The column a question names in a row, and how firmly: a council it names (3), words of a
+    header (2), or the row's only column (1)."""
+    for council in q.councils:
+        header = next((h for h in row.cells if council_of(h) == council and not _TOTAL.search(h)), None)
+        if header is not None:
+            return header, 3
+    named = []
+    for h in row.cells:
+        words = set(tokenize(h)) - {"000", "£000"}
+        if words and (hit := len(words & asked)):
+            named.append((hit / len(words), h))
+    if named:
+        share, header = max(named)
+        return header, 2 + share  # "Lead" names the Lead column better than "Lead officers" does
+    if len(row.cells) == 1:
+        return next(iter(row.cells)), 1
+    return None, 0
+
+
+def _synonyms_of(term: str) -> frozenset[str]:
+    return synonyms().get(term, frozenset())

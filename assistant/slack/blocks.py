@@ -103,7 +103,10 @@ def _citation_blocks(answer: Answer, public_url: str | None, budget: int) -> lis
     for i in range(0, n, per_block):
         group = answer.citations[i : i + per_block]
         quote_room = max(40, (MAX_TEXT - 200 * len(group)) // len(group))
-        parts = [f"{citation_line(c, public_url)}\n> {escape(_cut(c.quote, quote_room))}" for c in group]
+        parts = [
+            citation_line(c, public_url) + ("" if c.in_answer else f"\n> {escape(_cut(c.quote, quote_room))}")
+            for c in group
+        ]
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": _cut("\n".join(parts), MAX_TEXT)}}
         )

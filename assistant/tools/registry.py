@@ -36,7 +36,8 @@ class StaffTimeInput(_Input):
     salary: float = Field(description="annual salary in pounds", gt=0)
     days: float = Field(description="days of work needed in the period", gt=0)
     working_days: float = Field(
-        default=220, description="working days per year (220 in the Pioneer report)", gt=0
+        description="working days a year that the salary is divided by, as the costing's source document states",
+        gt=0,
     )
     period: str = Field(default="month", pattern="^(month|year)$")
 

@@ -66,9 +66,13 @@
     const where = document.createElement("span");
     where.className = "where";
     where.textContent = " · " + (c.date || "") + " · p." + c.page + (c.section ? " · §" + c.section : "");
-    const quote = document.createElement("q");
-    quote.textContent = c.quote;
-    a.append(marker, title, where, quote);
+    a.append(marker, title, where);
+    if (!c.in_answer) {
+      // Only a quote the answer text does not already show: each quote once (a phone's screen is small).
+      const quote = document.createElement("q");
+      quote.textContent = c.quote;
+      a.append(quote);
+    }
     li.append(a);
     return li;
   }

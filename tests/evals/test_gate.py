@@ -1,5 +1,6 @@
-"""[evals] acceptance 1 in CI: `assistant eval evals/suites/dev.yaml` with the thresholds file passes,
-and its reports hold every figure with its confidence interval."""
+"""[evals] acceptance 1 and [answer] acceptance 5 in CI: `assistant eval` over the dev, paraphrase and
+blind suites passes each suite's minimums in the thresholds file, and its reports hold every figure,
+overall and per suite, with its confidence interval."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from tests.conftest import REPO, run_cli, shared
 pytestmark = pytest.mark.integration
 
 
-def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> None:
+SUITES = ("dev", "paraphrase", "blind")
+
+
+def test_dev_paraphrase_and_blind_meet_the_ci_thresholds(index_copy, tmp_path: Path) -> None:
     out = tmp_path / "eval"
     env = {
         "ASSISTANT_DATA_DIR": str(index_copy.data_dir),
@@ -22,7 +26,7 @@ def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> No
     }
     result = run_cli(
         "eval",
-        "evals/suites/dev.yaml",
+        *(f"evals/suites/{stem}.yaml" for stem in SUITES),
         "--thresholds",
         "evals/thresholds.yaml",
         "--out",
@@ -36,9 +40,13 @@ def test_the_dev_suite_meets_the_ci_thresholds(index_copy, tmp_path: Path) -> No
     assert lines[-1].endswith("failed") and " passed, " in lines[-1]
     report = json.loads((out / "report.json").read_text())
     thresholds = yaml.safe_load((REPO / "evals" / "thresholds.yaml").read_text())
-    for name, minimum in thresholds.items():
-        figure = report["figures"][name]
-        assert figure["value"] >= minimum and figure["n"] > 0 and len(figure["ci95"]) == 2
+    per_suite = thresholds.pop("suites")
+    assert set(per_suite) == set(SUITES)
+    checks = [(report["figures"], thresholds)] + [(report["suite_figures"][s], per_suite[s]) for s in SUITES]
+    for figures, minimums in checks:
+        for name, minimum in minimums.items():
+            figure = figures[name]
+            assert figure["value"] >= minimum and figure["n"] > 0 and len(figure["ci95"]) == 2
     assert (
         report["config"]["git_commit"]
         and report["config"]["corpus_sha256"]

@@ -75,7 +75,8 @@ def footnoted(answer: Answer, base: str) -> str:
     notes = []
     for c in answer.citations:
         where = f"page {c.page}" + (f", §{c.section}" if c.section else "")
-        notes.append(f"[{c.marker}] {c.title} ({c.date}), {where}: “{c.quote}” {base}{c.url}")
+        quote = "" if c.in_answer else f": “{c.quote}”"
+        notes.append(f"[{c.marker}] {c.title} ({c.date}), {where}{quote} {base}{c.url}")
     return answer.answer + "\n\nSources:\n" + "\n".join(notes)
 
 

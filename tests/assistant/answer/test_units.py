@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import pytest
 
-from assistant.answer import router
+from assistant.answer import formulas, router
 from assistant.answer.compose import quote_for
 from assistant.answer.extract import answer_probability, score_candidates
 from assistant.answer.followup import is_followup, resolve, shift_years
@@ -203,12 +203,16 @@ def test_computations_are_recognised(question: str, kind: str | None) -> None:
 
 
 def test_costing_from_the_question_uses_the_tool() -> None:
-    computed = router.costing_from_question("What would 4 days a week at £750 a day for 46 weeks cost?")
-    assert (
-        computed is not None
-        and computed.result.output == 138_000
-        and computed.result.name == "costing.day_rate"
-    )
+    found = formulas.costing_in("What would 4 days a week at £750 a day for 46 weeks cost?")
+    assert found is not None
+    computed = formulas.cost(found, [], lambda c: None)  # type: ignore[arg-type,return-value]
+    assert isinstance(computed, router.Computed)
+    assert computed.result.output == 138_000 and computed.result.name == "costing.day_rate"
+    # A salary costing needs the document's working days a year: without a cited source, it is named missing.
+    found = formulas.costing_in("What would 2 days a month cost for someone on £30,000 a year?")
+    assert found is not None and found.kind == "staff_time"
+    missing = formulas.cost(found, [], lambda c: None)  # type: ignore[arg-type,return-value]
+    assert isinstance(missing, router.Missing) and "working days" in missing.what[0]
 
 
 def test_a_shared_pot_is_not_mistaken_for_the_share() -> None:

@@ -204,7 +204,9 @@ def test_a_signed_mention_gets_one_cited_answer_in_its_thread(slack: Slack) -> N
         b["text"]["text"] for b in blocks if b["type"] == "section" and "file#page=" in b["text"]["text"]
     ]
     assert links and all(f"<{PUBLIC_URL}/v1/documents/" in t for t in links)
-    assert "· p." in links[0] and "\n> " in links[0]  # "title · p.N · §section", the quote under it
+    # "title · p.N · §section"; the quote is in the answer text, so it is not repeated under the link.
+    assert "· p." in links[0] and "\n> " not in links[0]
+    assert blocks[0]["text"]["text"].count("arising from joint working across the partners") == 1
     actions = [b for b in blocks if b["type"] == "actions"]
     assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_up", "feedback_down"]
     assert len(blocks) <= 50 and all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)

@@ -1,0 +1,209 @@
+"""Unit tests for the answer's shapes: parts, follow-ups, computations by intent, tables, leads."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import formulas, operands, router, shapes, tables
+from assistant.answer.compute import intent
+from assistant.answer.extract import question_parts
+from assistant.answer.followup import _shift_text, substitute
+from assistant.answer.question import analyse, same_period, year_forms
+from assistant.answer.router import TableRow
+from core.acronyms import find_acronyms
+from core.records import Document
+
+pytestmark = pytest.mark.unit
+
+DOC = Document("d", "d.pdf", "Update Report", "2008-11-14")
+
+
+def _analyse(text: str):
+    return analyse(text, lambda t: 3.0, lambda t: 0.0)
+
+
+def test_a_two_part_question_splits_into_two_questions() -> None:
+    parts = question_parts(
+        "How much did South Somerset need to save by 2020, and what total did its Solo Business Case say?"
+    )
+    assert parts == [
+        "How much did South Somerset need to save by 2020",
+        "what total did its Solo Business Case say",
+    ]
+    assert question_parts("What savings did the partners commit to?") == [
+        "What savings did the partners commit to?"
+    ]
+
+
+def test_a_follow_up_that_names_only_a_period_or_council_asks_the_earlier_question_again() -> None:
+    earlier = "What was the adult social care overspend in 2016/17?"
+    assert (
+        substitute(_analyse("And the year before?"), earlier)
+        == "What was the adult social care overspend in 2015/16?"
+    )
+    assert substitute(_analyse("And the year after that?"), earlier) == (
+        "What was the adult social care overspend in 2017/18?"
+    )
+    assert substitute(_analyse("What about Sedgemoor?"), "What did South Somerset need to save?") == (
+        "What did Sedgemoor District Council need to save?"
+    )
+    # A follow-up with words of its own is not a substitution: it carries terms instead.
+    assert substitute(_analyse("And what reduction is it aiming for the following year?"), earlier) is None
+    assert _shift_text("spend for 23/24 and in 2019", -1) == "spend for 22/23 and in 2018"
+
+
+def test_financial_years_match_only_the_same_financial_year() -> None:
+    assert not same_period(year_forms("in 2022/23"), year_forms("spend for 23/24 was £13.1m"))
+    assert same_period(year_forms("in 2023/24"), year_forms("spend for 23/24 was £13.1m"))
+    assert same_period(year_forms("in 2018"), year_forms("target for 2018/19"))
+
+
+def test_acronyms_are_found_where_the_documents_spell_them_out() -> None:
+    found = find_acronyms(
+        [
+            "notably within the Somerset Waste Partnership (SWP), making savings",
+            "supported by RIEP (Regional Improvement and Efficiency Programme), formerly LIFT",
+            "the Joint Leaders Advisory Group (JLAG) was set up",
+            "in the (UK) context",
+        ]
+    )
+    assert found == {
+        "SWP": "Somerset Waste Partnership",
+        "RIEP": "Regional Improvement and Efficiency Programme",
+        "JLAG": "Joint Leaders Advisory Group",
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What do the five district councils' NI 179 efficiency targets add up to?", "sum"),
+        ("Sedgemoor NI 179 + NI 179a targets - what's the total?", "sum"),
+        ("Counting both the general reserves and the contingency fund, how much was there?", "sum"),
+        ("Is the £15.6m cumulative shortfall that's quoted arithmetically correct?", "check"),
+        ("Table 3 puts the Programme Team total at 59.0 days. Is that right?", "check"),
+        ("How far short would that leave it?", "shortfall"),
+        ("By how much is the council projected to beat its savings target?", "excess"),
+        ("What is the difference between the two councils' targets?", "difference"),
+        ("What percentage growth is that?", "change"),
+        ("What share, as a percentage, of the total falls on Somerset County Council?", "share"),
+        ("Of the shared pot, how much was left once SSDC's share is taken out?", "remainder"),
+        ("What would 3 days a week at £600 a day for 40 weeks cost?", "costing"),
+        ("How much would a 90-day contract at £1,100 a day come to?", "costing"),
+        (
+            "Suppose the council employed 6,000 staff. How many posts would the planned reduction remove?",
+            "apply",
+        ),
+        ("What was West Somerset's total efficiency target by 2010-11?", None),
+        ("What was the cumulative shortfall?", None),
+    ],
+)
+def test_computations_are_recognised_by_intent(question: str, kind: str | None) -> None:
+    assert intent(question) == kind
+
+
+def test_costings_read_their_figures_from_the_question() -> None:
+    day_rate = formulas.costing_in("4 days a week at £750 a day for 46 weeks")
+    assert day_rate is not None and day_rate.kind == "day_rate" and day_rate.figures["weeks"] == 46
+    contract = formulas.costing_in("a 90-day contract at £1,100 a day")
+    assert contract is not None and contract.figures == {"days": 90, "rate": 1100}
+    staff = formulas.costing_in("an officer on a £44,000 salary who is needed 2 days a month")
+    assert staff is not None and staff.kind == "staff_time" and staff.figures["salary"] == 44_000
+    # Staff time needs the document's working days a year: none is assumed.
+    missing = formulas.cost(staff, [], lambda c: None)  # type: ignore[arg-type,return-value]
+    assert isinstance(missing, router.Missing) and "working days" in missing.what[0]
+
+
+def test_operand_phrases() -> None:
+    assert operands.phrases("What do the children's overspend and the planned savings add up to?") == [
+        "the children's overspend",
+        "the planned savings",
+    ]
+    assert operands.phrases(
+        "Adding the project lead's contract to the manager support, what is the total?"
+    ) == [
+        "the project lead's contract",
+        "the manager support",
+    ]
+
+
+def _table() -> list[TableRow]:
+    cells = {
+        "Total eligible spend": ["393,643", "20,606", "20,494", "27,272", "20,314", "10,116", "492,445"],
+        "Efficiency Target by 2010-11 (NI 179)": [
+            "36,609",
+            "1,916",
+            "1,906",
+            "2,536",
+            "1,889",
+            "941",
+            "45,797",
+        ],
+        "Efficiency Target by 2010-11 (NI 179a)": ["6,101", "319", "318", "423", "315", "157", "7,633"],
+        "Total Efficiency Target by 2010-11": [
+            "42,710",
+            "2,236",
+            "2,224",
+            "2,959",
+            "2,204",
+            "1,097",
+            "53,430",
+        ],
+    }
+    headers = ["SCC £000", "MDC £000", "SDC £000", "SSDC £000", "TDBC £000", "WSDC £000", "TOTAL £ 000"]
+    rows = []
+    for label, values in cells.items():
+        rows.append(
+            TableRow(
+                DOC,
+                "table-5",
+                "Table 5",
+                label,
+                dict(zip(headers, values, strict=True)),
+                {h: ("£000", 1000.0) for h in headers},
+                14,
+                "9.2",
+                label + " " + " ".join(values),
+            )
+        )
+    return rows
+
+
+def test_table_sums_checks_and_lookups_read_the_named_cells() -> None:
+    rows = _table()
+    q = _analyse(
+        "What is the combined total efficiency target by 2010-11 for Mendip, Taunton Deane and West Somerset?"
+    )
+    summed = tables.table_sum(q.text, q, rows)
+    assert summed is not None and summed.result.output == 2_236 + 2_204 + 1_097
+    q = _analyse(
+        "Table 5 gives a total eligible spend of 492,445. Do the six councils' figures add up to that?"
+    )
+    checked = tables.table_check(q.text, q, rows)
+    assert checked is not None and checked.result.output == 492_445
+    assert checked.result.details["adds_up"]
+    q = _analyse("What was West Somerset's total efficiency target by 2010-11?")
+    found = tables.table_lookup(q.text, q, rows)
+    assert found is not None and (found.row.label, found.value) == (
+        "Total Efficiency Target by 2010-11",
+        "1,097",
+    )
+    q = _analyse("How much bigger is South Somerset's total efficiency target than Sedgemoor's?")
+    difference = tables.table_difference(q, rows)
+    assert difference is not None and difference.result.output == 2_959 - 2_224
+    # A question about something else that happens to share a row's words is not a lookup.
+    q = _analyse("What saving target did Somerset County Council agree for 2018/19?")
+    assert tables.table_lookup(q.text, q, rows) is None
+
+
+def test_leads_are_words_of_the_quote() -> None:
+    quote = "To achieve annual revenue savings arising from enhanced two-tier working of £20m, by 2012/13."
+    assert shapes.fact_lead(_analyse("What annual savings did Pioneer aim for?"), quote) == "£20m, by 2012/13"
+    # A figure's words end where a new clause begins; its deadline is kept.
+    quote = "The programme will deliver savings in the region of £20 million arising from joint working by 2012-13."
+    lead = shapes.fact_lead(_analyse("What was the savings target?"), quote)
+    assert lead == "in the region of £20 million, by 2012-13"
+    dated = "It builds on the feedback presentation at the end of their on-site visit (12 – 15th March 2018)."
+    assert shapes.fact_lead(_analyse("When was the peer team on site?"), dated) == "12 – 15th March 2018"
+    denied = "The timing is not quite right to create a Joint Authority."
+    assert shapes.yes_no_lead(_analyse("Was a joint authority created?"), denied) == "No"
