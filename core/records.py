@@ -21,6 +21,10 @@ UnitKind = Literal["heading", "sentence", "list_item", "table_row", "table_heade
 TABLE_KINDS: frozenset[str] = frozenset({"table_row", "table_header", "table_cell"})
 ChunkKind = Literal["text", "table"]
 TargetKind = Literal["target", "requirement", "reduction"]
+DecisionKind = Literal["resolution", "amendment", "motion", "decision", "recommendation"]
+DecisionStatus = Literal[
+    "proposed", "agreed", "carried", "lost", "deferred", "called in", "referred", "noted", "withdrawn"
+]
 
 
 class Record:
@@ -90,6 +94,12 @@ class Document(Record):
     councils: tuple[str, ...] = ()
     audience: Audience = "public"
     programme: str | None = None
+    # Where a meeting's paper comes from: the committee and meeting it was filed under, what kind
+    # of paper it is (report, appendix, minutes, record of decision, agenda ...) and its public page.
+    committee: str | None = None
+    meeting_date: str | None = None
+    category: str | None = None
+    source_url: str | None = None
     in_manifest: bool = True
     warnings: tuple[str, ...] = ()
     # Set when the document is indexed.
@@ -119,6 +129,10 @@ class Document(Record):
             "councils": list(self.councils),
             "audience": self.audience,
             "programme": self.programme,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date,
+            "category": self.category,
+            "source_url": self.source_url,
             "pages": self.pages,
             "chunks": self.chunks,
             "ingested_at": self.ingested_at,
@@ -302,3 +316,42 @@ def table_rows(figures: list[Figure], docs: dict[str, Document]) -> list[TableRo
         row.cells[f.column] = f.value
         row.units[f.column] = (f.unit, f.scale)
     return list(rows.values())
+
+
+# -- meetings -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision(Record):
+    """A resolution, amendment, motion or decision recorded in minutes or a record of decision,
+    with its outcome and vote as printed, and the verbatim quote of the page that records it."""
+
+    doc_id: str
+    kind: DecisionKind
+    text: str  # what was resolved, moved or decided, verbatim
+    status: DecisionStatus
+    page: int
+    quote: str  # verbatim text of `page` that records it (outcome and vote included where printed)
+    committee: str | None = None
+    meeting_date: str | None = None  # ISO date
+    item: str | None = None  # the agenda item: "5. Revenue Budget 2025-26"
+    votes_for: int | None = None
+    votes_against: int | None = None
+    abstentions: int | None = None
+    mover: str | None = None
+    seconder: str | None = None
+    decision_maker: str | None = None
+    id: int | None = None  # its row in the facts store, once stored
+
+
+@dataclasses.dataclass(frozen=True)
+class Role(Record):
+    """A person named in a paper with the role the paper gives them ("From: Leader of the Council,
+    Roger Gough"; "Author: ..."; "Chair"), and the verbatim quote that says so."""
+
+    doc_id: str
+    name: str
+    role: str
+    page: int
+    quote: str
+    id: int | None = None
