@@ -50,6 +50,8 @@ _NAME = rf"(?:{_OFFICE}|{_PERSON})(?:[ \t]*\([^)\n]{{1,80}}\))?"
 
 # ModernGov prints the agenda item number under each minute's heading: "(Item 3)".
 _ITEM_MARK = re.compile(r"^\(?\s*Item\s+\d+[A-Za-z]?\s*\)?\.?$", re.I)
+# An extract's heading names the item on one line: "Item 6 – Governance Working Party Updates".
+_ITEM_TITLE = re.compile(r"^\s*Item\s+\d+[A-Za-z]?\s*[–\-:]\s*\S.{2,120}$")
 # A minute's number opens its heading: "285.   English Devolution White Paper".
 _MINUTE_NUMBER = re.compile(r"^\d{1,4}\.\s+\S")
 # A paragraph of a minute opens with its number: "5)", "(5)" or "5.".
@@ -374,7 +376,8 @@ def _item_headings(doc: _Text) -> list[tuple[int, str, bool]]:
     """(first line, heading, marked) of each agenda item, in order.
 
     A heading is what stands above an "(Item N)" mark, from its minute number ("285.") when the
-    title wraps over lines that do not end a sentence. Papers without the marks (a panel's minutes)
+    title wraps over lines that do not end a sentence, or a line that names its item ("Item 6 –
+    Governance Working Party Updates"). Papers without the marks (a panel's minutes)
     have unnumbered headings: a short title line between a finished sentence and the item's first
     paragraph or resolution. Those are also looked for before the first marked item, where the
     minutes' opening business sits.
@@ -392,6 +395,8 @@ def _item_headings(doc: _Text) -> list[tuple[int, str, bool]]:
                 first = back
                 break
         marked.append((first, squash(" ".join(lines[first:i])), True))
+    marked += [(i, squash(text), True) for i, text in enumerate(lines) if _ITEM_TITLE.match(text)]
+    marked.sort()
     limit = marked[0][0] if marked else len(lines)
     unmarked = [(i, squash(lines[i]), False) for i in range(1, limit - 1) if _is_bare_heading(lines, i)]
     return sorted(unmarked + marked)
