@@ -33,7 +33,8 @@ from core.records import Decision, DecisionKind, DecisionStatus, Document
 from core.text import sentence_spans, squash
 from ingest.clean import CleanPage
 
-# A quote longer than this is cut to whole lines; the brief is "a paragraph, not a page".
+# A quote longer than this is cut to whole lines: room for an amendment's outcome with its recorded
+# vote and names, short enough to show beside an answer.
 MAX_QUOTE = 1200
 
 # -- names ------------------------------------------------------------------------------------
@@ -148,7 +149,8 @@ _AFTERWORD = re.compile(
     r"^[ \t]*(?:Post[- ]meeting\s+note|In\s+accordance\s+with\s+(?:paragraph|section|standing\s+order))",
     re.I | re.M,
 )
-# A resolution that only takes note of something (no approval, adoption or delegation in it).
+# A resolution that only takes note of something is "noted": it speaks of noting (_NOTES) and of no
+# act of decision (_ACTS: approving, adopting, delegating, commenting ...).
 _NOTES = re.compile(r"\bnot(?:e|es|ed|ing)\b", re.I)
 _ACTS = re.compile(
     r"\b(?:agree[sd]?|approv(?:e|es|ed)|adopt(?:s|ed)?|endors(?:e|es|ed)|delegat(?:e|es|ed)|resolv(?:e|es|ed)|"
