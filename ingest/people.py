@@ -486,9 +486,10 @@ def _inline_people(page: CleanPage, text: str) -> Iterator[_Found]:
                 yield _Found(name, role[:1].upper() + role[1:], page.number, m.group(0))
 
 
-# "Proposer: Mr Alister Brady Seconder: Mrs Jackie Meade", "Proposed by Mr Alister Brady".
+# "Proposer: Mr Alister Brady Seconder: Mrs Jackie Meade", "Proposed by Mr Alister Brady". The name is
+# looked ahead at, not consumed, so that one greedily taking "Seconder" leaves the next label to match.
 _MOVERS = re.compile(
-    rf"\b(?P<label>Proposer|Seconder|Proposed by|Seconded by|Moved by|Mover)\s*:?\s*(?P<name>{_NAME})"
+    rf"\b(?P<label>Proposer|Seconder|Proposed by|Seconded by|Moved by|Mover)\s*:?\s*(?=(?P<name>{_NAME}))"
 )
 _MOVER_ROLES = {"proposer": "Proposer", "proposed by": "Proposer", "seconder": "Seconder",
                 "seconded by": "Seconder", "moved by": "Mover", "mover": "Mover"}  # fmt: skip
@@ -497,9 +498,22 @@ _MOVER_ROLES = {"proposer": "Proposer", "proposed by": "Proposer", "seconder": "
 def _movers(page: CleanPage, text: str) -> Iterator[_Found]:
     """Proposers and seconders of amendments, motions and call-ins."""
     for m in _MOVERS.finditer(text):
-        name = _person(m["name"])
+        found = _leading_person(m["name"])
+        if found:
+            name, length = found
+            quote = text[m.start() : m.start("name") + length]
+            yield _Found(name, _MOVER_ROLES[m["label"].lower()], page.number, quote)
+
+
+def _leading_person(text: str) -> tuple[str, int] | None:
+    """The longest run of `text`'s first words that is a person's name, and its length in `text`:
+    a name matched greedily may have taken the next line's label ("Mark Hood\nSeconder")."""
+    ends = [m.end() for m in re.finditer(r"\S+", text)]
+    for end in reversed(ends):
+        name = _person(text[:end])
         if name:
-            yield _Found(name, _MOVER_ROLES[m["label"].lower()], page.number, m.group(0))
+            return name, end
+    return None
 
 
 # "Question by Paul Stepto to Rory Love,\nCabinet Member for Education and Skills".

@@ -123,6 +123,21 @@ KENT_ROLES = [
         1,
         "Seconder: Mr Antony Hook",
     ),
+    # a motion's proposer and seconder, printed without honorifics on consecutive lines
+    (
+        "full_council/2025-03-13/Green Independents Group - MTLD - 13 March.pdf",
+        "Mark Hood",
+        "Proposer",
+        1,
+        "Proposer: Mark Hood",
+    ),
+    (
+        "full_council/2025-03-13/Green Independents Group - MTLD - 13 March.pdf",
+        "Jenni Hawkins",
+        "Seconder",
+        1,
+        "Seconder: Jenni Hawkins",
+    ),
     # the member a question was put to
     (
         "full_council/2025-03-13/Questions put and answers given - March 2025.pdf",
