@@ -54,6 +54,13 @@ class Citation(BaseModel):
         description="the answer text already shows this quote word for word, so a door need not repeat it",
     )
 
+    def link(self, base: str | None) -> str | None:
+        """The page's address for a reader: the council's own URL as it is, ours under `base`
+        (None where there is no base to put it under)."""
+        if self.url.startswith(("http://", "https://")):
+            return self.url
+        return f"{base.rstrip('/')}{self.url}" if base else None
+
 
 class ToolCall(BaseModel):
     name: str

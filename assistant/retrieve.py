@@ -23,7 +23,7 @@ import numpy as np
 from assistant.models import Filters
 from core.councils import gazetteer
 from core.errors import IndexNotReady
-from core.records import Chunk, Document, Figure, TableRow, table_rows
+from core.records import Chunk, Decision, Document, Figure, Role, TableRow, table_rows
 from index.catalog import Catalog
 from index.lexical import LexicalIndex
 
@@ -62,6 +62,8 @@ class RetrievalState:
     doc_ids: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)  # table cells, for the tools
     rows: list[TableRow] = field(default_factory=list)  # the same cells as table rows, built once
+    decisions: list[Decision] = field(default_factory=list)  # from minutes and records of decision
+    roles: list[Role] = field(default_factory=list)  # people named with their roles
 
     def rows_in(self, allowed: set[str] | frozenset[str]) -> list[TableRow]:
         return [r for r in self.rows if r.doc.doc_id in allowed]
@@ -132,6 +134,8 @@ class Retriever:
             docs = {d.doc_id: d for d in self.catalog.documents()}
             chunks = [c for c in self.catalog.chunks() if c.doc_id in docs]
             figures = self.catalog.figures()
+            decisions = self.catalog.decisions()
+            roles = self.catalog.roles()
         by_id = {c.id: i for i, c in enumerate(chunks)}
         lexical = (
             LexicalIndex.load(self.lexical_dir / lexical_name) if lexical_name else LexicalIndex.build([], [])
@@ -153,6 +157,8 @@ class Retriever:
             doc_ids=doc_ids,
             figures=figures,
             rows=table_rows(figures, docs),
+            decisions=decisions,
+            roles=roles,
         )
 
     # -- filters ------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ class Assistant:
         else:
             conversation_id = new_id("c")
         ctx = self.context(text, history, filters, role, conversation_id, notices, trace)
-        answer = self.computer.answer(ctx) or self.extractor.answer(ctx)
+        answer = self.computer.answer(ctx) or self.extractor.from_meetings(ctx) or self.extractor.answer(ctx)
         if self.llm is None:
             yield from pieces(answer.answer)
         else:

@@ -124,6 +124,13 @@ def _print_report(report) -> None:
             typer.echo(f"warning {w}")
         if d.error:
             typer.echo(f"failed {d.error}")
+    if report.unlisted and report.default_audience != "public":
+        typer.echo(
+            f"note: {len(report.unlisted)} document(s) are not in manifest.yaml, so they have the audience "
+            f"{report.default_audience!r} (ASSISTANT_DEFAULT_AUDIENCE) and public callers (the web page "
+            "without a key) cannot see them. List them in manifest.yaml with `audience: public`, or set "
+            "ASSISTANT_DEFAULT_AUDIENCE=public if every paper in the corpus is public."
+        )
     typer.echo(
         f"{sum(d.status != 'failed' for d in report.docs)} ok, {len(report.failed)} failed, "
         f"{report.parsed} parsed, {report.embedded} chunks embedded, {report.reused} reused, "
@@ -216,6 +223,67 @@ def targets(
     Console().print(table)
 
 
+@app.command()
+def decisions(
+    committee: Annotated[str | None, typer.Option(help="Only this committee's (e.g. cabinet)")] = None,
+    since: Annotated[str | None, typer.Option(help="Meetings on or after this date (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Meetings on or before this date (YYYY-MM-DD)")] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Words that must all occur in the item or decision")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List the resolutions, amendments and decisions found in minutes and records of decision,
+    with outcome, votes, mover and seconder, page and quote."""
+    import datetime as dt
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from assistant.tools.decisions import DecisionFilter, list_decisions
+    from core.settings import ROLE_AUDIENCES
+    from index.catalog import Catalog
+
+    settings = _settings()
+    if not settings.catalog_path.exists():
+        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
+    try:
+        which = DecisionFilter(
+            committee,
+            dt.date.fromisoformat(since) if since else None,
+            dt.date.fromisoformat(until) if until else None,
+            search,
+        )
+    except ValueError as exc:
+        _fail(f"--since/--until: expected a date as YYYY-MM-DD ({exc})")
+    if which.since and which.until and which.since > which.until:
+        _fail(f"--since {since} is after --until {until}: no meeting can be in that range")
+    found = list_decisions(Catalog(settings.catalog_path), which, ROLE_AUDIENCES[settings.cli_role])
+    if as_json:
+        typer.echo(json.dumps([d.to_dict() for d in found], indent=2, default=str))
+        return
+    table = Table(title=f"{len(found)} decisions")
+    for col in ("meeting", "item", "kind", "decision", "outcome", "votes", "moved / seconded", "source"):
+        table.add_column(col)
+    for listed in found:
+        d = listed.decision
+        votes = "" if d.votes_for is None else f"{d.votes_for}–{d.votes_against or 0}"
+        if d.abstentions:
+            votes += f" ({d.abstentions} abstained)"
+        table.add_row(
+            f"{d.committee or ''} {d.meeting_date or ''}".strip(),
+            d.item or "",
+            d.kind,
+            d.text if len(d.text) <= 160 else d.text[:157] + "…",
+            d.status,
+            votes,
+            " / ".join(x for x in (d.mover, d.seconder) if x),
+            f"{listed.doc.file} p.{d.page}",
+        )
+    Console().print(table)
+
+
 def _assistant(settings):
     from assistant.service import Assistant
     from core.errors import AssistantError
@@ -254,7 +322,7 @@ def render(answer, base: str = "") -> str:
             lines.append(f"  [{c.marker}] {c.title} ({c.date}) — {where}")
             if not c.in_answer:
                 lines.append(f"      “{c.quote}”")
-            lines.append(f"      {base}{c.file}#page={c.page}")
+            lines.append(f"      {c.url if c.link(None) else f'{base}{c.file}#page={c.page}'}")
     for t in answer.tools:
         cites = "".join(f"[{m}]" for m in t.cites)
         lines.append(f"Tool {t.name}: {t.formula} {cites}".rstrip())

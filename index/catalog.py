@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import IndexNotReady
-from core.records import Chunk, Document, Figure, Target
+from core.records import Chunk, Decision, Document, Figure, Role, Target
 
 # Bump when the tables change. The catalog is derived data: `assistant ingest` rebuilds it from the
 # corpus (reusing vectors by content address); readers refuse an outdated one with a clear message.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS documents (
     councils TEXT NOT NULL,
     audience TEXT NOT NULL,
     programme TEXT,
+    committee TEXT,
+    meeting_date TEXT,
+    category TEXT,
+    source_url TEXT,
     fingerprint TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     pages INTEGER NOT NULL,
@@ -92,6 +96,10 @@ _DOCUMENT_COLUMNS = (
     "councils",
     "audience",
     "programme",
+    "committee",
+    "meeting_date",
+    "category",
+    "source_url",
     "fingerprint",
     "sha256",
     "pages",
@@ -102,7 +110,9 @@ _DOCUMENT_COLUMNS = (
     "seconds",
 )
 _CHUNK_JSON = ("spans", "units", "tables")
-_FACT_KINDS: dict[str, type[Figure] | type[Target]] = {"figure": Figure, "target": Target}
+Fact = Figure | Target | Decision | Role
+_FACT_KINDS: dict[str, type[Fact]] = {"figure": Figure, "target": Target, "decision": Decision, "role": Role}
+_KIND_OF: dict[type, str] = {record: kind for kind, record in _FACT_KINDS.items()}
 
 
 def _document(row: sqlite3.Row) -> Document:
@@ -133,11 +143,11 @@ def _chunk_values(chunk: Chunk) -> dict[str, object]:
     return d
 
 
-def _fact_kind(fact: Figure | Target) -> str:
-    return "figure" if isinstance(fact, Figure) else "target"
+def _fact_kind(fact: Fact) -> str:
+    return _KIND_OF[type(fact)]
 
 
-def _fact_data(fact: Figure | Target) -> dict[str, object]:
+def _fact_data(fact: Fact) -> dict[str, object]:
     """A fact's fields but the ones its row holds in columns of their own."""
     return {k: v for k, v in fact.to_dict().items() if k not in ("doc_id", "id")}
 
@@ -228,7 +238,15 @@ class Catalog:
         """Every target, requirement and planned reduction (facts of kind "target")."""
         return [f for f in self._facts("target") if isinstance(f, Target)]
 
-    def _facts(self, kind: str) -> list[Figure | Target]:
+    def decisions(self) -> list[Decision]:
+        """Every resolution, amendment, motion and decision found in minutes and records of decision."""
+        return [f for f in self._facts("decision") if isinstance(f, Decision)]
+
+    def roles(self) -> list[Role]:
+        """Every person named with a role ("From: Leader of the Council", "Report author", "Chair")."""
+        return [f for f in self._facts("role") if isinstance(f, Role)]
+
+    def _facts(self, kind: str) -> list[Fact]:
         record = _FACT_KINDS[kind]
         rows = self._all("SELECT id, doc_id, data FROM facts WHERE kind = ? ORDER BY id", (kind,))
         return [
@@ -262,7 +280,7 @@ class Catalog:
         documents: Iterable[Document],
         pages: Iterable[tuple[str, int, str]],
         chunks: Iterable[Chunk],
-        facts: Iterable[Figure | Target],
+        facts: Iterable[Fact],
         replace_doc_ids: Iterable[str],
         meta: dict[str, str],
     ) -> int:
@@ -275,7 +293,7 @@ class Catalog:
         documents: Iterable[Document],
         pages: Iterable[tuple[str, int, str]],
         chunks: Iterable[Chunk],
-        facts: Iterable[Figure | Target],
+        facts: Iterable[Fact],
         replace_doc_ids: Iterable[str],
         meta: dict[str, str],
     ) -> int:

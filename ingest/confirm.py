@@ -62,3 +62,21 @@ def contiguity(page_text: dict[int, str], keys: dict[int, str] | None):
         return match_key(page_text[page][start:end]) in keys.get(page, "")
 
     return contiguous
+
+
+def confirmed_window(quote: str, keys: dict[int, str] | None, page: int) -> str | None:
+    """The longest run of the quote's lines that the second reader also finds on the page, or None.
+
+    pdftotext reads a list of names in columns, or a bulleted motion, in another order than pypdf;
+    the lines around them usually agree, and a shorter quote a reader can find beats a longer one
+    they cannot."""
+    if keys is None:
+        return quote
+    text = keys.get(page, "")
+    lines = [ln for ln in quote.splitlines() if ln.strip()]
+    for size in range(len(lines), 0, -1):
+        for start in range(len(lines) - size + 1):
+            window = "\n".join(lines[start : start + size])
+            if match_key(window) in text:
+                return window
+    return None

@@ -1,16 +1,20 @@
-"""Document metadata from `corpus/manifest.yaml`, or from the PDF's own info when a file is not listed."""
+"""Document metadata: `corpus/manifest.yaml` where it lists a file, else a sources.yaml beside the papers,
+the folder layout and the document's own first page."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-import re
 from pathlib import Path
 
 import yaml
 
 from core.errors import ConfigError
 from core.records import AUDIENCES, Audience, Document
+from ingest.clean import CleanPage
+from ingest.corpus import slug
+from ingest.metadata import Source, date_from_pages, meeting_from_path, title_from_pages
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +32,11 @@ def described(doc: Document) -> dict[str, object]:
         "councils": list(doc.councils),
         "audience": doc.audience,
         "programme": doc.programme,
+        "committee": doc.committee,
+        "meeting_date": doc.meeting_date,
+        "category": doc.category,
+        "source_url": doc.source_url,
     }
-
-
-def doc_id_for(file: str) -> str:
-    stem = Path(file).stem.lower()
-    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
 
 
 def _date_text(value: object) -> str:
@@ -60,7 +63,7 @@ def load_manifest(path: Path) -> dict[str, Document]:
             raise ConfigError(f"{path}: documents[{i}] audience {audience!r} is not one of {AUDIENCES}")
         file = str(entry["file"])
         out[file] = Document(
-            doc_id=doc_id_for(file),
+            doc_id=slug(file),
             file=file,
             title=str(entry.get("title") or Path(file).stem),
             date=_date_text(entry.get("date")),
@@ -73,27 +76,46 @@ def load_manifest(path: Path) -> dict[str, Document]:
     return out
 
 
-def _pdf_date(raw: str | None) -> str:
-    m = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?", raw or "")
-    if not m:
-        return ""
-    return "-".join(g for g in m.groups() if g)
-
-
-def meta_from_pdf(file: str, info: dict[str, str], default_audience: Audience) -> Document:
-    """Metadata for a PDF the manifest does not list: its own /Title, /Author and date, and a warning."""
-    title = info.get("title") or Path(file).stem.replace("-", " ").replace("_", " ")
-    warning = (
-        f"{file}: not in manifest.yaml; using the PDF's own metadata (title {title!r}) "
-        f"and audience {default_audience!r}"
-    )
-    return Document(
-        doc_id=doc_id_for(file),
-        file=file,
-        title=title,
-        date=_pdf_date(info.get("creationdate")),
-        author=info.get("author"),
+def declared(
+    relative: str,
+    doc_id: str,
+    manifest: dict[str, Document],
+    sources: dict[str, Source],
+    default_audience: Audience,
+) -> Document:
+    """What is known of a document before reading it: its manifest entry (looked up by its path
+    under the corpus folder, or by its name), its sources.yaml entry or folder layout (committee,
+    meeting date, kind of paper, source URL), and otherwise a title from its file name, which
+    parsing replaces with the title printed on its first page."""
+    entry = manifest.get(relative) or manifest.get(Path(relative).name)
+    source = sources.get(relative)
+    committee, meeting = meeting_from_path(relative)
+    base = entry or Document(
+        doc_id=doc_id,
+        file=relative,
+        title=Path(relative).stem.replace("_", " "),
         audience=default_audience,
         in_manifest=False,
-        warnings=(warning,),
+    )
+    return dataclasses.replace(
+        base,
+        doc_id=doc_id,
+        file=relative,
+        committee=(source.committee if source else None) or committee,
+        meeting_date=(source.meeting_date if source else None) or meeting,
+        category=source.category if source else None,
+        source_url=source.source_url if source else None,
+    )
+
+
+def completed(meta: Document, pages: list[CleanPage]) -> Document:
+    """A document the manifest does not describe takes its title and date from its own pages
+    (PDF metadata says "PowerPoint Presentation" and the date the template was made)."""
+    if meta.in_manifest:
+        return meta
+    fallback = meta.title
+    return dataclasses.replace(
+        meta,
+        title=title_from_pages(pages, fallback),
+        date=date_from_pages(pages) or meta.meeting_date,
     )

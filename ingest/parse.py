@@ -15,12 +15,13 @@ from core.text import squash
 from ingest.chunk import ChunkDraft, build_chunks
 from ingest.clean import CleanPage, clean_pages
 from ingest.confirm import confirm, contiguity, second_reading
+from ingest.manifest import completed
 from ingest.pdf import read_pdf
 from ingest.structure import ParsedUnit, parse_units
 from ingest.tables import extract_grids
 
 # Bump when parsing, chunking or fact extraction changes, so that `assistant ingest` re-reads every document.
-PARSER_VERSION = "9"
+PARSER_VERSION = "12"
 
 
 @dataclass
@@ -34,6 +35,8 @@ class ParsedDocument:
     quotable: list[bool]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Each page as the second reader (pdftotext) reads it, as match keys; None without pdftotext.
+    second: dict[int, str] | None = None
 
     @property
     def units_dropped(self) -> int:
@@ -44,6 +47,7 @@ def parse_document(path: Path, meta: Document, target_words: int, max_words: int
     started = time.perf_counter()
     doc = read_pdf(path)
     pages = clean_pages(doc.pages)
+    meta = completed(meta, pages)
     units = parse_units(pages, extract_grids(path))
     page_text = {p.number: p.text for p in pages}
     keys = second_reading(path)
@@ -70,6 +74,7 @@ def parse_document(path: Path, meta: Document, target_words: int, max_words: int
         quotable=quotable,
         warnings=warnings,
         seconds=time.perf_counter() - started,
+        second=keys,
     )
 
 

@@ -12,6 +12,7 @@ A kill before step 4 leaves the previous index whole; the next run reuses the ve
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -24,19 +25,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import AssistantError, IngestError, storage_full
-from core.records import Chunk, Document, Figure, Target
+from core.errors import AssistantError, IngestError, StoreUnavailable, storage_full
+from core.records import Chunk, Decision, Document
 from core.settings import Settings
-from index.catalog import Catalog
+from core.text import squash
+from index.catalog import Catalog, Fact
 from index.lexical import LexicalIndex
+from ingest.confirm import confirmed_window
+from ingest.corpus import discover
+from ingest.decisions import extract_decisions
 from ingest.facts import extract_facts
-from ingest.manifest import described, load_manifest, meta_from_pdf
+from ingest.manifest import declared, described, load_manifest
+from ingest.metadata import load_sources
 from ingest.parse import PARSER_VERSION, ParsedDocument, embed_text, parse_document
 from ingest.pdf import file_sha256
+from ingest.people import extract_roles
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+MIN_DECISION_QUOTE = 40  # characters: a cut quote shorter than this no longer shows what was decided
 
 
 @dataclass
@@ -60,6 +68,9 @@ class IngestReport:
     embedded: int = 0
     reused: int = 0
     parsed: int = 0  # documents read and parsed (unchanged ones are not)
+    # Documents the manifest does not list, which therefore got the default audience.
+    unlisted: list[str] = field(default_factory=list)
+    default_audience: str = "staff"
 
     @property
     def failed(self) -> list[DocReport]:
@@ -89,18 +100,6 @@ def fingerprint(sha256: str, meta: Document, settings: Settings) -> str:
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def discover(settings: Settings, paths: Iterable[Path] | None) -> list[Path]:
-    if paths:
-        out = []
-        for p in paths:
-            p = Path(p)
-            out.extend(sorted(p.glob("*.pdf")) if p.is_dir() else [p])
-        return out
-    if not settings.corpus_dir.is_dir():
-        raise IngestError(f"corpus folder {settings.corpus_dir} does not exist (ASSISTANT_CORPUS_DIR)")
-    return sorted(p for p in settings.corpus_dir.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
 
 
 def chroma_metadata(meta: Document, page_start: int, page_end: int) -> dict[str, object]:
@@ -163,32 +162,32 @@ def run_ingest(
 
 def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started) -> IngestReport:
     manifest = load_manifest(settings.manifest_path)
-    files = discover(settings, paths)
+    sources = load_sources(settings.corpus_dir)
+    files = discover(settings.corpus_dir, paths)
     indexed = {d.doc_id: d for d in catalog.documents()}
     reports: list[DocReport] = []
     todo: list[tuple[Path, Document, str, str]] = []
 
     seen_ids: set[str] = set()
-    for path in files:
+    unlisted: list[str] = []
+    for f in files:
         try:
-            if not path.exists():
-                raise IngestError(f"{path.name}: file not found")
-            sha = file_sha256(path)
-            meta = manifest.get(path.name)
-            if meta is None:
-                from ingest.pdf import read_pdf
-
-                meta = meta_from_pdf(path.name, read_pdf(path).info, settings.default_audience)
+            if not f.path.exists():
+                raise IngestError(f"{f.relative}: file not found")
+            sha = file_sha256(f.path)
         except AssistantError as exc:
-            reports.append(DocReport(path.name, None, "failed", error=exc.message))
+            reports.append(DocReport(f.relative, None, "failed", error=exc.message))
             continue
+        meta = declared(f.relative, f.doc_id, manifest, sources, settings.default_audience)
+        if not meta.in_manifest:
+            unlisted.append(f.relative)
         seen_ids.add(meta.doc_id)
         fp = fingerprint(sha, meta, settings)
         old = indexed.get(meta.doc_id)
         if old is not None and old.fingerprint == fp and not rebuild:
-            reports.append(DocReport(path.name, meta.doc_id, "unchanged", old.pages, old.chunks))
+            reports.append(DocReport(f.relative, meta.doc_id, "unchanged", old.pages, old.chunks))
             continue
-        todo.append((path, meta, fp, "updated" if old is not None else "new"))
+        todo.append((f.path, meta, fp, "updated" if old is not None else "new"))
 
     removed: list[str] = []
     if prune:
@@ -221,7 +220,13 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
     old_collection = catalog.meta("collection")
     if not todo and not removed:
         _check_vectors_present(catalog, vectors, old_collection)
-        return IngestReport(reports, time.perf_counter() - started, catalog.generation)
+        return IngestReport(
+            reports,
+            time.perf_counter() - started,
+            catalog.generation,
+            unlisted=unlisted,
+            default_audience=settings.default_audience,
+        )
 
     # -- 1 and 2. parse in a worker process while this one embeds -------------------------------
     collection = old_collection or collection_name(settings)
@@ -234,25 +239,43 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
     doc_rows: list[Document] = []
     page_rows: list[tuple[str, int, str]] = []
     chunk_rows: list[Chunk] = []
-    fact_rows: list[Figure | Target] = []
+    fact_rows: list[Fact] = []
     per_doc: dict[str, DocReport] = {}
-    for done, (path, meta, fp, status, doc) in enumerate(_parse_stream(todo, settings)):
+    for done, (_path, declared_meta, fp, status, doc) in enumerate(_parse_stream(todo, settings)):
         tick("parse", done + 1, len(todo))
         if isinstance(doc, str):
-            reports.append(DocReport(path.name, meta.doc_id, "failed", error=doc))
+            reports.append(DocReport(declared_meta.file, declared_meta.doc_id, "failed", error=doc))
+            continue
+        meta = doc.meta  # with what the pages say: title, date
+        try:
+            decisions = confirmed_decisions(extract_decisions(meta, doc.pages), doc.second)
+            roles = [
+                r
+                for r in extract_roles(meta, doc.pages)
+                if confirmed_window(r.quote, doc.second, r.page) == r.quote
+            ]
+            facts: list[Fact] = [*extract_facts(meta, doc), *decisions, *roles]
+        except Exception as exc:  # one document's facts must not cost the batch
+            log.exception("facts of %s failed", meta.file)
+            reports.append(
+                DocReport(meta.file, meta.doc_id, "failed", error=_stage_error(meta, "facts", exc))
+            )
             continue
         texts = [embed_text(meta, c) for c in doc.chunks]
         ids = _chunk_ids(meta.doc_id, texts, settings.embedding_model)
-        for cid, text, chunk in zip(ids, texts, doc.chunks, strict=True):
-            chunk_rows.append(chunk.record(cid, meta.doc_id, text))
         queue.add(
+            meta.doc_id,
             [
                 (cid, text, chroma_metadata(meta, c.page_start, c.page_end))
                 for cid, text, c in zip(ids, texts, doc.chunks, strict=True)
-            ]
+            ],
+        )
+        chunk_rows.extend(
+            chunk.record(cid, meta.doc_id, text)
+            for cid, text, chunk in zip(ids, texts, doc.chunks, strict=True)
         )
         page_rows.extend((meta.doc_id, p.number, p.text) for p in doc.pages)
-        fact_rows.extend(extract_facts(meta, doc))
+        fact_rows.extend(facts)
         doc_rows.append(_document_row(meta, doc, fp))
         per_doc[meta.doc_id] = DocReport(
             meta.file,
@@ -264,6 +287,16 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
             warnings=doc.warnings,
         )
     queue.flush()
+    # A document the vector store refused is reported like a bad PDF; the others still commit.
+    for doc_id, error in queue.failed.items():
+        bad = per_doc.pop(doc_id)
+        reports.append(DocReport(bad.file, doc_id, "failed", error=error))
+    if queue.failed:
+        chunk_rows = [c for c in chunk_rows if c.doc_id not in queue.failed]
+        page_rows = [r for r in page_rows if r[0] not in queue.failed]
+        fact_rows = [f for f in fact_rows if f.doc_id not in queue.failed]
+        doc_rows = [d for d in doc_rows if d.doc_id not in queue.failed]
+        queue.discard_written(set(queue.failed))
     for doc_id, report in per_doc.items():
         report.embedded = queue.embedded_by_doc.get(doc_id, 0)
         report.seconds += queue.seconds_by_doc.get(doc_id, 0.0)
@@ -312,7 +345,14 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
 
     reports.extend(per_doc.values())
     return IngestReport(
-        reports, time.perf_counter() - started, generation, embedded_total, reused_total, parsed=len(todo)
+        reports,
+        time.perf_counter() - started,
+        generation,
+        embedded_total,
+        reused_total,
+        parsed=len(todo),
+        unlisted=unlisted,
+        default_audience=settings.default_audience,
     )
 
 
@@ -358,7 +398,10 @@ class _EmbedQueue:
     """Collects the chunks of every document, then embeds them in length-sorted batches.
 
     Sorting all texts by length before batching pads each batch as little as one big encode() call
-    would. Vectors that already exist under the same content-addressed id are reused.
+    would. Vectors that already exist under the same content-addressed id are reused. When the
+    vector store refuses a batch, each document in it is tried alone: the ones it still refuses
+    are failed (`failed`), the rest go on. A store that is down or a full disk stops the run
+    instead, since then every document would fail the same way.
     """
 
     def __init__(self, settings: Settings, vectors, collection: str, embedder, tick: Progress) -> None:
@@ -368,43 +411,121 @@ class _EmbedQueue:
         self.embedder = embedder
         self.tick = tick
         self.step = max(settings.embedding_batch_size * 8, 64)
-        self.buffer: list[tuple[str, str, dict]] = []
+        self.buffer: list[tuple[str, str, str, dict]] = []  # doc_id, chunk id, text, metadata
         self.embedded = self.reused = 0
         self.embedded_by_doc: dict[str, int] = {}
         self.seconds_by_doc: dict[str, float] = {}
+        self.failed: dict[str, str] = {}  # doc_id -> why the vector store refused it
+        self.written: dict[str, list[str]] = {}  # doc_id -> chunk ids upserted in this run
 
-    def add(self, items: list[tuple[str, str, dict]]) -> None:
+    def add(self, doc_id: str, items: list[tuple[str, str, dict]]) -> None:
         if not items:
             return
-        existing = self.vectors.existing(self.collection, [i[0] for i in items])
-        reuse = [i for i in items if i[0] in existing]
-        if reuse:
-            self.vectors.update_metadata(self.collection, [i[0] for i in reuse], [i[2] for i in reuse])
-            self.reused += len(reuse)
-        self.buffer.extend(i for i in items if i[0] not in existing)
+        try:
+            existing = self.vectors.existing(self.collection, [i[0] for i in items])
+            reuse = [i for i in items if i[0] in existing]
+            if reuse:
+                self.vectors.update_metadata(self.collection, [i[0] for i in reuse], [i[2] for i in reuse])
+                self.reused += len(reuse)
+        except Exception as exc:
+            self._refused(doc_id, exc)
+            return
+        self.buffer.extend((doc_id, *i) for i in items if i[0] not in existing)
 
     def flush(self) -> None:
-        self.buffer.sort(key=lambda i: len(i[1]))
+        self.buffer.sort(key=lambda i: len(i[2]))
         while self.buffer:
             self._embed(self.step)
 
+    def discard_written(self, doc_ids: set[str]) -> None:
+        """Take back the vectors of documents that failed after some of their chunks were stored."""
+        ids = [cid for d in doc_ids for cid in self.written.get(d, [])]
+        if ids:
+            with contextlib.suppress(Exception):  # orphans are swept by the next --rebuild anyway
+                self.vectors.delete(self.collection, ids)
+
+    def _refused(self, doc_id: str, exc: Exception) -> None:
+        if isinstance(exc, StoreUnavailable) or storage_full(exc, "") is not None:
+            raise exc
+        log.warning("the vector store refused %s: %s", doc_id, exc)
+        self.failed[doc_id] = (
+            f"{doc_id}: the vector store refused its chunks ({type(exc).__name__}: {exc}); "
+            "the other documents were indexed"
+        )
+
     def _embed(self, n: int) -> None:
         batch, self.buffer = self.buffer[:n], self.buffer[n:]
+        batch = [b for b in batch if b[0] not in self.failed]
+        if not batch:
+            return
         if self.embedder is None:
             from index.embed import get_embedder
 
             s = self.settings
             self.embedder = get_embedder(s.embedding_model, s.embedding_device, s.embedding_batch_size)
         started = time.perf_counter()
-        vecs = self.embedder.embed_documents([b[1] for b in batch])
-        self.vectors.upsert(self.collection, [b[0] for b in batch], vecs, [b[2] for b in batch])
+        vecs = self.embedder.embed_documents([b[2] for b in batch])
+        try:
+            self._store(batch, vecs)
+        except Exception as exc:
+            self._refused_batch(batch, vecs, exc)
         per_chunk = (time.perf_counter() - started) / len(batch)
         for b in batch:
-            doc_id = b[0].split(":")[0]
-            self.embedded_by_doc[doc_id] = self.embedded_by_doc.get(doc_id, 0) + 1
-            self.seconds_by_doc[doc_id] = self.seconds_by_doc.get(doc_id, 0.0) + per_chunk
-        self.embedded += len(batch)
+            if b[0] in self.failed:
+                continue
+            self.embedded_by_doc[b[0]] = self.embedded_by_doc.get(b[0], 0) + 1
+            self.seconds_by_doc[b[0]] = self.seconds_by_doc.get(b[0], 0.0) + per_chunk
+            self.embedded += 1
         self.tick("embed", self.embedded, self.embedded + len(self.buffer))
+
+    def _store(self, batch: list[tuple[str, str, str, dict]], vecs) -> None:
+        self.vectors.upsert(self.collection, [b[1] for b in batch], vecs, [b[3] for b in batch])
+        for b in batch:
+            self.written.setdefault(b[0], []).append(b[1])
+
+    def _refused_batch(self, batch: list[tuple[str, str, str, dict]], vecs, exc: Exception) -> None:
+        """Find which documents of a refused batch the store refuses, one document at a time."""
+        if isinstance(exc, StoreUnavailable) or storage_full(exc, "") is not None:
+            raise exc
+        for doc_id in dict.fromkeys(b[0] for b in batch):
+            rows = [i for i, b in enumerate(batch) if b[0] == doc_id]
+            try:
+                self._store([batch[i] for i in rows], vecs[rows])
+            except Exception as one:
+                self._refused(doc_id, one)
+
+
+def confirmed_decisions(decisions: list[Decision], second: dict[int, str] | None) -> list[Decision]:
+    """Decisions are quoted as answers in their own right, so each quote is cut to what the second
+    reader finds on the page too; a tally, mover or seconder the cut quote no longer shows is
+    dropped rather than stated without its source."""
+    out = []
+    for d in decisions:
+        quote = confirmed_window(d.quote, second, d.page)
+        if quote is None or len(quote) < MIN_DECISION_QUOTE:
+            continue
+        if quote != d.quote:
+            shows = squash(quote)
+            tally = [str(n) for n in (d.votes_for, d.votes_against, d.abstentions) if n is not None]
+            d = dataclasses.replace(
+                d,
+                quote=quote,
+                votes_for=d.votes_for if all(n in shows for n in tally) else None,
+                votes_against=d.votes_against if all(n in shows for n in tally) else None,
+                abstentions=d.abstentions if all(n in shows for n in tally) else None,
+                mover=d.mover if d.mover and _surname(d.mover) in shows else None,
+                seconder=d.seconder if d.seconder and _surname(d.seconder) in shows else None,
+            )
+        out.append(d)
+    return out
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1]
+
+
+def _stage_error(meta: Document, stage: str, exc: Exception) -> str:
+    return f"{meta.file}: failed while extracting {stage} ({type(exc).__name__}: {exc}); the other documents were indexed"
 
 
 def _document_row(meta: Document, doc: ParsedDocument, fp: str) -> Document:

@@ -195,8 +195,16 @@ def citation(q: Quote, marker: int) -> Citation:
         page=q.page,
         section=q.section,
         quote=q.text,
-        url=f"/v1/documents/{doc.doc_id}/file#page={q.page}",
+        url=page_url(doc, q.page),
     )
+
+
+def page_url(doc: Document, page: int) -> str:
+    """The council's own copy of the paper where ingest found one (a ModernGov document link), so
+    that a reader checks the quote against the public record; otherwise the indexed file."""
+    if doc.source_url:
+        return f"{doc.source_url}#page={page}"
+    return f"/v1/documents/{doc.doc_id}/file#page={page}"
 
 
 def number(quotes: list[Quote]) -> tuple[list[Citation], list[int]]:

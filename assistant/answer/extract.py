@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answer import meetings, shapes, tables
 from assistant.answer import scope as scoping
-from assistant.answer import shapes, tables
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
@@ -206,6 +206,18 @@ class Extractor:
             missing = "; ".join(f"“{part.query.split(' ' + parts[0].query)[0]}”" for part in unanswered)
             answer.answer += f"\n\nI could not find the answer to {missing} in the documents."
         return answer
+
+    def from_meetings(self, ctx: AskContext) -> Answer | None:
+        """A vote, mover, outcome, decision or person's role, from the stores built at ingest."""
+        state = self.retriever.state
+        q = ctx.question
+        found = meetings.find_decision(q, state.decisions, state.docs, ctx.allowed) or meetings.find_role(
+            q, state.roles, state.docs, ctx.allowed
+        )
+        if found is None:
+            return None
+        ctx.trace.chosen = [(f"{found.quotes[0].doc.doc_id}:p{found.quotes[0].page}", 1.0)]
+        return extractive_answer(found.quotes, ctx, found.lead)
 
     def _table_lookup(self, ctx: AskContext) -> Answer | None:
         """A table cell the question names by row and column, read from the table's own data."""

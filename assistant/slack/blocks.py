@@ -24,8 +24,9 @@ def _cut(text: str, limit: int) -> str:
 def citation_line(c, public_url: str | None) -> str:
     label = f"{c.title} · p.{c.page}" + (f" · §{c.section}" if c.section else "")
     label = escape(label).replace("|", "¦")
-    if public_url:
-        return f"*[{c.marker}]* <{public_url.rstrip('/')}{c.url}|{label}>"
+    link = c.link(public_url)
+    if link:
+        return f"*[{c.marker}]* <{link}|{label}>"
     return f"*[{c.marker}]* {label}"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,9 +16,14 @@ from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult
 from core.money import Amount
 
+# Amounts beyond any council's budget are typing mistakes or probes: refused with a 422 naming the
+# field, never carried into arithmetic that cannot represent them.
+MAX_AMOUNT = 1e13
+Amount_ = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+
 
 class _Input(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 
 class DayRateInput(_Input):
@@ -33,11 +38,12 @@ class ContractInput(_Input):
 
 
 class StaffTimeInput(_Input):
-    salary: float = Field(description="annual salary in pounds", gt=0)
-    days: float = Field(description="days of work needed in the period", gt=0)
+    salary: float = Field(description="annual salary in pounds", gt=0, le=10_000_000)
+    days: float = Field(description="days of work needed in the period", gt=0, le=366)
     working_days: float = Field(
         description="working days a year that the salary is divided by, as the costing's source document states",
-        gt=0,
+        ge=1,
+        le=366,
     )
     period: str = Field(default="month", pattern="^(month|year)$")
 
@@ -50,27 +56,27 @@ class ResourcingInput(_Input):
 
 
 class FiguresInput(_Input):
-    values: list[float] = Field(
+    values: list[Amount_] = Field(
         description="amounts in pounds (or all in the same unit)", min_length=1, max_length=200
     )
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
 class PairInput(_Input):
-    a: float
-    b: float
+    a: Amount_
+    b: Amount_
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
 class TargetInput(_Input):
-    target: float
-    actual: float
+    target: Amount_
+    actual: Amount_
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 
 class TotalsInput(_Input):
-    components: list[float] = Field(min_length=1, max_length=200)
-    stated_total: float
+    components: list[Amount_] = Field(min_length=1, max_length=200)
+    stated_total: Amount_
     unit: str = Field(default="£", pattern="^(£|%|)$")
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
-from ingest.manifest import load_manifest, meta_from_pdf
+from ingest.manifest import declared, load_manifest
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.unit
@@ -31,12 +31,21 @@ def test_an_unknown_audience_names_the_entry(tmp_path: Path) -> None:
         load_manifest(path)
 
 
-def test_unlisted_pdfs_use_their_own_info_and_a_safe_audience() -> None:
-    meta = meta_from_pdf("x.pdf", {"title": "Budget 2025", "creationdate": "D:20250301120000"}, "staff")
-    assert (meta.title, meta.date, meta.audience, meta.in_manifest) == (
-        "Budget 2025",
-        "2025-03-01",
+def test_unlisted_papers_get_their_meeting_from_the_folders_and_a_safe_audience() -> None:
+    meta = declared("cabinet/2025-01-30/Appendix A.pdf", "cabinet-2025-01-30-appendix-a", {}, {}, "staff")
+    assert (meta.file, meta.committee, meta.meeting_date, meta.audience, meta.in_manifest) == (
+        "cabinet/2025-01-30/Appendix A.pdf",
+        "cabinet",
+        "2025-01-30",
         "staff",
         False,
     )
-    assert "not in manifest.yaml" in meta.warnings[0]
+    assert meta.title == "Appendix A"  # until its first page is read
+
+
+def test_a_manifest_entry_is_found_by_path_or_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.yaml"
+    path.write_text("documents:\n- file: plan.pdf\n  title: The Plan\n  audience: public\n")
+    manifest = load_manifest(path)
+    meta = declared("plan.pdf", "plan", manifest, {}, "staff")
+    assert (meta.title, meta.audience, meta.in_manifest) == ("The Plan", "public", True)

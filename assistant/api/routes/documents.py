@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
 from core.errors import NotFound
@@ -24,6 +24,10 @@ class Document(BaseModel):
     councils: list[str]
     audience: str
     programme: str | None
+    committee: str | None = Field(description="the committee whose meeting the paper was filed under")
+    meeting_date: str | None = Field(description="that meeting's date, ISO")
+    category: str | None = Field(description="report, appendix, minutes, record of decision, agenda ...")
+    source_url: str | None = Field(description="the council's own copy of the paper")
     pages: int
     chunks: int
     ingested_at: str

@@ -76,7 +76,7 @@ def footnoted(answer: Answer, base: str) -> str:
     for c in answer.citations:
         where = f"page {c.page}" + (f", §{c.section}" if c.section else "")
         quote = "" if c.in_answer else f": “{c.quote}”"
-        notes.append(f"[{c.marker}] {c.title} ({c.date}), {where}{quote} {base}{c.url}")
+        notes.append(f"[{c.marker}] {c.title} ({c.date}), {where}{quote} {c.link(base)}")
     return answer.answer + "\n\nSources:\n" + "\n".join(notes)
 
 

@@ -1,16 +1,20 @@
-"""The targets store and the costing and arithmetic tools, for programme officers."""
+"""The targets and decisions stores and the costing and arithmetic tools."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from assistant.api.deps import CallerDep, ServicesDep
+from assistant.tools.decisions import DecisionFilter, list_decisions
 from assistant.tools.targets import list_targets
+from core.errors import ToolInputError
 
 router = APIRouter(prefix="/v1", tags=["tools"])
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class ToolInfo(BaseModel):
@@ -36,6 +40,28 @@ def targets(
     """Targets and commitments found in the documents, each with its page and quote."""
     found = list_targets(s.assistant.retriever.catalog, council, programme, who.audiences)
     return [t.to_dict() for t in found]
+
+
+@router.get("/decisions")
+def decisions(
+    s: ServicesDep,
+    who: CallerDep,
+    committee: str | None = Query(default=None, max_length=100),
+    since: str | None = Query(default=None, pattern=ISO_DAY, description="YYYY-MM-DD"),
+    until: str | None = Query(default=None, pattern=ISO_DAY, description="YYYY-MM-DD"),
+    search: str | None = Query(default=None, max_length=200),
+) -> list[dict[str, Any]]:
+    """Resolutions, amendments and decisions from minutes and records of decision, with outcome,
+    votes, mover and seconder, page and verbatim quote; only from papers the caller may read."""
+    try:
+        first = dt.date.fromisoformat(since) if since else None
+        last = dt.date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        raise ToolInputError(f"since/until: not a date ({exc})") from exc
+    if first and last and first > last:
+        raise ToolInputError(f"since {since} is after until {until}: no meeting can be in that range")
+    which = DecisionFilter(committee, first, last, search)
+    return [d.to_dict() for d in list_decisions(s.assistant.retriever.catalog, which, who.audiences)]
 
 
 @router.get("/tools", response_model=list[ToolInfo])

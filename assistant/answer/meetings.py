@@ -1,0 +1,221 @@
+"""Questions about meetings answered from the decisions and roles stores built at ingest.
+
+"Was the amendment carried, and what was the vote?", "Who moved it?", "What did Cabinet decide
+about X?" and "Who is the Leader of the Council?" ask for fields a minute or a report cover states
+in one place: the outcome, the tally, the mover and seconder, the decision-maker, a person's role.
+The stores hold those fields with the page and the verbatim quote that records them, so the answer
+leads with the fields asked for and cites the minute. A question the stores do not match well
+enough goes on to the general extractor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from assistant.answer.compose import Quote
+from assistant.answer.question import Question
+from core.records import Decision, Document, Role
+from core.tokens import tokenize
+
+# A decision answers a question only when it accounts for this share of the question's own
+# weight (its subject, once the words that ask for a vote or a mover are set aside), and a role
+# likewise. Measured on evals/suites/kent/kent-dev.yaml (evals/README.md).
+DECISION_MIN_COVER = 0.5
+ROLE_MIN_COVER = 0.6
+
+_VOTE = re.compile(
+    r"\b(?:vote[sd]?|voting|tally|for\s+and\s+against|abstain\w*|abstention\w*|majority|how\s+many\s+"
+    r"(?:members|councillors)\s+(?:voted|were\s+for|supported|opposed))\b",
+    re.I,
+)
+_MOVER = re.compile(r"\b(?:moved|mover|proposed|proposer|put\s+forward|tabled|brought)\b", re.I)
+_SECONDER = re.compile(r"\bsecond(?:ed|er)\b", re.I)
+_OUTCOME = re.compile(
+    r"\b(?:carried|pass(?:ed)?|lost|defeated|fail(?:ed)?|adopted|approved|agree[ds]?|accepted|rejected|"
+    r"what\s+happened|outcome|result|go\s+through|succeed\w*)\b",
+    re.I,
+)
+_DECIDED = re.compile(r"\b(?:decide[ds]?|decision|resolve[ds]?|resolution|agree[ds]?|recommend\w*)\b", re.I)
+_WHO = re.compile(r"^\s*(?:and\s+)?who\b|\bwhich\s+(?:councillor|member|officer|minister|person)\b", re.I)
+# Words that ask for a field rather than name the decision: they are not the decision's subject.
+_FIELD_WORDS = frozenset(
+    tokenize(
+        "vote votes voted voting tally for against abstain abstained abstentions majority moved mover "
+        "proposed proposer put forward tabled seconded seconder carried passed lost defeated failed "
+        "adopted approved agreed accepted rejected happened outcome result decide decided decision "
+        "resolve resolved resolution who how many members councillors did was were what"
+    )
+)
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\b", re.I)
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.I)
+_YEAR = re.compile(r"\b(20\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Which fields of a decision the question asks for."""
+
+    vote: bool
+    mover: bool
+    seconder: bool
+    outcome: bool
+    decision: bool
+
+    @property
+    def any(self) -> bool:
+        return self.vote or self.mover or self.seconder or self.outcome or self.decision
+
+
+def asked_fields(text: str) -> Asked:
+    return Asked(
+        vote=bool(_VOTE.search(text)),
+        mover=bool(_MOVER.search(text)),
+        seconder=bool(_SECONDER.search(text)),
+        outcome=bool(_OUTCOME.search(text)),
+        decision=bool(_DECIDED.search(text)),
+    )
+
+
+@dataclass(frozen=True)
+class When:
+    """The meeting a question names: "on 30 January 2025", "in March", "the December 2024 council"."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+
+    def matches(self, iso: str | None) -> bool:
+        if not (self.year or self.month or self.day):
+            return True
+        try:
+            d = dt.date.fromisoformat(iso or "")
+        except ValueError:
+            return False
+        return (
+            (self.year is None or d.year == self.year)
+            and (self.month is None or d.month == self.month)
+            and (self.day is None or d.day == self.day)
+        )
+
+
+def meeting_named(text: str) -> When:
+    day = month = year = None
+    if m := _DAY_MONTH.search(text):
+        day, month = int(m.group(1)), _MONTHS.index(m.group(2).lower()) + 1
+    elif m := _MONTH.search(text):
+        month = _MONTHS.index(m.group(1).lower()) + 1
+    if m := _YEAR.search(text):
+        year = int(m.group(1))
+    return When(year, month, day)
+
+
+def _committee_named(text: str, committees: set[str]) -> set[str]:
+    """The committees a question names by a word only their name has ("Cabinet")."""
+    words = set(tokenize(text))
+    named = set()
+    for c in committees:
+        own = set(tokenize(c.replace("_", " "))) - {
+            t for o in committees if o != c for t in tokenize(o.replace("_", " "))
+        }
+        if own & words:
+            named.add(c)
+    return named
+
+
+def _cover(q: Question, have: set[str]) -> float:
+    own = {t: w for t, w in q.weights.items() if t not in _FIELD_WORDS}
+    total = sum(own.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in own.items() if t in have) / total
+
+
+@dataclass(frozen=True)
+class Found:
+    quotes: list[Quote]
+    lead: str
+
+
+def find_decision(
+    q: Question, decisions: list[Decision], docs: dict[str, Document], allowed: set[str] | frozenset[str]
+) -> Found | None:
+    """The recorded decision the question asks about, with a lead of the fields it asks for."""
+    asked = asked_fields(q.text)
+    if not asked.any or not decisions:
+        return None
+    when = meeting_named(q.text)
+    committees = {d.committee for d in decisions if d.committee}
+    named = _committee_named(q.text, committees)
+    best: tuple[float, Decision] | None = None
+    for d in decisions:
+        if d.doc_id not in allowed or not when.matches(d.meeting_date):
+            continue
+        if named and d.committee not in named:
+            continue
+        have = set(tokenize(f"{d.item or ''} {d.text} {d.mover or ''} {d.seconder or ''} {d.kind}"))
+        score = _cover(q, have)
+        if best is None or score > best[0]:
+            best = (score, d)
+    if best is None or best[0] < DECISION_MIN_COVER:
+        return None
+    d = best[1]
+    doc = docs[d.doc_id]
+    return Found([Quote(doc, d.page, d.item, d.quote)], decision_lead(d, asked))
+
+
+def decision_lead(d: Decision, asked: Asked) -> str:
+    """The fields asked for, in plain words: "The amendment was lost, 13 for and 52 against; moved
+    by Mr X and seconded by Mrs Y"."""
+    parts: list[str] = []
+    if asked.outcome or asked.decision or asked.vote:
+        parts.append(f"The {d.kind} was {d.status}")
+    if asked.vote and d.votes_for is not None:
+        tally = f"{d.votes_for} for and {d.votes_against or 0} against"
+        if d.abstentions:
+            tally += f", with {d.abstentions} abstaining"
+        parts.append(tally)
+    people = []
+    if (asked.mover or asked.seconder) and d.mover:
+        people.append(f"moved by {d.mover}")
+    if (asked.mover or asked.seconder) and d.seconder:
+        people.append(f"seconded by {d.seconder}")
+    if people:
+        parts.append(" and ".join(people))
+    if d.decision_maker and asked.decision:
+        parts.append(f"decided by {d.decision_maker}")
+    return "; ".join(parts) if parts else d.text
+
+
+def find_role(
+    q: Question, roles: list[Role], docs: dict[str, Document], allowed: set[str] | frozenset[str]
+) -> Found | None:
+    """A "who" question answered from the people named with their roles in the papers."""
+    if not _WHO.search(q.text) or not roles:
+        return None
+    best: tuple[float, Role] | None = None
+    for r in roles:
+        if r.doc_id not in allowed:
+            continue
+        score = _cover(q, set(tokenize(f"{r.role} {r.name}")))
+        if best is None or score > best[0]:
+            best = (score, r)
+    if best is None or best[0] < ROLE_MIN_COVER:
+        return None
+    r = best[1]
+    return Found([Quote(docs[r.doc_id], r.page, None, r.quote)], f"{r.name} — {r.role}")
