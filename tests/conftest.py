@@ -109,6 +109,44 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):
     return settings
 
 
+# A dozen real Kent County Council papers at most (the whole 128 take minutes to embed): minutes with
+# recorded votes, Cabinet minutes, a record of decision, a budget amendment form, an agenda, and two
+# meetings' "Appendix A" capital summaries whose file names differ only in punctuation.
+KENT_SAMPLE = (
+    "full_council/2025-01-09/Printed minutes 09th-Jan-2025 10.00 County Council.pdf",
+    "full_council/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Council.pdf",
+    "cabinet/2025-01-30/Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf",
+    "full_council/2025-03-13/Appendix 4 - 24-00093 Record of Decision.pdf",
+    "full_council/2025-02-13/3 - Amendment - Liberal Democrats - LEVI capital funding.pdf",
+    "cabinet/2025-03-04/Agenda frontsheet 04th-Mar-2025 10.00 Cabinet.pdf",
+    "cabinet/2025-01-30/Appendix A Capital Investment Summary.pdf",
+    "full_council/2025-02-13/Appendix A - Capital Investment Summary.pdf",
+)
+
+
+@pytest.fixture(scope="session")
+def kent_index(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """Settings of a read-only index of the Kent sample, laid out as the council files it, with the
+    sample's entries of sources.yaml beside it and no manifest."""
+    import yaml
+
+    from ingest.pipeline import run_ingest
+
+    root = shared("realdocs/kent")
+    work = tmp_path_factory.mktemp("kent")
+    corpus = work / "corpus"
+    for rel in KENT_SAMPLE:
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / rel).symlink_to(root / rel)
+    sources = yaml.safe_load((root / "sources.yaml").read_text())
+    sources["documents"] = [e for e in sources["documents"] if e["file"] in KENT_SAMPLE]
+    (corpus / "sources.yaml").write_text(yaml.safe_dump(sources))
+    settings = make_settings(work / "data", corpus, default_audience="public")
+    report = run_ingest(settings, embedder=embedder)
+    assert not report.failed, report.failed
+    return settings
+
+
 def copy_data(src: Path, dst: Path) -> None:
     """Copy a data folder whose SQLite files this process has open.
 

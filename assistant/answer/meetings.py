@@ -10,12 +10,12 @@ enough goes on to the general extractor.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
 from assistant.answer.question import Question
+from assistant.answer.scope import committees_named, meeting_named
 from core.records import Decision, Document, Role
 from core.tokens import tokenize
 
@@ -48,23 +48,6 @@ _FIELD_WORDS = frozenset(
         "resolve resolved resolution who how many members councillors did was were what"
     )
 )
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\b", re.I)
-_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.I)
-_YEAR = re.compile(r"\b(20\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -92,58 +75,23 @@ def asked_fields(text: str) -> Asked:
     )
 
 
-@dataclass(frozen=True)
-class When:
-    """The meeting a question names: "on 30 January 2025", "in March", "the December 2024 council"."""
-
-    year: int | None
-    month: int | None
-    day: int | None
-
-    def matches(self, iso: str | None) -> bool:
-        if not (self.year or self.month or self.day):
-            return True
-        try:
-            d = dt.date.fromisoformat(iso or "")
-        except ValueError:
-            return False
-        return (
-            (self.year is None or d.year == self.year)
-            and (self.month is None or d.month == self.month)
-            and (self.day is None or d.day == self.day)
-        )
-
-
-def meeting_named(text: str) -> When:
-    day = month = year = None
-    if m := _DAY_MONTH.search(text):
-        day, month = int(m.group(1)), _MONTHS.index(m.group(2).lower()) + 1
-    elif m := _MONTH.search(text):
-        month = _MONTHS.index(m.group(1).lower()) + 1
-    if m := _YEAR.search(text):
-        year = int(m.group(1))
-    return When(year, month, day)
-
-
-def _committee_named(text: str, committees: set[str]) -> set[str]:
-    """The committees a question names by a word only their name has ("Cabinet")."""
-    words = set(tokenize(text))
-    named = set()
-    for c in committees:
-        own = set(tokenize(c.replace("_", " "))) - {
-            t for o in committees if o != c for t in tokenize(o.replace("_", " "))
-        }
-        if own & words:
-            named.add(c)
-    return named
-
-
 def _cover(q: Question, have: set[str]) -> float:
-    own = {t: w for t, w in q.weights.items() if t not in _FIELD_WORDS}
+    """Share of the question's own weight the record accounts for. Field words ("vote", "moved")
+    and the meeting's date (already matched against the meeting) are not the subject."""
+    own = {t: w for t, w in q.weights.items() if t not in _FIELD_WORDS and not _is_date_word(t)}
     total = sum(own.values())
     if total <= 0:
         return 0.0
     return sum(w for t, w in own.items() if t in have) / total
+
+
+_DATE_WORDS = frozenset(
+    tokenize("january february march april may june july august september october november december")
+)
+
+
+def _is_date_word(t: str) -> bool:
+    return t.isdigit() or t in _DATE_WORDS
 
 
 @dataclass(frozen=True)
@@ -161,14 +109,14 @@ def find_decision(
         return None
     when = meeting_named(q.text)
     committees = {d.committee for d in decisions if d.committee}
-    named = _committee_named(q.text, committees)
+    named = committees_named(q.text, committees)
     best: tuple[float, Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):
             continue
         if named and d.committee not in named:
             continue
-        have = set(tokenize(f"{d.item or ''} {d.text} {d.mover or ''} {d.seconder or ''} {d.kind}"))
+        have = set(tokenize(f"{d.item or ''} {d.text} {d.quote} {d.mover or ''} {d.seconder or ''} {d.kind}"))
         score = _cover(q, have)
         if best is None or score > best[0]:
             best = (score, d)

@@ -8,12 +8,31 @@ names them firmly.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.records import Document
-from core.tokens import STOPWORDS
+from core.tokens import STOPWORDS, tokenize
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\b", re.I)
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.I)
+_YEAR = re.compile(r"\b(20\d{2})\b")
 
 # Words that say "a document" without saying which.
 _GENERIC = frozenset({"report", "plan", "review", "paper", "document", "update", "minute", "strategy"})
@@ -74,4 +93,67 @@ def references(text: str, docs: Iterable[Document]) -> tuple[dict[str, int], ...
         groups.setdefault(key, {})[d.doc_id] = FIRMLY if firm else NAMED
     # A group named by a subset of another group's words is the vaguer reference: drop it.
     keys = list(groups)
-    return tuple(groups[k] for k in keys if not any(k < other for other in keys))
+    out = tuple(groups[k] for k in keys if not any(k < other for other in keys))
+    meeting = meeting_references(text, docs)
+    return (*out, meeting) if meeting else out
+
+
+@dataclass(frozen=True)
+class When:
+    """The meeting a question names: "on 30 January 2025", "in March", "the December 2024 council"."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+
+    def matches(self, iso: str | None) -> bool:
+        if not (self.year or self.month or self.day):
+            return True
+        try:
+            d = dt.date.fromisoformat(iso or "")
+        except ValueError:
+            return False
+        return (
+            (self.year is None or d.year == self.year)
+            and (self.month is None or d.month == self.month)
+            and (self.day is None or d.day == self.day)
+        )
+
+
+def meeting_named(text: str) -> When:
+    day = month = year = None
+    if m := _DAY_MONTH.search(text):
+        day, month = int(m.group(1)), _MONTHS.index(m.group(2).lower()) + 1
+    elif m := _MONTH.search(text):
+        month = _MONTHS.index(m.group(1).lower()) + 1
+    if m := _YEAR.search(text):
+        year = int(m.group(1))
+    return When(year, month, day)
+
+
+def committees_named(text: str, committees: set[str]) -> set[str]:
+    """The committees a question names by a word only their name has ("Cabinet")."""
+    words = set(tokenize(text))
+    named = set()
+    for c in committees:
+        own = set(tokenize(c.replace("_", " "))) - {
+            t for o in committees if o != c for t in tokenize(o.replace("_", " "))
+        }
+        if own & words:
+            named.add(c)
+    return named
+
+
+def meeting_references(text: str, docs: Iterable[Document]) -> dict[str, int]:
+    """The papers of the meeting a question names: a day and month ("on 30 January"), or a month
+    with a committee or year ("at the March council", "Cabinet in January 2025"). Named, not
+    firmly: a meeting has many papers and the question may be about any of them."""
+    docs = [d for d in docs if d.meeting_date]
+    when = meeting_named(text)
+    committees = {d.committee for d in docs if d.committee}
+    named = committees_named(text, committees)
+    if not (when.day or (when.month and (named or when.year))):
+        return {}
+    return {
+        d.doc_id: NAMED for d in docs if when.matches(d.meeting_date) and (not named or d.committee in named)
+    }

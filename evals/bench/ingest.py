@@ -2,6 +2,10 @@
 beside the embedding model's own chunks/s on the same chunk texts, measured in the same run.
 
     python evals/bench/ingest.py [--pages 500] [--out evals/bench/out]
+    python evals/bench/ingest.py --corpus ../shared/realdocs/kent     # real meeting papers
+
+With --corpus the benchmark ingests that folder as it is (recursively, sources.yaml beside it), then
+runs the ingest again unchanged and reports how long that second run took (it reads no PDF).
 
 The pipeline should reach at least 80% of the model's own throughput: everything that is not
 embedding (parsing, tables, the second reader, Chroma writes, BM25, the catalog) must stay small.
@@ -19,6 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+TARGET_SHARE = 0.85  # the pipeline's chunks/s against the encoder's own on the same texts
 sys.path.insert(0, str(REPO))
 
 
@@ -29,6 +34,9 @@ def peak_rss_mb() -> float:
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="ingest this folder instead of a generated one"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
     args = parser.parse_args()
 
@@ -36,12 +44,18 @@ def main() -> dict:
     from evals.bench.corpus_gen import generate
     from index.catalog import Catalog
     from index.embed import get_embedder
+    from ingest.corpus import discover
     from ingest.pipeline import run_ingest
 
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
-    corpus = work / "corpus"
-    files = generate(corpus, args.pages)
-    settings = Settings(data_dir=work / "data", corpus_dir=corpus)
+    if args.corpus:
+        corpus = args.corpus.resolve()
+        files = [f.path for f in discover(corpus)]
+    else:
+        corpus = work / "corpus"
+        files = generate(corpus, args.pages)
+    # Every paper counts, whatever its audience: the benchmark measures reading, not access.
+    settings = Settings(data_dir=work / "data", corpus_dir=corpus, default_audience="public")
     embedder = get_embedder(PACKAGED_MODEL)
     embedder.warm_up()  # model loading is start-up cost, not throughput
     rss_before = peak_rss_mb()
@@ -49,9 +63,13 @@ def main() -> dict:
     started = time.perf_counter()
     report = run_ingest(settings, embedder=embedder)
     pipeline_s = time.perf_counter() - started
-    assert not report.failed, report.failed
     pages = sum(d.pages for d in report.docs)
     chunks = sum(d.chunks for d in report.docs)
+
+    started = time.perf_counter()
+    again = run_ingest(settings, embedder=embedder)
+    unchanged_s = time.perf_counter() - started
+    assert again.parsed == 0, "an unchanged corpus was parsed again"
 
     texts = [c.embed_text for c in Catalog(settings.catalog_path).chunks()]
     started = time.perf_counter()
@@ -59,7 +77,9 @@ def main() -> dict:
     model_s = time.perf_counter() - started
 
     result = {
+        "corpus": str(args.corpus) if args.corpus else f"generated, {args.pages} pages",
         "documents": len(files),
+        "failed": [f"{d.file}: {d.error}" for d in report.failed],
         "pages": pages,
         "chunks": chunks,
         "pipeline_seconds": round(pipeline_s, 2),
@@ -68,6 +88,7 @@ def main() -> dict:
         "model_seconds": round(model_s, 2),
         "model_chunks_per_s": round(len(texts) / model_s, 2),
         "pipeline_vs_model": round((chunks / pipeline_s) / (len(texts) / model_s), 3),
+        "unchanged_second_run_seconds": round(unchanged_s, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "rss_after_model_load_mb": round(rss_before, 1),
         "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
@@ -77,8 +98,9 @@ def main() -> dict:
     for k, v in result.items():
         print(f"{k:26} {v}")
     ratio = (chunks / pipeline_s) / (len(texts) / model_s)
-    verdict = "meets" if ratio >= 0.8 else "MISSES"
-    print(f"pipeline {verdict} the 80% target ({ratio:.0%} of the model's own throughput)")
+    verdict = "meets" if ratio >= TARGET_SHARE else "MISSES"
+    print(f"pipeline {verdict} the {TARGET_SHARE:.0%} target ({ratio:.0%} of the model's own throughput)")
+    print(f"{len(report.failed)} failed; unchanged second run {unchanged_s:.2f} s")
     return result
 
 

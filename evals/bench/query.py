@@ -84,6 +84,8 @@ def main() -> dict:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
     parser.add_argument("--data", type=Path, default=None, help="reuse an index built earlier in this folder")
+    parser.add_argument("--corpus", type=Path, default=None, help="index this real corpus folder instead")
+    parser.add_argument("--suite", type=Path, default=REPO / "evals" / "suites" / "dev.yaml")
     args = parser.parse_args()
 
     from assistant.service import Assistant
@@ -95,7 +97,17 @@ def main() -> dict:
 
     embedder = get_embedder(PACKAGED_MODEL)
     embedder.warm_up()
-    if args.data and (args.data / "catalog.sqlite").exists():
+    if args.corpus:
+        from ingest.pipeline import run_ingest
+
+        work = Path(tempfile.mkdtemp(prefix="bench-query-"))
+        settings = Settings(
+            data_dir=work / "data", corpus_dir=args.corpus.resolve(), default_audience="public"
+        )
+        started = time.perf_counter()
+        run_ingest(settings, embedder=embedder)
+        build_s = time.perf_counter() - started
+    elif args.data and (args.data / "catalog.sqlite").exists():
         settings = Settings(data_dir=args.data, corpus_dir=args.data.parent / "corpus")
         build_s = None
     else:
@@ -105,7 +117,7 @@ def main() -> dict:
 
     assistant = Assistant.from_settings(settings, embedder=embedder)
     assistant.warm_up()
-    questions = [c.q for c in load_suite(REPO / "evals" / "suites" / "dev.yaml").cases if not c.conversation]
+    questions = [c.q for c in load_suite(args.suite).cases if not c.conversation]
     for q in questions[:10]:  # warm caches and code paths
         with contextlib.suppress(QuestionError):
             assistant.ask(q, role="admin")
@@ -123,6 +135,8 @@ def main() -> dict:
             ask_ms.append((time.perf_counter() - t) * 1000)
 
     result = {
+        "corpus": str(args.corpus) if args.corpus else "generated",
+        "suite": str(args.suite),
         "chunks": n_chunks,
         "questions": len(questions),
         "asks": len(ask_ms),

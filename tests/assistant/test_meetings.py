@@ -1,0 +1,140 @@
+"""[meetings] on real Kent County Council papers (a sample of eight, read from ../shared): decisions
+and votes listed by the CLI and the API under the usual audience rules, and questions about votes,
+movers and outcomes answered from the decisions store, citing the minute on the council's own site."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from assistant.answer.scope import meeting_named, meeting_references
+from cli.main import app
+from core.records import Document
+from evals.verify import PageVerifier
+from tests.servers import running
+
+FEB = "full_council/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"
+
+
+@pytest.fixture(scope="module")
+def env(kent_index) -> dict[str, str]:
+    return {
+        "ASSISTANT_DATA_DIR": str(kent_index.data_dir),
+        "ASSISTANT_CORPUS_DIR": str(kent_index.corpus_dir),
+    }
+
+
+@pytest.mark.integration
+def test_decisions_lists_votes_movers_and_outcomes_with_verbatim_quotes(env, kent_index) -> None:
+    result = CliRunner().invoke(app, ["decisions", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    budget = [d for d in found if d["file"] == FEB]
+    amendments = [d for d in budget if d["kind"] == "amendment"]
+    # Six budget amendments were put to the vote on 13 February 2025 and all six were lost.
+    assert len(amendments) == 6 and {d["status"] for d in amendments} == {"lost"}
+    # The substantive budget motion, as the minutes record it on page 13: For (41), Against (10),
+    # Abstain (7), "Substantive Motion Carried."
+    [motion] = [d for d in budget if d["page"] == 13 and d["kind"] == "resolution"]
+    assert (motion["status"], motion["votes_for"], motion["votes_against"], motion["abstentions"]) == (
+        "carried",
+        41,
+        10,
+        7,
+    )
+    assert motion["committee"] == "full council" and motion["meeting_date"] == "2025-02-13"
+    assert (
+        motion["source_url"].startswith("https://democracy.kent.gov.uk/")
+        and "#page=13" in motion["source_url"]
+    )
+    verifier = PageVerifier(kent_index.corpus_dir)
+    assert all(verifier.on_page(d["file"], d["page"], d["quote"]) for d in found)
+    # Filters: a committee, a date range, words.
+    cabinet = CliRunner().invoke(app, ["decisions", "--json", "--committee", "cabinet"], env=env)
+    assert {d["committee"] for d in json.loads(cabinet.output)} == {"cabinet"}
+    january = CliRunner().invoke(
+        app, ["decisions", "--json", "--since", "2025-01-01", "--until", "2025-01-31"], env=env
+    )
+    assert {d["meeting_date"][:7] for d in json.loads(january.output)} == {"2025-01"}
+    levi = CliRunner().invoke(app, ["decisions", "--json", "--search", "LEVI"], env=env)
+    assert levi.exit_code == 0 and all("LEVI" in d["text"] for d in json.loads(levi.output))
+    wrong = CliRunner().invoke(app, ["decisions", "--since", "2025-03-01", "--until", "2025-01-01"], env=env)
+    assert wrong.exit_code != 0 and "after --until" in wrong.output
+
+
+@pytest.mark.integration
+def test_the_decisions_route_keeps_to_the_callers_audience(kent_index, embedder, tmp_path) -> None:
+    """The February minutes listed as staff-only in a manifest: a public caller gets none of their
+    decisions, a staff caller all of them."""
+    import shutil
+
+    from assistant.api.app import create_app
+    from assistant.service import Assistant
+    from ingest.pipeline import run_ingest
+    from tests.conftest import copy_data, make_settings
+
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    shutil.copytree(kent_index.corpus_dir, corpus, symlinks=True)
+    copy_data(kent_index.data_dir, data)
+    (corpus / "manifest.yaml").write_text(
+        f"documents:\n- file: {FEB}\n  title: Minutes of a meeting of the County Council held on Thursday, 13 February 2025\n  audience: staff\n"
+    )
+    staff_key = "kent-staff-key-0123456789abcdef"
+    settings = make_settings(data, corpus, default_audience="public", api_keys={staff_key: "staff"})
+    report = run_ingest(settings, embedder=embedder)
+    assert report.embedded == 0 and not report.failed
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    with running(create_app(settings, assistant=assistant)) as base:
+        public = httpx.get(f"{base}/v1/decisions", timeout=60).json()
+        staff = httpx.get(
+            f"{base}/v1/decisions", headers={"Authorization": f"Bearer {staff_key}"}, timeout=60
+        ).json()
+        assert public and not any(d["file"] == FEB for d in public)
+        assert sum(d["file"] == FEB for d in staff) >= 8
+        bad = httpx.get(
+            f"{base}/v1/decisions", params={"since": "9999-01-01", "until": "0001-01-01"}, timeout=60
+        )
+        assert bad.status_code == 422 and "after until" in bad.json()["error"]["message"]
+
+
+@pytest.mark.integration
+def test_vote_and_mover_questions_are_answered_from_the_minute(kent_index, embedder) -> None:
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(kent_index, embedder=embedder)
+    verifier = PageVerifier(kent_index.corpus_dir)
+    answer = assistant.ask(
+        "What was the vote on the substantive budget motion at the County Council on 13 February 2025?"
+    )
+    assert "41 for and 10 against" in answer.answer and "7 abstaining" in answer.answer
+    [c] = answer.citations
+    assert c.page == 13 and c.url.startswith("https://democracy.kent.gov.uk/")
+    assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
+    answer = assistant.ask(
+        "Who moved the amendment on the Council Tax Reduction Scheme grant, and was it carried?"
+    )
+    assert "lost" in answer.answer and "Lehmann" in answer.answer
+    # A question about a decision the papers do not record is not answered from the nearest one.
+    answer = assistant.ask("What was the vote on the community wardens amendment in March 2025?")
+    assert "for and" not in answer.answer
+
+
+def kent_index_file(assistant, doc_id: str) -> str:
+    return assistant.retriever.state.docs[doc_id].file
+
+
+@pytest.mark.unit
+def test_a_question_names_a_meeting_by_day_month_committee() -> None:
+    when = meeting_named("What did Cabinet decide on 30 January 2025?")
+    assert (when.year, when.month, when.day) == (2025, 1, 30)
+    docs = [
+        Document("a", "a.pdf", "A", committee="cabinet", meeting_date="2025-01-30"),
+        Document("b", "b.pdf", "B", committee="full council", meeting_date="2025-01-09"),
+        Document("c", "c.pdf", "C", committee="cabinet", meeting_date="2025-03-04"),
+    ]
+    assert set(meeting_references("What did Cabinet agree in January?", docs)) == {"a"}
+    assert set(meeting_references("What did the council decide on 9 January?", docs)) == {"b"}
+    assert meeting_references("What did Cabinet agree?", docs) == {}
