@@ -341,6 +341,10 @@ class Decision(Record):
     mover: str | None = None
     seconder: str | None = None
     decision_maker: str | None = None
+    # Where the minutes say who moved it, when `quote` (which leads to the outcome) does not: a
+    # vote and its outcome often print a page after "Mr X proposed and Ms Y seconded".
+    mover_page: int | None = None
+    mover_quote: str | None = None
     id: int | None = None  # its row in the facts store, once stored
 
 

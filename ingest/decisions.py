@@ -250,6 +250,7 @@ class _Draft:
     consumed: bool = False  # told by the resolution it led to, so not a decision of its own
     basis: _Draft | None = None  # for a resolution, the vote that passed it
     outcome_end: int | None = None  # offset where the outcome's sentence ends
+    proposed_at: int | None = None  # offset of the line that names its mover and seconder
 
     @property
     def last(self) -> int:
@@ -597,6 +598,7 @@ def _item_decisions(doc: _Text, lo: int, hi: int) -> list[_Draft]:
                 seconder=_name(m.groupdict().get("seconder")),
                 para=para,
                 end=end,
+                proposed_at=doc.starts[doc.line_at(ev.start)],
             )
             if ev.kind == "suggestion":
                 _decide(draft, "agreed", ev.start, ev.end)
@@ -766,6 +768,7 @@ def _settle(resolution: _Draft, drafts: list[_Draft], since: int) -> None:
         motion.consumed = True  # the motion as moved is told by what it became
     if not amended:
         resolution.mover, resolution.seconder = motion.mover, motion.seconder
+        resolution.proposed_at = motion.proposed_at
 
 
 def _main_motion(drafts: list[_Draft], since: int) -> _Draft | None:
@@ -838,6 +841,9 @@ def _to_decision(
         page, quote = _resolution_quote(doc, d)
     else:
         page, quote = _proposal_quote(doc, d)
+    mover_page = mover_quote = None
+    if d.mover and d.proposed_at is not None and not states_person(quote, d.mover):
+        mover_page, mover_quote = _proposer_quote(doc, d.proposed_at)
     return Decision(
         doc_id=meta.doc_id,
         kind=d.kind,
@@ -853,7 +859,41 @@ def _to_decision(
         abstentions=d.votes[2],
         mover=d.mover,
         seconder=d.seconder,
+        mover_page=mover_page,
+        mover_quote=mover_quote,
     )
+
+
+# A name stated as mover or seconder, not merely listed among those who voted: "Mr Brady proposed",
+# "moved by Councillor A", "Proposer: Mark Hood".
+_STATED_AFTER = r"\b[^.;:\n]{0,100}?\b(?:proposed|moved|seconded)\b"
+_STATED_BEFORE = r"(?:(?:moved|proposed|seconded)\s+by|Proposer\s*:|Seconder\s*:)[^.;\n]{0,60}?\b"
+
+
+def states_person(text: str, name: str) -> bool:
+    """Whether `text` says that `name` moved or seconded something (their surname next to the
+    verb), as opposed to naming them in a list of votes."""
+    surname = re.escape(name.split()[-1])
+    flat = squash(text)
+    return bool(
+        re.search(rf"\b{surname}{_STATED_AFTER}", flat, re.I)
+        or re.search(rf"{_STATED_BEFORE}{surname}\b", flat, re.I)
+    )
+
+
+def _proposer_quote(doc: _Text, at: int) -> tuple[int, str]:
+    """The sentence that names the mover and seconder: whole lines of its page from the line it
+    opens on, to the end of the sentence or the quote limit."""
+    first = doc.line_at(at)
+    page = doc.lines[first].page
+    last = first
+    while (
+        not _LINE_END.search(doc.lines[last].text)
+        and last + 1 < len(doc.lines)
+        and doc.lines[last + 1].page == page
+    ):
+        last += 1
+    return page, _window(doc, [first], last, keep="start")
 
 
 def _proposal_quote(doc: _Text, d: _Draft) -> tuple[int, str]:

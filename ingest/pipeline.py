@@ -33,7 +33,7 @@ from index.catalog import Catalog, Fact
 from index.lexical import LexicalIndex
 from ingest.confirm import confirmed_window
 from ingest.corpus import discover
-from ingest.decisions import extract_decisions
+from ingest.decisions import extract_decisions, states_person
 from ingest.facts import extract_facts
 from ingest.manifest import declared, described, load_manifest
 from ingest.metadata import load_sources
@@ -513,15 +513,22 @@ def confirmed_decisions(decisions: list[Decision], second: dict[int, str] | None
                 votes_for=d.votes_for if all(n in shows for n in tally) else None,
                 votes_against=d.votes_against if all(n in shows for n in tally) else None,
                 abstentions=d.abstentions if all(n in shows for n in tally) else None,
-                mover=d.mover if d.mover and _surname(d.mover) in shows else None,
-                seconder=d.seconder if d.seconder and _surname(d.seconder) in shows else None,
             )
+        moved = None
+        if d.mover_quote is not None and d.mover_page is not None:
+            moved = confirmed_window(d.mover_quote, second, d.mover_page)
+        # A mover or seconder is kept only where a confirmed quote says they moved or seconded.
+        said = [q for q in (d.quote, moved) if q]
+        d = dataclasses.replace(
+            d,
+            mover=d.mover if d.mover and any(states_person(q, d.mover) for q in said) else None,
+            seconder=d.seconder if d.seconder and any(states_person(q, d.seconder) for q in said) else None,
+            mover_quote=moved if moved and d.mover and not states_person(d.quote, d.mover) else None,
+        )
+        if d.mover_quote is None:
+            d = dataclasses.replace(d, mover_page=None)
         out.append(d)
     return out
-
-
-def _surname(name: str) -> str:
-    return name.split()[-1]
 
 
 def _stage_error(meta: Document, stage: str, exc: Exception) -> str:

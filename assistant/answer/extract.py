@@ -211,9 +211,11 @@ class Extractor:
         """A vote, mover, outcome, decision or person's role, from the stores built at ingest."""
         state = self.retriever.state
         q = ctx.question
-        found = meetings.find_decision(q, state.decisions, state.docs, ctx.allowed) or meetings.find_role(
-            q, state.roles, state.docs, ctx.allowed
-        )
+        res = ctx.resolution
+        earlier = meetings.Earlier(res.query if res.is_followup else "", res.previous_quotes)
+        found = meetings.find_decision(
+            q, state.decisions, state.docs, ctx.allowed, earlier
+        ) or meetings.find_role(q, state.roles, state.docs, ctx.allowed)
         if found is None:
             return None
         ctx.trace.chosen = [(f"{found.quotes[0].doc.doc_id}:p{found.quotes[0].page}", 1.0)]

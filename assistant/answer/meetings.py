@@ -78,7 +78,8 @@ def asked_fields(text: str) -> Asked:
 def _cover(q: Question, have: set[str]) -> float:
     """Share of the question's own weight the record accounts for. Field words ("vote", "moved")
     and the meeting's date (already matched against the meeting) are not the subject."""
-    own = {t: w for t, w in q.weights.items() if t not in _FIELD_WORDS and not _is_date_word(t)}
+    weights = {**q.carried, **q.weights}  # a follow-up's subject is partly the earlier turn's
+    own = {t: w for t, w in weights.items() if t not in _FIELD_WORDS and not _is_date_word(t)}
     total = sum(own.values())
     if total <= 0:
         return 0.0
@@ -100,31 +101,75 @@ class Found:
     lead: str
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """What a follow-up ("And who seconded it?") refers back to: the earlier question and the quotes
+    its answer cited."""
+
+    question: str = ""
+    quotes: tuple[str, ...] = ()
+
+
 def find_decision(
-    q: Question, decisions: list[Decision], docs: dict[str, Document], allowed: set[str] | frozenset[str]
+    q: Question,
+    decisions: list[Decision],
+    docs: dict[str, Document],
+    allowed: set[str] | frozenset[str],
+    earlier: Earlier | None = None,
 ) -> Found | None:
-    """The recorded decision the question asks about, with a lead of the fields it asks for."""
+    """The recorded decision the question asks about, with a lead of the fields it asks for.
+
+    Among the decisions that cover the question's subject, ties are common: an amendment's own paper
+    and the minute that records its fate share its wording, and a motion and the amendment to it
+    share theirs. So the order is: the decision the earlier turn cited (a follow-up asks about the
+    same one), then the cover, then a decision of the kind the question names ("the motion", "the
+    amendment"), then one that records more of the fields asked for (the minute has the vote; the
+    amendment paper does not). Orderings, not weights: none of them outweighs a better cover except
+    the earlier turn's decision.
+    """
     asked = asked_fields(q.text)
     if not asked.any or not decisions:
         return None
+    earlier = earlier or Earlier()
     when = meeting_named(q.text)
+    if not (when.year or when.month or when.day) and earlier.question:
+        when = meeting_named(earlier.question)
     committees = {d.committee for d in decisions if d.committee}
     named = committees_named(q.text, committees)
-    best: tuple[float, Decision] | None = None
+    words = set(tokenize(q.text))
+    best: tuple[tuple[bool, float, bool, int], Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):
             continue
         if named and d.committee not in named:
             continue
         have = set(tokenize(f"{d.item or ''} {d.text} {d.quote} {d.mover or ''} {d.seconder or ''} {d.kind}"))
-        score = _cover(q, have)
-        if best is None or score > best[0]:
-            best = (score, d)
-    if best is None or best[0] < DECISION_MIN_COVER:
+        cover = _cover(q, have)
+        if cover < DECISION_MIN_COVER:
+            continue
+        key = (d.quote in earlier.quotes, cover, bool(set(tokenize(d.kind)) & words), _answered(d, asked))
+        if best is None or key > best[0]:
+            best = (key, d)
+    if best is None:
         return None
     d = best[1]
     doc = docs[d.doc_id]
-    return Found([Quote(doc, d.page, d.item, d.quote)], decision_lead(d, asked))
+    quotes = [Quote(doc, d.page, d.item, d.quote)]
+    if (asked.mover or asked.seconder) and d.mover_quote and d.mover_page:
+        quotes.append(Quote(doc, d.mover_page, d.item, d.mover_quote))  # the lead names them
+    return Found(quotes, decision_lead(d, asked))
+
+
+def _answered(d: Decision, asked: Asked) -> int:
+    """How many of the fields asked for the record holds."""
+    return sum(
+        (
+            asked.vote and d.votes_for is not None,
+            asked.mover and d.mover is not None,
+            asked.seconder and d.seconder is not None,
+            (asked.outcome or asked.decision) and d.status != "proposed",
+        )
+    )
 
 
 def decision_lead(d: Decision, asked: Asked) -> str:

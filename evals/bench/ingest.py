@@ -31,6 +31,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its children (pdftotext), all threads. On a shared machine the
+    wall clock of the pipeline and of the encoder can be slowed by different neighbours, so the
+    share is also reported on CPU time, which a busy neighbour barely moves."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=500)
@@ -60,9 +69,10 @@ def main() -> dict:
     embedder.warm_up()  # model loading is start-up cost, not throughput
     rss_before = peak_rss_mb()
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     report = run_ingest(settings, embedder=embedder)
     pipeline_s = time.perf_counter() - started
+    pipeline_cpu = cpu_seconds() - cpu_started
     pages = sum(d.pages for d in report.docs)
     chunks = sum(d.chunks for d in report.docs)
 
@@ -72,9 +82,10 @@ def main() -> dict:
     assert again.parsed == 0, "an unchanged corpus was parsed again"
 
     texts = [c.embed_text for c in Catalog(settings.catalog_path).chunks()]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     embedder.embed_documents(texts)
     model_s = time.perf_counter() - started
+    model_cpu = cpu_seconds() - cpu_started
 
     result = {
         "corpus": str(args.corpus) if args.corpus else f"generated, {args.pages} pages",
@@ -88,6 +99,9 @@ def main() -> dict:
         "model_seconds": round(model_s, 2),
         "model_chunks_per_s": round(len(texts) / model_s, 2),
         "pipeline_vs_model": round((chunks / pipeline_s) / (len(texts) / model_s), 3),
+        "pipeline_cpu_seconds": round(pipeline_cpu, 2),
+        "model_cpu_seconds": round(model_cpu, 2),
+        "pipeline_vs_model_cpu": round((chunks / pipeline_cpu) / (len(texts) / model_cpu), 3),
         "unchanged_second_run_seconds": round(unchanged_s, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "rss_after_model_load_mb": round(rss_before, 1),
@@ -97,9 +111,13 @@ def main() -> dict:
     (args.out / "ingest.json").write_text(json.dumps(result, indent=2))
     for k, v in result.items():
         print(f"{k:26} {v}")
-    ratio = (chunks / pipeline_s) / (len(texts) / model_s)
-    verdict = "meets" if ratio >= TARGET_SHARE else "MISSES"
-    print(f"pipeline {verdict} the {TARGET_SHARE:.0%} target ({ratio:.0%} of the model's own throughput)")
+    shares = {
+        "wall clock": (chunks / pipeline_s) / (len(texts) / model_s),
+        "CPU time": (chunks / pipeline_cpu) / (len(texts) / model_cpu),
+    }
+    for basis, ratio in shares.items():
+        verdict = "meets" if ratio >= TARGET_SHARE else "MISSES"
+        print(f"{basis}: {verdict} the {TARGET_SHARE:.0%} target ({ratio:.0%} of the model's own throughput)")
     print(f"{len(report.failed)} failed; unchanged second run {unchanged_s:.2f} s")
     return result
 

@@ -100,10 +100,9 @@ def main() -> dict:
     if args.corpus:
         from ingest.pipeline import run_ingest
 
-        work = Path(tempfile.mkdtemp(prefix="bench-query-"))
-        settings = Settings(
-            data_dir=work / "data", corpus_dir=args.corpus.resolve(), default_audience="public"
-        )
+        # --data with --corpus reuses (and brings up to date) an index of that corpus built earlier.
+        data = args.data or Path(tempfile.mkdtemp(prefix="bench-query-")) / "data"
+        settings = Settings(data_dir=data, corpus_dir=args.corpus.resolve(), default_audience="public")
         started = time.perf_counter()
         run_ingest(settings, embedder=embedder)
         build_s = time.perf_counter() - started

@@ -14,6 +14,7 @@ from assistant.answer.scope import meeting_named, meeting_references
 from cli.main import app
 from core.records import Document
 from evals.verify import PageVerifier
+from ingest.decisions import states_person
 from tests.servers import running
 
 FEB = "full_council/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"
@@ -52,6 +53,17 @@ def test_decisions_lists_votes_movers_and_outcomes_with_verbatim_quotes(env, ken
     )
     verifier = PageVerifier(kent_index.corpus_dir)
     assert all(verifier.on_page(d["file"], d["page"], d["quote"]) for d in found)
+    # A mover or seconder is listed only where a quote of the page says they moved or seconded it,
+    # not where their name merely appears among the votes.
+    for d in found:
+        said = [q for q in (d["quote"], d["mover_quote"]) if q]
+        assert not d["mover"] or any(states_person(q, d["mover"]) for q in said), d
+        assert not d["seconder"] or any(states_person(q, d["seconder"]) for q in said), d
+        assert not d["mover_quote"] or verifier.on_page(d["file"], d["mover_page"], d["mover_quote"])
+    # The Labour Group's alternative budget: its vote is printed on page 6, its mover on page 5.
+    [labour] = [d for d in amendments if "Labour" in d["text"]]
+    assert (labour["mover"], labour["seconder"], labour["page"]) == ("Mr Brady", "Ms Meade", 6)
+    assert "Mr Brady proposed" in labour["mover_quote"]
     # Filters: a committee, a date range, words.
     cabinet = CliRunner().invoke(app, ["decisions", "--json", "--committee", "cabinet"], env=env)
     assert {d["committee"] for d in json.loads(cabinet.output)} == {"cabinet"}
@@ -117,6 +129,9 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_index, embed
         "Who moved the amendment on the Council Tax Reduction Scheme grant, and was it carried?"
     )
     assert "lost" in answer.answer and "Lehmann" in answer.answer
+    # Each name the answer gives as mover or seconder is in a cited quote that says so.
+    quotes = [c.quote for c in answer.citations]
+    assert any(states_person(q, "Mr Lehmann") for q in quotes), quotes
     # A question about a decision the papers do not record is not answered from the nearest one.
     answer = assistant.ask("What was the vote on the community wardens amendment in March 2025?")
     assert "for and" not in answer.answer
