@@ -38,7 +38,21 @@ _OUTCOME = re.compile(
     re.I,
 )
 _DECIDED = re.compile(r"\b(?:decide[ds]?|decision|resolve[ds]?|resolution|agree[ds]?|recommend\w*)\b", re.I)
-_WHO = re.compile(r"^\s*(?:and\s+)?who\b|\bwhich\s+(?:councillor|member|officer|minister|person)\b", re.I)
+_WHO = re.compile(
+    r"(?:^|[-–—,;:]\s*)(?:and\s+)?who\b|\bwhich\s+(?:\w+\s+)?(?:councillor|member|officer|minister|person|inspector)s?\b",
+    re.I,
+)
+# "Which minister ...", "which planning inspector ...": the role asked for, which the person's role
+# must name (a Leader is not the minister asked about).
+_ROLE_ASKED = re.compile(r"\bwhich\s+(?:\w+\s+)?(councillor|member|officer|minister|inspector)s?\b", re.I)
+# What the papers call the roles a question asks for by a general word.
+_ROLE_WORDS = {
+    "councillor": "councillor member cabinet chair chairman leader mr mrs ms",
+    "member": "member cabinet councillor chair chairman leader",
+    "officer": "officer director head executive chief manager analyst author",
+    "minister": "minister secretary state",
+    "inspector": "inspector",
+}
 # Words that ask for a field rather than name the decision: they are not the decision's subject.
 _FIELD_WORDS = frozenset(
     tokenize(
@@ -198,17 +212,29 @@ def decision_lead(d: Decision, asked: Asked) -> str:
 def find_role(
     q: Question, roles: list[Role], docs: dict[str, Document], allowed: set[str] | frozenset[str]
 ) -> Found | None:
-    """A "who" question answered from the people named with their roles in the papers."""
+    """A "who" question answered from the people named with their roles in the papers.
+
+    A role belongs to a paper, and a question often names the paper rather than the role alone
+    ("the report author of the final draft budget report", "who chaired the 9 January council"),
+    so the paper's title counts towards the cover and a meeting the question names must be the
+    paper's. Between equal covers the role that accounts for more of the question alone wins."""
     if not _WHO.search(q.text) or not roles:
         return None
-    best: tuple[float, Role] | None = None
+    when = meeting_named(q.text)
+    asked = _ROLE_ASKED.search(q.text)
+    kinds = set(tokenize(_ROLE_WORDS[asked.group(1).lower()])) if asked else set()
+    best: tuple[tuple[float, float], Role] | None = None
     for r in roles:
-        if r.doc_id not in allowed:
+        doc = docs.get(r.doc_id)
+        if r.doc_id not in allowed or doc is None or not when.matches(doc.meeting_date or doc.date):
             continue
-        score = _cover(q, set(tokenize(f"{r.role} {r.name}")))
-        if best is None or score > best[0]:
-            best = (score, r)
-    if best is None or best[0] < ROLE_MIN_COVER:
+        if kinds and not kinds & set(tokenize(f"{r.role} {r.name}")):
+            continue
+        own = set(tokenize(f"{r.role} {r.name}"))
+        key = (_cover(q, own | set(tokenize(doc.title))), _cover(q, own))
+        if best is None or key > best[0]:
+            best = (key, r)
+    if best is None or best[0][0] < ROLE_MIN_COVER:
         return None
     r = best[1]
     return Found([Quote(docs[r.doc_id], r.page, None, r.quote)], f"{r.name} — {r.role}")
