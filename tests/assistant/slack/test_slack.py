@@ -209,7 +209,9 @@ def test_a_signed_mention_gets_one_cited_answer_in_its_thread(slack: Slack) -> N
     actions = [b for b in blocks if b["type"] == "actions"]
     # Each quote shows once. (Which quote answers depends on the public channel's documents only:
     # corpus statistics are per audience, issue 16.)
-    stored = slack.assistant.conversations.answer(actions[0]["elements"][0]["value"])
+    stored = slack.assistant.conversations.answer(  # type: ignore[attr-defined]
+        actions[0]["elements"][0]["value"]
+    )
     assert stored is not None and stored.answer.citations
     assert all(blocks[0]["text"]["text"].count(c.quote) <= 1 for c in stored.answer.citations)
     assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_up", "feedback_down"]
