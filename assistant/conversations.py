@@ -2,6 +2,11 @@
 
 It lives on disk, not in process memory, so a conversation survives a restart and two API replicas
 answering alternate turns of one conversation both see every earlier turn (WAL mode).
+
+Every conversation has an owner, fixed by its first turn: an API key (or "anonymous"), a Slack
+channel, or the local operator, always with the role it was answered for. Only the owner reads it
+or adds to it, so a guessed or leaked id shows nothing, and a conversation never mixes roles.
+Conversations untouched for `ASSISTANT_CONVERSATION_DAYS` are deleted by `prune`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     conversation_id TEXT NOT NULL,
@@ -34,6 +40,23 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS turns_answer ON turns (answer_id);
 """
+# Stores made before conversations had owners gain the column; their conversations, owned by
+# nobody, are then shown to nobody and continued by nobody.
+ADD_OWNER = "ALTER TABLE conversations ADD COLUMN owner TEXT"
+OWNER_INDEX = "CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_at)"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a conversation belongs to: `principal` is "key:<key id>", "anonymous", "slack:<channel>"
+    or "local" (the CLI), and `role` the role its answers were given for."""
+
+    principal: str
+    role: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.principal}|{self.role}"
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,10 @@ class ConversationStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(conversations)")}
+        if "owner" not in columns:
+            self._conn.execute(ADD_OWNER)
+        self._conn.execute(OWNER_INDEX)
         self._lock = threading.RLock()  # one connection shared by the API's worker threads
 
     def close(self) -> None:
@@ -88,6 +115,30 @@ class ConversationStore:
             ).fetchone()
         return row is not None
 
+    def belongs_to(self, conversation_id: str, owner: Owner) -> bool:
+        """The conversation exists and is `owner`'s; anyone else is told nothing more than for an
+        id that does not exist."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT owner FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        return row is not None and row[0] == owner.key
+
+    def prune(self, days: int, now: dt.datetime | None = None) -> int:
+        """Delete conversations not added to for `days` days, with their turns; how many went."""
+        cutoff = ((now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                old = "SELECT id FROM conversations WHERE updated_at < ?"
+                self._conn.execute(f"DELETE FROM turns WHERE conversation_id IN ({old})", (cutoff,))
+                gone = self._conn.execute("DELETE FROM conversations WHERE updated_at < ?", (cutoff,))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return gone.rowcount
+
     def history(self, conversation_id: str, limit: int = 10) -> list[Turn]:
         with self._lock:
             rows = self._conn.execute(
@@ -98,22 +149,31 @@ class ConversationStore:
         return [Turn.stored(*row) for row in reversed(rows)]
 
     def append(
-        self, conversation_id: str, question: str, resolved: str, answer: Answer, answer_id: str, role: str
+        self,
+        conversation_id: str,
+        question: str,
+        resolved: str,
+        answer: Answer,
+        answer_id: str,
+        role: str,
+        owner: Owner | None = None,
     ) -> int:
+        """`owner` (default: the local operator with `role`) becomes the owner of a new conversation."""
         data = {**answer.model_dump(), "_role": role}
+        who = owner or Owner("local", role)
         with self._lock:
-            return self._append(conversation_id, question, resolved, data, answer_id)
+            return self._append(conversation_id, question, resolved, data, answer_id, who)
 
     def _append(
-        self, conversation_id: str, question: str, resolved: str, answer: dict, answer_id: str
+        self, conversation_id: str, question: str, resolved: str, answer: dict, answer_id: str, owner: Owner
     ) -> int:
         now = _now()
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             if not self.exists(conversation_id):
                 self._conn.execute(
-                    "INSERT INTO conversations (id, created_at, updated_at) VALUES (?, ?, ?)",
-                    (conversation_id, now, now),
+                    "INSERT INTO conversations (id, created_at, updated_at, owner) VALUES (?, ?, ?, ?)",
+                    (conversation_id, now, now, owner.key),
                 )
             (n,) = self._conn.execute(
                 "SELECT COALESCE(MAX(n), 0) + 1 FROM turns WHERE conversation_id = ?", (conversation_id,)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback (answer_id);
 """
 MAX_COMMENT = 2000
+PAGE = 500  # rows read at a time when filtering what a caller may see
 
 
 @dataclass(frozen=True)
@@ -106,17 +108,31 @@ class FeedbackStore:
             ).fetchone()
         return Feedback(*row) if row else None
 
-    def list(self, answer_id: str | None = None, limit: int = 100) -> list[Feedback]:
+    def list(
+        self,
+        answer_id: str | None = None,
+        limit: int = 100,
+        visible: Callable[[Feedback], bool] | None = None,
+    ) -> list[Feedback]:
+        """The newest `limit` ratings that `visible` lets through (all, without it), read a page at
+        a time so that hidden ones do not shorten the list."""
         sql = "SELECT id, answer_id, rating, comment, source, user, created_at FROM feedback"
         args: tuple = ()
         if answer_id:
             sql += " WHERE answer_id = ?"
             args = (answer_id,)
-        with self._lock:
-            rows = self._conn.execute(
-                sql + " ORDER BY created_at DESC, id LIMIT ?", (*args, limit)
-            ).fetchall()
-        return [Feedback(*r) for r in rows]
+        found: list[Feedback] = []
+        offset = 0
+        while len(found) < limit:
+            with self._lock:
+                rows = self._conn.execute(
+                    sql + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?", (*args, PAGE, offset)
+                ).fetchall()
+            found += [f for f in (Feedback(*r) for r in rows) if visible is None or visible(f)]
+            if len(rows) < PAGE:
+                break
+            offset += PAGE
+        return found[:limit]
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -35,6 +35,13 @@ class Filters(BaseModel):
             raise ValueError("must be a four-digit year, e.g. 2018")
         return v
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Filters:
+        """`since 9999, until 0001` selects nothing: a mistake to say so, not an empty answer."""
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
     def is_empty(self) -> bool:
         return not any([self.councils, self.since, self.until, self.doc_types, self.audiences])
 

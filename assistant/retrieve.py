@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +64,42 @@ class RetrievalState:
     rows: list[TableRow] = field(default_factory=list)  # the same cells as table rows, built once
     decisions: list[Decision] = field(default_factory=list)  # from minutes and records of decision
     roles: list[Role] = field(default_factory=list)  # people named with their roles
+    # The state as callers of fewer audiences see it, built on first use (`for_audiences`).
+    views: dict[frozenset[str], RetrievalState] = field(default_factory=dict, repr=False)
+    views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def for_audiences(self, audiences: frozenset[str]) -> RetrievalState:
+        """This state with corpus statistics (BM25, token frequencies, vocabulary, acronyms,
+        lower-case words) of only the documents `audiences` may read.
+
+        The statistics of the whole index would let a document a caller may not read change what
+        they are told: a word found only in a confidential paper would count as known, with a
+        weight, and a question of it would be answered differently than if the paper were absent.
+        Where the audiences read every document this is the state itself, so answers to callers who
+        may read everything are exactly as before.
+        """
+        readable = [d for d in self.docs.values() if d.audience in audiences]
+        if len(readable) == len(self.docs):
+            return self
+        with self.views_lock:
+            view = self.views.get(audiences)
+            if view is None:
+                view = self._restricted({d.doc_id for d in readable})
+                self.views[audiences] = view
+            return view
+
+    def _restricted(self, doc_ids: set[str]) -> RetrievalState:
+        pos = [int(i) for i in self.lex_pos if i >= 0 and self.chunks[i].doc_id in doc_ids]
+        chunks = [self.chunks[i] for i in pos]
+        restricted = LexicalIndex.build([c.id for c in chunks], [c.embed_text for c in chunks])
+        log.info("corpus statistics for %d of %d documents built", len(doc_ids), len(self.docs))
+        return replace(
+            self,
+            lexical=restricted,
+            lex_pos=np.array(pos, dtype=np.int64),
+            views={},
+            views_lock=threading.Lock(),
+        )
 
     def rows_in(self, allowed: set[str] | frozenset[str]) -> list[TableRow]:
         return [r for r in self.rows if r.doc.doc_id in allowed]
@@ -106,6 +142,10 @@ class Retriever:
         if self._state is None:
             raise IndexNotReady("the index is empty: run `assistant ingest` first")
         return self._state
+
+    def for_audiences(self, audiences: frozenset[str]) -> Retriever:
+        """This retriever as a caller who reads only `audiences` sees it (`RetrievalState.for_audiences`)."""
+        return AudienceRetriever(self, audiences)
 
     @property
     def ready(self) -> bool:
@@ -285,6 +325,26 @@ class Retriever:
         state = self.state
         i = state.by_doc_seq.get((chunk.doc_id, chunk.seq + offset))
         return state.chunks[i] if i is not None else None
+
+
+class AudienceRetriever(Retriever):
+    """A view of a retriever for callers of some audiences: the same index, models and caches, with
+    the corpus statistics of only the documents they may read. Cheap to make: it shares everything."""
+
+    def __init__(self, base: Retriever, audiences: frozenset[str]) -> None:
+        self.__dict__.update(base.__dict__)
+        self._base = base
+        self.audiences = audiences
+
+    @property
+    def state(self) -> RetrievalState:
+        return self._base.state.for_audiences(self.audiences)
+
+    def refresh(self) -> None:
+        self._base.refresh()
+
+    def for_audiences(self, audiences: frozenset[str]) -> Retriever:
+        return AudienceRetriever(self._base, audiences)
 
 
 def _shingles(text: str, n: int = 5) -> set[int]:

@@ -23,7 +23,7 @@ from assistant.answer.followup import resolve
 from assistant.answer.question import Question, analyse
 from assistant.answer.validate import check_question
 from assistant.answer.weights import ScoringWeights
-from assistant.conversations import ConversationStore, Turn, new_id
+from assistant.conversations import ConversationStore, Owner, Turn, new_id
 from assistant.models import Answer, Filters
 from assistant.retrieve import Retriever
 from core.errors import UnsupportedLanguage
@@ -55,6 +55,24 @@ class Assistant:
         self.weights = weights or ScoringWeights.load()
         self.extractor = Extractor(retriever, self.weights, self.analyse)
         self.computer = Computer(self.extractor)
+        self._seen_by: dict[frozenset[str], Assistant] = {}
+
+    def seen_by(self, audiences: frozenset[str]) -> Assistant:
+        """This assistant as a caller who reads only `audiences` meets it: the same index, stores
+        and models, with corpus statistics of only their documents (`Retriever.for_audiences`),
+        so nothing it says to them, an answer, a notice or a refusal, depends on a document they
+        may not read."""
+        view = self._seen_by.get(audiences)
+        if view is None:
+            view = Assistant(
+                self.settings,
+                self.retriever.for_audiences(audiences),
+                self.conversations,
+                self.llm,
+                self.weights,
+            )
+            self._seen_by[audiences] = view
+        return view
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
@@ -105,10 +123,13 @@ class Assistant:
         role: str = "public",
         history: list[Turn] | None = None,
         create: bool = False,
+        owner: Owner | None = None,
     ) -> Answer:
         """`history`: earlier turns for a client that keeps its own (the OpenAI-compatible endpoint).
-        `create`: an unknown conversation id names a new conversation (Slack: channel + thread)."""
-        return self.ask_traced(question, conversation_id, filters, role, history, create)[0]
+        `create`: an unknown conversation id names a new conversation (Slack: channel + thread).
+        `owner`: who is asking (an API key, a Slack channel); the local operator by default. A
+        conversation of another owner is treated as unknown: this answer starts a new one."""
+        return self.ask_traced(question, conversation_id, filters, role, history, create, owner)[0]
 
     def ask_traced(
         self,
@@ -118,11 +139,15 @@ class Assistant:
         role: str = "public",
         history: list[Turn] | None = None,
         create: bool = False,
+        owner: Owner | None = None,
     ) -> tuple[Answer, Trace]:
         """The answer and the trace of how it was found (for the evals)."""
         trace = Trace()
         answer = None
-        for event in self._answer(question, conversation_id, filters, role, history, create, False, trace):
+        who = owner or Owner("local", role)
+        for event in self._answer(
+            question, conversation_id, filters, role, history, create, who, False, trace
+        ):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None
@@ -136,9 +161,11 @@ class Assistant:
         role: str = "public",
         history: list[Turn] | None = None,
         create: bool = False,
+        owner: Owner | None = None,
     ) -> Iterator[str | Answer]:
         """The answer text as it is verified (pieces of text), then the whole `Answer`."""
-        return self._answer(question, conversation_id, filters, role, history, create, True, Trace())
+        who = owner or Owner("local", role)
+        return self._answer(question, conversation_id, filters, role, history, create, who, True, Trace())
 
     def _answer(
         self,
@@ -148,13 +175,15 @@ class Assistant:
         role: str,
         history: list[Turn] | None,
         create: bool,
+        owner: Owner,
         live: bool,
         trace: Trace,
     ) -> Iterator[str | Answer]:
         started = time.perf_counter()
-        lexical = self.retriever.state.lexical
+        me = self.seen_by(ROLE_AUDIENCES.get(role, ROLE_AUDIENCES["public"]))
         try:
-            text = check_question(question, lexical.vocabulary)
+            # Only words of documents this role may read count as known.
+            text = check_question(question, me.retriever.state.lexical.vocabulary)
         except UnsupportedLanguage as exc:
             # Not an error of the request: an answer that says what the assistant can do.
             answer = Answer(
@@ -169,9 +198,9 @@ class Assistant:
             return
         notices: list[str] = []
         history = list(history or [])
-        if conversation_id and self.conversations.exists(conversation_id):
+        if conversation_id and self.conversations.belongs_to(conversation_id, owner):
             history = self.conversations.history(conversation_id)
-        elif conversation_id and create:
+        elif conversation_id and create and not self.conversations.exists(conversation_id):
             pass  # its first turn creates it under this id
         elif conversation_id:
             new = new_id("c")
@@ -181,14 +210,16 @@ class Assistant:
             conversation_id = new
         else:
             conversation_id = new_id("c")
-        ctx = self.context(text, history, filters, role, conversation_id, notices, trace)
-        answer = self.computer.answer(ctx) or self.extractor.from_meetings(ctx) or self.extractor.answer(ctx)
+        ctx = me.context(text, history, filters, role, conversation_id, notices, trace)
+        answer = me.computer.answer(ctx) or me.extractor.from_meetings(ctx) or me.extractor.answer(ctx)
         if self.llm is None:
             yield from pieces(answer.answer)
         else:
-            answer = yield from self._llm_answer(ctx, history, answer, live)
+            answer = yield from me._llm_answer(ctx, history, answer, live)
         # The role is kept with the turn, so a conversation shown to another caller hides what they may not read.
-        self.conversations.append(conversation_id, text, ctx.resolution.query, answer, ctx.answer_id, role)
+        self.conversations.append(
+            conversation_id, text, ctx.resolution.query, answer, ctx.answer_id, role, owner
+        )
         trace.seconds = time.perf_counter() - started
         yield answer
 

@@ -421,9 +421,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the model)")] = 1,
 ) -> None:
     """Serve the HTTP API and the web chat page."""
-    import uvicorn
-
     from assistant.api.observability import configure_logging
+    from assistant.api.serve import serve as run_server
 
     settings = _settings()
     configure_logging()
@@ -432,11 +431,11 @@ def serve(
         err=True,
     )
     if workers > 1:
-        uvicorn.run("assistant.api.main:app", host=host, port=port, workers=workers, log_config=None)
+        run_server("assistant.api.main:app", settings, host, port, workers)
     else:
         from assistant.api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+        run_server(create_app(settings), settings, host, port)
 
 
 @app.command()
@@ -466,15 +465,14 @@ def slack(
             typer.echo("Slack app connecting by Socket Mode…", err=True)
             run_socket(settings, assistant)
         else:
-            import uvicorn
-
             from assistant.api.observability import configure_logging
+            from assistant.api.serve import serve as run_server
             from assistant.slack.server import http_api
 
             api = http_api(settings, assistant)
             configure_logging()
             typer.echo(f"Slack events endpoint: http://{host}:{port}/slack/events", err=True)
-            uvicorn.run(api, host=host, port=port, log_config=None)
+            run_server(api, settings, host, port)
     except AssistantError as exc:
         _fail(exc.message)
 

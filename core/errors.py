@@ -131,6 +131,13 @@ class ConfigError(AssistantError):
     code = "config_error"
 
 
+class ServiceUnreachable(AssistantError):
+    """A service we call (Slack's Web API) did not answer: unlike a ConfigError, waiting may fix it."""
+
+    code = "service_unreachable"
+    status = 503
+
+
 class StorageFull(AssistantError):
     code = "storage_full"
     status = 507

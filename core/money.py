@@ -142,12 +142,20 @@ def parse_financial_year(text: str) -> FinancialYear | None:
 
 # -- formatting ---------------------------------------------------------------------------------
 
+NOT_FINITE = "(not a finite number)"
+
 
 def format_money(value: float | Decimal, *, style: str = "auto") -> str:
     """£138,000 below a million and £1.8m above, to the precision the figure has. `style="m"` keeps
-    millions for small results of sums of millions (a £0.1m discrepancy), `"exact"` spells it out."""
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
+    millions for small results of sums of millions (a £0.1m discrepancy), `"exact"` spells it out.
+
+    Never raises: a NaN or infinite value (which tools refuse, but a formula string may still be
+    built from one) is written as such rather than compared, which a Decimal NaN would not allow."""
+    v = float(value)
+    if not math.isfinite(v):
+        return NOT_FINITE
+    sign = "-" if v < 0 else ""
+    v = abs(v)
     if style == "m" and v < 1e9:
         return f"{sign}£{_trim(v / 1e6)}m"
     if style == "exact" or v < 1e6:
@@ -166,6 +174,8 @@ def money_style(amounts: list[Amount]) -> str:
 
 def _trim(x: float) -> str:
     """As few decimals as represent `x` exactly (to a millionth)."""
+    if not math.isfinite(x):
+        return NOT_FINITE
     for digits in range(7):
         if math.isclose(round(x, digits), x, abs_tol=1e-9):
             return f"{x:,.{digits}f}"

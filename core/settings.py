@@ -6,10 +6,10 @@ Everything below it receives what it needs as arguments, so tests can build a `S
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Role = Literal["public", "staff", "member", "admin"]
 Audience = Literal["public", "staff", "members", "confidential"]
@@ -61,7 +61,16 @@ class Settings(BaseSettings):
     api_keys: dict[str, Role] = Field(default_factory=dict)
     allow_anonymous: bool = True  # callers without a key get the public role
     rate_limit_per_minute: int = Field(default=120, ge=1)
+    # Wrong or malformed keys allowed per client address a minute; beyond it every attempt to
+    # authenticate from that address gets 429, so keys cannot be guessed at the request rate.
+    auth_failures_per_minute: int = Field(default=10, ge=1)
+    # Counted on the bytes actually received (chunked uploads too), before authentication.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Addresses (or networks, "10.0.0.0/8") of reverse proxies whose X-Forwarded-For is believed.
+    # Empty: the TCP peer is the client, and forwarding headers are ignored.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Conversations untouched for longer than this are deleted by the pruning job.
+    conversation_days: int = Field(default=90, ge=1)
     public_url: str | None = None  # where users reach the API, for absolute links (Slack)
     cors_origins: list[str] = Field(default_factory=list)
 
@@ -110,6 +119,30 @@ class Settings(BaseSettings):
         for key in v:
             if len(key) < 16 or key.lower() in {"changeme", "change-me-please-now", "secret", "password"}:
                 raise ValueError("each API key must be at least 16 characters and not a placeholder")
+        return v
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, v: object) -> object:
+        """A comma-separated list (as uvicorn's --forwarded-allow-ips takes it) or a JSON list."""
+        if isinstance(v, str):
+            text = v.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [p.strip() for p in text.split(",") if p.strip()]
+        return v
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, v: list[str]) -> list[str]:
+        import ipaddress
+
+        for proxy in v:
+            if proxy == "*":
+                raise ValueError("trusted_proxies must name the proxies; '*' would believe any client")
+            ipaddress.ip_network(proxy, strict=False)  # a typo fails at start-up, naming the value
         return v
 
     @field_validator("slack_channel_roles")

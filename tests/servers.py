@@ -20,11 +20,17 @@ def free_port() -> int:
 
 @contextmanager
 def running(app, ready_path: str = "/healthz") -> Iterator[str]:
+    """Served as `assistant serve` serves it (`assistant.api.serve`), so forwarding headers are
+    believed only from the app's ASSISTANT_TRUSTED_PROXIES."""
     import uvicorn
 
+    from assistant.api.serve import server_config
+    from core.settings import Settings
+
     port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", log_config=None, lifespan="on"
+    settings = getattr(app.state, "settings", None) or Settings()
+    config = server_config(
+        app, settings, "127.0.0.1", port, log_level="warning", log_config=None, lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.answer.injection import is_instruction
 from assistant.answer.question import Question, has_date, year_forms
 from assistant.retrieve import Hit
 from core.councils import gazetteer
@@ -218,13 +219,15 @@ def candidates(hits: list[Hit], window: int = WINDOW_UNITS) -> list[Candidate]:
                 chunk.seq == 0 and i < 3 and unit.kind == "list_item" and body.lower() in title.lower()
             ):
                 continue  # the document's own title is provenance, not an answer
+            if is_instruction(body):
+                continue  # text addressed to an AI system is never evidence (`injection`)
             strong, weak, near = _provenance(chunk, hit.doc, i)
             out.append(Candidate(hit, i, unit, body, _tokens(body), strong, weak, near))
             n = 1
             while n < window and _runs_on(chunk, i + n - 1):
                 n += 1
                 run_body = strip_marker(squash(chunk.text[unit.start : chunk.units[i + n - 1].end]))
-                if len(run_body.split()) > WINDOW_WORDS:
+                if len(run_body.split()) > WINDOW_WORDS or is_instruction(run_body):
                     break
                 strong, weak, near = _provenance(chunk, hit.doc, i, n)
                 tokens = _tokens(run_body)

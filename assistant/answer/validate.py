@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Collection
 
 from assistant.models import MAX_QUESTION_CHARS
 from core.errors import EmptyQuestion, QuestionTooLong, UnsupportedLanguage
@@ -109,6 +111,9 @@ _ENGLISH = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Unicode categories of characters that show nothing: controls (Cc), format characters such as
+# U+200B ZERO WIDTH SPACE (Cf), unassigned (Cn) and private-use (Co) code points, surrogates (Cs).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
 # Function words of the languages a council in England is most likely to be asked in instead.
 _FOREIGN = frozenset(
     [
@@ -172,9 +177,19 @@ _FOREIGN = frozenset(
 )
 
 
-def check_question(text: str, vocabulary: set[str]) -> str:
-    """The question, stripped; or a QuestionError saying what is wrong with it."""
-    question = (text or "").strip()
+def visible_text(text: str) -> str:
+    """The text without control characters (NUL and the like) and invisible format characters
+    (zero-width spaces and joiners, direction marks): a question made only of them is empty."""
+    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+
+
+def check_question(text: str, vocabulary: Collection[str]) -> str:
+    """The question, stripped of invisible characters; or a QuestionError saying what is wrong with it.
+
+    `vocabulary`: the words of the documents the caller may read (`assistant.vocabulary`), so
+    that whether a question counts as English never depends on a document the caller may not read.
+    """
+    question = visible_text(text or "").strip()
     if not question:
         raise EmptyQuestion(
             "The question is empty. Ask about the council documents, for example "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -13,11 +14,14 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from assistant.api import errors
-from assistant.api.auth import Authenticator, RateLimiter
+from assistant.api.auth import Authenticator, FailedKeys, RateLimiter
 from assistant.api.deps import Services
+from assistant.api.headers import SecurityHeaders
+from assistant.api.limits import BodyLimit
 from assistant.api.observability import Metrics, RequestMiddleware
 from assistant.api.routes import ask, documents, health, openai, tools
 from assistant.feedback import feedback_store
+from assistant.retention import prune_forever
 from assistant.tools.registry import make_tools
 from core.settings import Settings
 
@@ -49,15 +53,21 @@ def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:
             feedback=feedback,
             auth=Authenticator(settings),
             limiter=RateLimiter(settings.rate_limit_per_minute),
+            failed_keys=FailedKeys(settings.auth_failures_per_minute),
             metrics=metrics,
             tools=registry,
         )
         if settings.slack_configured:
-            from assistant.slack.server import handler_for, slack_app
+            from assistant.slack.server import SlackEndpoint, handler_for, slack_app
 
-            app.state.slack_handler = handler_for(slack_app(settings, a, "http", feedback))
+            app.state.slack = SlackEndpoint(lambda: handler_for(slack_app(settings, a, "http", feedback)))
+            app.state.slack.connect()  # a rejected token stops start-up; an unreachable Slack does not
         log.info("assistant API ready: %s", app.state.services.auth.describe())
-        yield
+        pruning = asyncio.create_task(prune_forever(a.conversations, settings.conversation_days))
+        try:
+            yield
+        finally:
+            pruning.cancel()
 
     app = FastAPI(
         title="Somerset programme assistant",
@@ -66,8 +76,13 @@ def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:
         "citation (document, page, section, verbatim quote); every computed number comes from a named tool.",
         lifespan=lifespan,
     )
+    app.state.settings = settings  # how it is served (assistant.api.serve) reads the proxy settings
     errors.install(app)
-    app.add_middleware(RequestMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
+    # Outermost last: security headers on every response; request ids and logs; then the body limit,
+    # which reads (at most the limit of) the body before any route or key check runs.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMiddleware, metrics=metrics)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
-from assistant.api.auth import Authenticator, Caller, RateLimiter
+from assistant.api.auth import Authenticator, Caller, FailedKeys, RateLimiter, client_address, presents_key
 from assistant.api.observability import Metrics
 from assistant.feedback import FeedbackStore
+from core.errors import AuthError
 from core.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class Services:
     feedback: FeedbackStore
     auth: Authenticator
     limiter: RateLimiter
+    failed_keys: FailedKeys
     metrics: Metrics
     tools: dict
 
@@ -32,7 +34,14 @@ def services(request: Request) -> Services:
 
 
 def caller(request: Request, s: Annotated[Services, Depends(services)]) -> Caller:
-    who = s.auth.caller(request)
+    client = client_address(request)
+    if presents_key(request):
+        s.failed_keys.before(client)
+    try:
+        who = s.auth.caller(request)
+    except AuthError:
+        s.failed_keys.failed(client)
+        raise
     request.state.role = who.role
     s.limiter.check(who)
     return who

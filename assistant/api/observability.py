@@ -10,7 +10,7 @@ import uuid
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 
 class JsonFormatter(logging.Formatter):
@@ -76,12 +76,11 @@ class Metrics:
 
 
 class RequestMiddleware(BaseHTTPMiddleware):
-    """Assigns a request id, refuses oversized bodies before they are read, logs and measures."""
+    """Assigns a request id, logs and measures (the body limit is `assistant.api.limits`, inside it)."""
 
-    def __init__(self, app, metrics: Metrics, max_body_bytes: int) -> None:
+    def __init__(self, app, metrics: Metrics) -> None:
         super().__init__(app)
         self.metrics = metrics
-        self.max_body_bytes = max_body_bytes
         self.log = logging.getLogger("assistant.api.access")
 
     async def dispatch(self, request: Request, call_next) -> Response:
@@ -89,20 +88,7 @@ class RequestMiddleware(BaseHTTPMiddleware):
         rid = rid[:64]
         request.state.request_id = rid
         started = time.perf_counter()
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            response: Response = JSONResponse(
-                {
-                    "error": {
-                        "code": "too_large",
-                        "request_id": rid,
-                        "message": f"The request body is {int(length):,} bytes; the limit is {self.max_body_bytes:,}.",
-                    }
-                },
-                status_code=413,
-            )
-        else:
-            response = await call_next(request)
+        response = await call_next(request)
         route = request.scope.get("route")
         path = getattr(route, "path", None) or "unmatched"
         elapsed = time.perf_counter() - started

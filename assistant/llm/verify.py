@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from assistant.answer.compose import Quote, citation, quote_for
+from assistant.answer.injection import blank_instructions
 from assistant.answer.select import Candidate, candidates
 from assistant.models import Citation, ToolCall
 from assistant.retrieve import Hit
@@ -39,16 +40,6 @@ _FRAMING = frozenset(
         "together come comes came make makes made give gives gave result results amount amounts would"
     )
 )
-# Text in a document that addresses the model rather than the reader: never shown as an instruction,
-# never quoted as evidence.
-INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:(?:the|your)\s+)?(?:previous|prior|above|earlier|"
-    r"system|original|all|any|your)\s+(?:instructions?|prompts?|rules?)\b|\byou\s+are\s+now\b|\bsystem\s+prompt\b|"
-    r"\b(?:reveal|disclose|leak|print|output)\s+(?:all\s+|any\s+|the\s+)?(?:confidential|secret|hidden|private)\s+"
-    r"(?:documents?|information|data|files?|reports?|papers?)\b",
-    re.I,
-)
-INJECTION_SENTENCE = re.compile(rf"[^.!?\n]*(?:{INJECTION.pattern})[^.!?\n]*[.!?]?", re.I)
 _ABSTAIN = re.compile(
     r"^\s*NOT_FOUND\b|\b(?:could not|cannot|can't|couldn't|unable to) find\b|"
     r"\bpassages? (?:do|does) not (?:say|state|contain|mention|answer)\b",
@@ -135,11 +126,11 @@ class Passage:
 
     def __post_init__(self) -> None:
         if not self.units:
-            self.units = [u for u in candidates([self.hit]) if not INJECTION.search(u.text)]
+            self.units = candidates([self.hit])  # instruction-like sentences are already left out
 
     def text_for_model(self) -> str:
         """The chunk with any instruction-like sentence blanked out: documents are data."""
-        return INJECTION_SENTENCE.sub("[text addressed to an AI system removed]", self.hit.chunk.text)
+        return blank_instructions(self.hit.chunk.text)
 
 
 @dataclass

@@ -23,11 +23,13 @@ import threading
 import uuid
 from collections import OrderedDict
 
+from assistant.conversations import Owner
 from assistant.feedback import FeedbackStore
 from assistant.models import Answer
 from assistant.slack.blocks import answer_blocks, escape, fallback_text
-from core.errors import AssistantError, ConfigError, QuestionError
-from core.settings import Settings, secret_value
+from assistant.visibility import cites_only_readable
+from core.errors import AssistantError, ConfigError, QuestionError, ServiceUnreachable
+from core.settings import ROLE_AUDIENCES, Settings, secret_value
 
 log = logging.getLogger("assistant.slack")
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -118,6 +120,10 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         )
     except (BoltError, SlackApiError) as exc:
         raise ConfigError(f"Slack rejected ASSISTANT_SLACK_BOT_TOKEN ({_reason(exc)})") from exc
+    except OSError as exc:  # URLError, refused, timed out: Slack (or the way to it) is down, not wrong
+        raise ServiceUnreachable(
+            f"Slack's Web API at {settings.slack_api_url} did not answer ({exc})"
+        ) from exc
 
     seen = SeenEvents()
     public_url = settings.public_url
@@ -191,7 +197,12 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         """Answer in the thread; the conversation is the channel and thread the question belongs to."""
         try:
             answer: Answer = assistant.ask(
-                question, conversation_id(channel, conversation_ts), None, role, create=True
+                question,
+                conversation_id(channel, conversation_ts),
+                None,
+                role,
+                create=True,
+                owner=Owner(f"slack:{channel}", role),
             )
             say_client.chat_postMessage(
                 channel=channel,
@@ -206,8 +217,13 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
             _apologise(say_client, channel, reply_ts, user, exc)
 
     @app.command("/ask")
-    def on_ask(ack, command, respond, client):
+    def on_ask(ack, command, respond, client, request):
         ack()
+        # A replayed request (the same signed body, resent within Bolt's five minutes) carries the
+        # same signature; Socket Mode has none, and its trigger id is as unique.
+        replay_key = request.headers.get("x-slack-signature", [None])[0] or command.get("trigger_id")
+        if not seen.first_time(f"command:{replay_key}" if replay_key else None):
+            return
         text = (command.get("text") or "").strip()
         share = text.lower().startswith("share ")
         question = text[6:].strip() if share else text
@@ -218,10 +234,9 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
             )
             return
         channel = command.get("channel_id", "")
+        role = role_for(settings, channel, command.get("channel_name"))
         try:
-            answer: Answer = assistant.ask(
-                question, None, None, role_for(settings, channel, command.get("channel_name"))
-            )
+            answer: Answer = assistant.ask(question, None, None, role, owner=Owner(f"slack:{channel}", role))
         except QuestionError as exc:
             respond(response_type="ephemeral", text=exc.message)
             return
@@ -265,13 +280,27 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
             feedback.comment(view["private_metadata"], comment)
 
     @app.action("share_answer")
-    def on_share(ack, body, client):
+    def on_share(ack, body, client, respond):
         ack()
         stored = assistant.conversations.answer(body["actions"][0]["value"])
         channel = (body.get("channel") or {}).get("id")
         if stored is None or stored.answer is None or not channel:
             return
         answer = stored.answer
+        audiences = ROLE_AUDIENCES[role_for(settings, channel, None)]
+        if not cites_only_readable(answer, assistant.retriever.state.docs, audiences):
+            # The button's value is only an answer id: anyone can forge a click naming another's.
+            log.warning(
+                "refused to share answer %s into %s: it cites documents the channel may not read",
+                stored.answer_id,
+                channel,
+            )
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="This answer cites documents this channel may not see, so it was not shared.",
+            )
+            return
         client.chat_postMessage(
             channel=channel,
             text=fallback_text(answer),

@@ -12,9 +12,11 @@
   const keyInput = document.getElementById("api-key");
   let conversationId = null;
 
-  keyInput.value = localStorage.getItem("assistant-api-key") || "";
+  // The key lives for this tab only (sessionStorage), not on the disk for every later visitor and
+  // script of this origin to find, as localStorage would keep it.
+  keyInput.value = sessionStorage.getItem("assistant-api-key") || "";
   keyInput.addEventListener("change", function () {
-    localStorage.setItem("assistant-api-key", keyInput.value.trim());
+    sessionStorage.setItem("assistant-api-key", keyInput.value.trim());
     loadCouncils();
   });
 

@@ -12,6 +12,13 @@ error count, which must be 0.
 runs the deployed shape instead: a `chroma run` server holding the vectors and two `assistant serve`
 processes sharing one data folder (catalog, conversations, feedback in SQLite WAL), each client
 talking to one of them in turn, as a load balancer would spread them.
+
+    python evals/bench/load.py --mixed
+
+mixes valid questions with invalid and hostile requests (issue 16): NaN, Infinity and 1e-308 tool
+inputs, broken JSON, questions of NUL or zero-width characters, over-long questions, since after
+until, a wrong key, an oversized body, someone else's conversation. Each gets a 4xx, never a 500,
+and no kept-alive connection is dropped: `server_errors` and `connection_errors` must both be 0.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -56,23 +64,117 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     raise RuntimeError("the server did not become ready")
 
 
+@dataclass(frozen=True)
+class Probe:
+    """One request of the mixed load and the statuses it may get."""
+
+    name: str
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    expect: frozenset[int] = frozenset({200})
+
+
+JSON = (("Content-Type", "application/json"),)
+ANY_4XX = frozenset(range(400, 500))
+OVER_LIMIT_BYTES = 70 * 1024
+
+
+def hostile_probes() -> list[Probe]:
+    """The invalid requests of the security test (issue 16), each answered with a 4xx."""
+
+    def tool(name: str, body: str) -> Probe:
+        return Probe(
+            f"tool {name} {body}", "POST", f"/v1/tools/{name}", body.encode(), JSON, frozenset({422})
+        )
+
+    def ask(name: str, payload: object, expect: frozenset[int] = frozenset({422})) -> Probe:
+        return Probe(name, "POST", "/v1/ask", json.dumps(payload).encode(), JSON, expect)
+
+    return [
+        tool("costing.staff_time", '{"salary": 30000, "days": 5, "working_days": NaN}'),
+        tool("costing.staff_time", '{"salary": 30000, "days": 5, "working_days": Infinity}'),
+        tool("costing.staff_time", '{"salary": 30000, "days": 5, "working_days": 1e-308}'),
+        tool("arithmetic.ratio", '{"a": 1e13, "b": 1e-308}'),
+        tool("arithmetic.sum", '{"values": [1, NaN]}'),
+        Probe("broken json", "POST", "/v1/ask", b'{"question": ', JSON, frozenset({400, 422})),
+        ask("NUL question", {"question": "\x00\x00"}),
+        ask("zero-width question", {"question": "\u200b\u200d"}),
+        ask("over-long question", {"question": "What was the target? " * 200}),
+        ask(
+            "since after until",
+            {"question": "What was the target?", "filters": {"since": "9999", "until": "0001"}},
+        ),
+        Probe(
+            "wrong key",
+            "GET",
+            "/v1/documents",
+            headers=(("Authorization", "Bearer wrong-key-0123456789abcdef"),),
+            expect=frozenset({200, 401, 429}),  # 200 where no keys are configured (public for all)
+        ),
+        Probe("oversized body", "POST", "/v1/ask", b"x" * OVER_LIMIT_BYTES, JSON, frozenset({413})),
+        Probe(
+            "someone else's conversation",
+            "GET",
+            "/v1/conversations/c-00000000000000000000",
+            expect=frozenset({404}),
+        ),
+        Probe("feedback as anonymous", "GET", "/v1/feedback", expect=frozenset({403})),
+    ]
+
+
+def valid_probes(questions: list[str]) -> list[Probe]:
+    asks = [Probe("ask", "POST", "/v1/ask", json.dumps({"question": q}).encode(), JSON) for q in questions]
+    tool = Probe(
+        "tool ok",
+        "POST",
+        "/v1/tools/costing.day_rate",
+        json.dumps({"rate": 750, "days_per_week": 4, "weeks": 46}).encode(),
+        JSON,
+    )
+    return [*asks, tool]
+
+
+def mixed_probes(questions: list[str]) -> list[Probe]:
+    """Valid and hostile requests interleaved, about one hostile request to each valid one."""
+    valid, hostile = valid_probes(questions), hostile_probes()
+    out: list[Probe] = []
+    for i in range(max(len(valid), len(hostile))):
+        out += [valid[i % len(valid)], hostile[i % len(hostile)]]
+    return out
+
+
 async def load(
-    urls: list[str], questions: list[str], clients: int, seconds: float, headers: dict[str, str]
+    urls: list[str],
+    questions: list[str],
+    clients: int,
+    seconds: float,
+    headers: dict[str, str],
+    probes: list[Probe] | None = None,
 ) -> dict:
+    """`probes`: the requests to cycle through (default: each question on /v1/ask). A status a
+    probe may get counts as answered; any other is an error by status, and a failed connection
+    (reset, refused, timed out) an error by exception name."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    statuses: dict[str, int] = {}
     stop = time.perf_counter() + seconds
+    cycle = probes or valid_probes(questions)[:-1]
 
     async def client(i: int) -> None:
         async with httpx.AsyncClient(base_url=urls[i % len(urls)], timeout=60, headers=headers) as http:
             n = i
             while time.perf_counter() < stop:
-                q = questions[n % len(questions)]
+                probe = cycle[n % len(cycle)]
                 n += clients
                 started = time.perf_counter()
                 try:
-                    r = await http.post("/v1/ask", json={"question": q})
-                    if r.status_code != 200:
+                    r = await http.request(
+                        probe.method, probe.path, content=probe.body, headers=dict(probe.headers)
+                    )
+                    statuses[str(r.status_code)] = statuses.get(str(r.status_code), 0) + 1
+                    if r.status_code not in probe.expect:
                         errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
                         continue
                     r.json()
@@ -104,6 +206,9 @@ async def load(
         "mean_ms": round(1000 * statistics.mean(latencies), 1) if latencies else 0.0,
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
+        "statuses": statuses,
+        "server_errors": sum(n for code, n in statuses.items() if code.startswith("5")),
+        "connection_errors": sum(n for kind, n in errors.items() if not kind.isdigit()),
     }
 
 
@@ -144,6 +249,7 @@ def main() -> dict:
     parser.add_argument("--chroma-server", action="store_true", help="vectors in a `chroma run` server")
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--label", default=None)
+    parser.add_argument("--mixed", action="store_true", help="mix in invalid and hostile requests (issue 16)")
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
     args = parser.parse_args()
 
@@ -159,10 +265,12 @@ def main() -> dict:
     label = args.label or (
         f"{len(urls)} API process{'es' if len(urls) > 1 else ''}, "
         + ("one Chroma server" if args.chroma_server else "embedded Chroma")
+        + (", mixed valid and hostile requests" if args.mixed else "")
     )
     headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
     try:
-        result = asyncio.run(load(urls, questions, args.clients, args.seconds, headers))
+        probes = mixed_probes(questions) if args.mixed else None
+        result = asyncio.run(load(urls, questions, args.clients, args.seconds, headers, probes))
     finally:
         for proc in owned:  # API processes first, the Chroma server last
             if isinstance(proc, subprocess.Popen):

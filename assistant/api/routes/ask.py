@@ -13,11 +13,14 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
+from assistant.feedback import Feedback
 from assistant.models import Answer, AskRequest
+from assistant.visibility import turn_readable
 from core.errors import AssistantError, Forbidden, NotFound, storage_full
 from core.settings import ROLE_AUDIENCES
 
 router = APIRouter(prefix="/v1", tags=["answers"])
+MAX_FEEDBACK_LISTED = 1000
 log = logging.getLogger("assistant.api")
 
 
@@ -31,7 +34,7 @@ class AskBody(AskRequest):
 async def ask(body: AskBody, request: Request, s: ServicesDep, who: CallerDep):
     """Ask a question; the answer comes with citations (and tool calls for computed numbers)."""
     wants_stream = body.stream or "text/event-stream" in request.headers.get("accept", "")
-    args = (body.question, body.conversation_id, body.filters, who.role)
+    args = (body.question, body.conversation_id, body.filters, who.role, None, False, who.owner)
     if not wants_stream:
         answer: Answer = await run_in_threadpool(s.assistant.ask, *args)
         s.metrics.answered(answer)
@@ -99,9 +102,11 @@ class Conversation(BaseModel):
 
 @router.get("/conversations/{conversation_id}", response_model=Conversation)
 def conversation(conversation_id: str, s: ServicesDep, who: CallerDep) -> Conversation:
-    """The turns of a conversation, except answers given to a role that may read more than the caller."""
+    """The turns of a conversation of the caller's own; any other id is not found, whether or not
+    it exists. (Answers given to a role that may read more than the caller are left out too, for
+    conversations from before they had owners.)"""
     store = s.assistant.conversations
-    if not store.exists(conversation_id):
+    if not store.belongs_to(conversation_id, who.owner):
         raise NotFound(f"no conversation {conversation_id!r}")
     turns = []
     for t in store.history(conversation_id, limit=200):
@@ -139,10 +144,17 @@ def feedback(body: FeedbackIn, s: ServicesDep, who: CallerDep) -> FeedbackOut:
 def feedback_list(
     s: ServicesDep, who: CallerDep, answer_id: str | None = None, limit: int = 100
 ) -> list[FeedbackOut]:
-    """Recent feedback, for staff reviewing answers."""
+    """Recent feedback, for staff reviewing answers: only on answers that cite nothing the caller
+    may not read, given to a role that reads no more than the caller. Admin sees all."""
     if who.role == "public":
         raise Forbidden("Feedback is visible to staff and members only.")
+    docs = s.assistant.retriever.state.docs
+    answers = s.assistant.conversations
+
+    def visible(f: Feedback) -> bool:
+        return who.role == "admin" or turn_readable(answers.answer(f.answer_id), docs, who.audiences)
+
     return [
         FeedbackOut(**{k: v for k, v in f.as_dict().items() if k != "user"})
-        for f in s.feedback.list(answer_id, max(1, min(limit, 1000)))
+        for f in s.feedback.list(answer_id, max(1, min(limit, MAX_FEEDBACK_LISTED)), visible)
     ]

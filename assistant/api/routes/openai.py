@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
 from assistant.conversations import Turn, new_id
-from assistant.models import MAX_QUESTION_CHARS, Answer
+from assistant.models import Answer
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL_ID = "somerset-assistant"
@@ -94,12 +94,14 @@ async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, 
         )
         return _completion(reply, reply.answer, body.stream)
     last = users[-1]
-    question = body.messages[last].text()[:MAX_QUESTION_CHARS]
+    # Not cut to the limit: the answer would be to a question nobody asked. Too long is a 422, as
+    # on /v1/ask (`check_question`).
+    question = body.messages[last].text()
     retriever = s.assistant.retriever
     titles = {d.title: d.doc_id for d in retriever.state.docs.values()}
     history = _history(body.messages[:last], titles)
     base = (s.settings.public_url or str(request.base_url)).rstrip("/")
-    args = (question, None, None, who.role, history)
+    args = (question, None, None, who.role, history, False, who.owner)
     if body.stream:
         events = s.assistant.stream(*args)
         first = await run_in_threadpool(next, events)  # errors of the question before the stream starts

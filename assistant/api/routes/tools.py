@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -85,9 +87,27 @@ def add_tool_routes(router: APIRouter, tools: dict) -> None:
         )
 
 
+def finite(value: object) -> bool:
+    """Every number in `value` (a result, or lists and dicts of them) is finite: JSON cannot carry
+    NaN or infinity, so one would end in a 500 instead of an answer."""
+    if isinstance(value, float | Decimal):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(finite(v) for v in value.values())
+    return True
+
+
 def _endpoint(tool):
     def endpoint(inputs, who) -> ToolOut:
-        return ToolOut.model_validate(tool.run(inputs), from_attributes=True)
+        result = tool.run(inputs)
+        if not (finite(result.output) and finite(result.details)):
+            names = ", ".join(type(inputs).model_fields)
+            raise ToolInputError(
+                f"{tool.name}: the inputs ({names}) give a result too large to represent; check them"
+            )
+        return ToolOut.model_validate(result, from_attributes=True)
 
     # Real types (not strings), so FastAPI reads this tool's model as the request body.
     endpoint.__annotations__ = {"inputs": tool.schema, "who": CallerDep, "return": ToolOut}
