@@ -16,7 +16,7 @@ from assistant.api import errors
 from assistant.api.auth import Authenticator, RateLimiter
 from assistant.api.deps import Services
 from assistant.api.observability import Metrics, RequestMiddleware
-from assistant.api.routes import ask, documents, health, openai, pages, tools
+from assistant.api.routes import ask, documents, health, openai, pages, starters, tools
 from assistant.feedback import feedback_store
 from assistant.tools.registry import make_tools
 from core.settings import Settings
@@ -77,7 +77,16 @@ def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:
         )
     tool_router = tools.APIRouter(prefix="/v1", tags=["tools"])
     tools.add_tool_routes(tool_router, registry)
-    for r in (ask.router, documents.router, pages.router, tools.router, tool_router, openai.router):
+    routers = (
+        ask.router,
+        starters.router,
+        documents.router,
+        pages.router,
+        tools.router,
+        tool_router,
+        openai.router,
+    )
+    for r in routers:
         app.include_router(r, responses=errors.RESPONSES)
     app.include_router(health.router)
     if settings.slack_configured:

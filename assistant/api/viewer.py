@@ -17,6 +17,9 @@ from string import Template
 from assistant.highlight import Highlight
 from core.records import Document
 
+# Drawn boxes stand this many points clear of the glyphs, so the marker does not cut through them;
+# data-box keeps the exact box.
+HIGHLIGHT_PADDING = 1.5
 _TEMPLATE = Template(resources.files("assistant").joinpath("web", "viewer.html").read_text(encoding="utf-8"))
 
 
@@ -35,9 +38,10 @@ def page_view(doc: Document, page: int, quote: str, highlight: Highlight, links:
     """The view of `page` of `doc` with `quote` highlighted (or said to be missing)."""
     layout = highlight.layout
     w, h = _fmt(layout.width), _fmt(layout.height)
+    pad = HIGHLIGHT_PADDING
     rects = "".join(
-        f'<rect class="highlight" x="{_fmt(b.left)}" y="{_fmt(b.top)}" width="{_fmt(b.right - b.left)}" '
-        f'height="{_fmt(b.bottom - b.top)}" '
+        f'<rect class="highlight" x="{_fmt(b.left - pad)}" y="{_fmt(b.top - pad)}" '
+        f'width="{_fmt(b.right - b.left + 2 * pad)}" height="{_fmt(b.bottom - b.top + 2 * pad)}" '
         f'data-box="{_fmt(b.left)},{_fmt(b.top)},{_fmt(b.right)},{_fmt(b.bottom)}"></rect>'
         for b in highlight.boxes
     )
