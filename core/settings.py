@@ -122,6 +122,8 @@ class Settings(BaseSettings):
     @field_validator("link_secret")
     @classmethod
     def _link_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value():
+            return None  # `ASSISTANT_LINK_SECRET=` in an .env file: unset
         if v is not None and len(v.get_secret_value()) < MIN_LINK_SECRET_CHARS:
             raise ValueError(f"the link secret must be at least {MIN_LINK_SECRET_CHARS} characters")
         return v

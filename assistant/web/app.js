@@ -254,7 +254,8 @@
     if (!conversationId) return;
     try {
       const response = await fetch("/v1/conversations/" + encodeURIComponent(conversationId), { headers: headers() });
-      if (!response.ok) { setConversation(null); return; }
+      if (response.status === 404 || response.status === 403) { setConversation(null); return; }
+      if (!response.ok) return;  // a busy server: keep the id and try again on the next load
       const kept = await response.json();
       kept.turns.forEach(function (t) { render(t.question, t.answer, false); });
       const last = conversation.lastElementChild;

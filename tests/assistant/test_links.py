@@ -78,6 +78,7 @@ def test_without_a_configured_secret_one_process_secret_signs() -> None:
 def test_a_short_link_secret_is_refused_at_start_up() -> None:
     with pytest.raises(ValueError, match="at least 32"):
         Settings(link_secret=SecretStr("short"))
+    assert Settings(link_secret=SecretStr("")).link_secret is None  # `ASSISTANT_LINK_SECRET=`: unset
 
 
 AUDIENCES = {"open": "public", "internal": "staff", "council": "public"}

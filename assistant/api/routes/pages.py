@@ -39,7 +39,16 @@ def _page_file(doc: Document, n: int) -> Path:
     return path
 
 
-@router.get("/{doc_id}/pages/{n}/view", response_class=HTMLResponse)
+# A reader clicked a link: refusals come as a page too (other errors keep the JSON error shape).
+_AS_PAGE = {"content": {"text/html": {"schema": {"type": "string"}}}}
+VIEW_RESPONSES: dict[int | str, dict] = {
+    200: _AS_PAGE,
+    403: {**_AS_PAGE, "description": "The link's token is wrong, for another page, or expired"},
+    404: {**_AS_PAGE, "description": "Not found (or not visible to the caller's role)"},
+}
+
+
+@router.get("/{doc_id}/pages/{n}/view", responses=VIEW_RESPONSES)
 async def view(
     doc_id: str,
     n: int,

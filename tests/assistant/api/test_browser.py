@@ -267,12 +267,14 @@ def test_starters_documents_a_kept_conversation_feedback_and_no_serious_accessib
     assert browser.find_elements(By.CSS_SELECTOR, ".turn .thumb svg.icon")
 
     # Not helpful asks what was wrong; the comment goes with the rating.
+    assert not browser.find_element(By.CSS_SELECTOR, ".turn .comment").is_displayed()
     browser.find_element(By.CSS_SELECTOR, ".turn .thumb.down").click()
     comment = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".turn .comment textarea")))
     assert _axe_violations(browser) == []  # a turn with the comment box open
     comment.send_keys("It should give the year as well.")
     browser.find_element(By.CSS_SELECTOR, ".turn .comment button[type=submit]").click()
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".turn .thanks"), "Thank you"))
+    assert not browser.find_element(By.CSS_SELECTOR, ".turn .comment").is_displayed()
     browser.find_element(By.CSS_SELECTOR, ".turn .copy").click()
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".turn .copied"), "copied"))
 
@@ -288,6 +290,7 @@ def test_starters_documents_a_kept_conversation_feedback_and_no_serious_accessib
     box.send_keys("And by when?")
     browser.find_element(By.ID, "ask-button").click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".turn .answer")) == 2)
+    assert not [c for c in browser.find_elements(By.CSS_SELECTOR, ".turn .comment") if c.is_displayed()]
     same = browser.execute_script("return sessionStorage.getItem('assistant-conversation')")
     assert same == conversation_id
     assert _axe_violations(browser) == []
