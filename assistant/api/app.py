@@ -19,7 +19,7 @@ from assistant.api.deps import Services
 from assistant.api.headers import SecurityHeaders
 from assistant.api.limits import BodyLimit
 from assistant.api.observability import Metrics, RequestMiddleware
-from assistant.api.routes import ask, documents, health, openai, tools
+from assistant.api.routes import ask, documents, health, openai, pages, starters, tools
 from assistant.feedback import feedback_store
 from assistant.retention import prune_forever
 from assistant.tools.registry import make_tools
@@ -92,7 +92,16 @@ def create_app(settings: Settings, assistant=None, embedder=None) -> FastAPI:
         )
     tool_router = tools.APIRouter(prefix="/v1", tags=["tools"])
     tools.add_tool_routes(tool_router, registry)
-    for r in (ask.router, documents.router, tools.router, tool_router, openai.router):
+    routers = (
+        ask.router,
+        starters.router,
+        documents.router,
+        pages.router,
+        tools.router,
+        tool_router,
+        openai.router,
+    )
+    for r in routers:
         app.include_router(r, responses=errors.RESPONSES)
     app.include_router(health.router)
     if settings.slack_configured:

@@ -25,6 +25,7 @@ from collections import OrderedDict
 
 from assistant.conversations import Owner
 from assistant.feedback import FeedbackStore
+from assistant.links import Links
 from assistant.models import Answer
 from assistant.slack.blocks import answer_blocks, escape, fallback_text
 from assistant.visibility import cites_only_readable
@@ -127,6 +128,8 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
 
     seen = SeenEvents()
     public_url = settings.public_url
+    # Citation links carry a token where the channel's readers' browsers would otherwise be refused.
+    signed = Links.of(settings, lambda doc_id: _audience(assistant, doc_id)).answer
 
     @app.middleware
     def ignore_retries(req, resp, next):
@@ -208,7 +211,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
                 channel=channel,
                 thread_ts=reply_ts,
                 text=fallback_text(answer),
-                blocks=answer_blocks(answer, public_url),
+                blocks=answer_blocks(signed(answer), public_url),
                 unfurl_links=False,
             )
         except QuestionError as exc:  # the user can fix these: say how
@@ -246,7 +249,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         respond(
             response_type="in_channel" if share else "ephemeral",
             text=fallback_text(answer),
-            blocks=answer_blocks(answer, public_url, share_button=not share),
+            blocks=answer_blocks(signed(answer), public_url, share_button=not share),
         )
 
     def _rate(ack, body, client, rating: str) -> None:
@@ -304,7 +307,7 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         client.chat_postMessage(
             channel=channel,
             text=fallback_text(answer),
-            blocks=answer_blocks(answer, public_url),
+            blocks=answer_blocks(signed(answer), public_url),
             unfurl_links=False,
         )
 
@@ -313,6 +316,11 @@ def build_app(settings: Settings, assistant, feedback: FeedbackStore, mode: str 
         log.error("Slack listener failed: %s", error, exc_info=error)
 
     return app
+
+
+def _audience(assistant, doc_id: str) -> str | None:
+    doc = assistant.retriever.catalog.document(doc_id)
+    return doc.audience if doc else None
 
 
 def _comment_view(feedback_id: str, rating: str) -> dict:

@@ -6,6 +6,7 @@ when there are very many.
 
 from __future__ import annotations
 
+from assistant.links import view_of
 from assistant.models import Answer
 
 MAX_BLOCKS = 50
@@ -24,7 +25,8 @@ def _cut(text: str, limit: int) -> str:
 def citation_line(c, public_url: str | None) -> str:
     label = f"{c.title} · p.{c.page}" + (f" · §{c.section}" if c.section else "")
     label = escape(label).replace("|", "¦")
-    link = c.link(public_url)
+    # Our highlight view of the cited page where the API is reachable; else the council's own copy.
+    link = f"{public_url.rstrip('/')}{view_of(c)}" if public_url else c.link(None)
     if link:
         return f"*[{c.marker}]* <{link}|{label}>"
     return f"*[{c.marker}]* {label}"
@@ -103,10 +105,12 @@ def _citation_blocks(answer: Answer, public_url: str | None, budget: int) -> lis
     blocks = []
     for i in range(0, n, per_block):
         group = answer.citations[i : i + per_block]
-        quote_room = max(40, (MAX_TEXT - 200 * len(group)) // len(group))
+        lines = [citation_line(c, public_url) for c in group]
+        # Links carry the quote (shortened), so what is left for quotes depends on the lines.
+        quote_room = max(40, (MAX_TEXT - sum(len(line) + 8 for line in lines)) // len(group))
         parts = [
-            citation_line(c, public_url) + ("" if c.in_answer else f"\n> {escape(_cut(c.quote, quote_room))}")
-            for c in group
+            line + ("" if c.in_answer else f"\n> {escape(_cut(c.quote, quote_room))}")
+            for line, c in zip(lines, group, strict=True)
         ]
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": _cut("\n".join(parts), MAX_TEXT)}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
+from assistant.api.routes.documents import links
 from assistant.feedback import Feedback
 from assistant.models import Answer, AskRequest
 from assistant.visibility import turn_readable
@@ -38,12 +39,12 @@ async def ask(body: AskBody, request: Request, s: ServicesDep, who: CallerDep):
     if not wants_stream:
         answer: Answer = await run_in_threadpool(s.assistant.ask, *args)
         s.metrics.answered(answer)
-        return answer
+        return links(s).answer(answer)
     events = s.assistant.stream(*args)
     # The first event is computed before the response starts, so a bad question still gets its 4xx.
     first = await run_in_threadpool(next, events)
     return StreamingResponse(
-        sse(first, events, s.metrics),
+        sse(first, events, s.metrics, links(s).answer),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -53,12 +54,14 @@ def _event(name: str, data: object) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:
+def sse(
+    first: str | Answer, events: Iterator[str | Answer], metrics, signed: Callable[[Answer], Answer]
+) -> Iterator[str]:
     """The answer text as it is verified, then its citations, its tools, and done; a failure after
     the response started (the Chroma server gone, a full disk when storing the turn) ends the stream
     with an `error` event in the usual error shape instead of a cut connection."""
     try:
-        yield from _sse(first, events, metrics)
+        yield from _sse(first, events, metrics, signed)
     except Exception as exc:
         error = exc if isinstance(exc, AssistantError) else storage_full(exc, "the assistant's data folder")
         if error is None:
@@ -67,13 +70,15 @@ def sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterato
         yield _event("error", {"error": {"code": error.code, "message": error.message}})
 
 
-def _sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterator[str]:
+def _sse(
+    first: str | Answer, events: Iterator[str | Answer], metrics, signed: Callable[[Answer], Answer]
+) -> Iterator[str]:
     for event in itertools.chain([first], events):
         if isinstance(event, str):
             yield _event("answer", {"delta": event})
             continue
         metrics.answered(event)
-        yield _event("citations", [c.model_dump() for c in event.citations])
+        yield _event("citations", [c.model_dump() for c in signed(event).citations])
         yield _event("tools", [t.model_dump() for t in event.tools])
         yield _event(
             "done",
@@ -109,10 +114,12 @@ def conversation(conversation_id: str, s: ServicesDep, who: CallerDep) -> Conver
     if not store.belongs_to(conversation_id, who.owner):
         raise NotFound(f"no conversation {conversation_id!r}")
     turns = []
+    signing = links(s)  # links stored with an answer have expired by now: sign them afresh
     for t in store.history(conversation_id, limit=200):
         if t.answer is None or not ROLE_AUDIENCES.get(t.role, ROLE_AUDIENCES["admin"]) <= who.audiences:
             continue
-        turns.append(Turn(n=t.n, question=t.question, answer=t.answer, created_at=t.created_at))
+        answer = signing.answer(t.answer)
+        turns.append(Turn(n=t.n, question=t.question, answer=answer, created_at=t.created_at))
     return Conversation(conversation_id=conversation_id, turns=turns)
 
 

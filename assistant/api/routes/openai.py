@@ -13,7 +13,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import CallerDep, ServicesDep
+from assistant.api.routes.documents import links
 from assistant.conversations import Turn, new_id
 from assistant.models import Answer
 
@@ -106,12 +107,13 @@ async def chat_completions(body: ChatRequest, request: Request, s: ServicesDep, 
         events = s.assistant.stream(*args)
         first = await run_in_threadpool(next, events)  # errors of the question before the stream starts
         return StreamingResponse(
-            _live_chunks(itertools.chain([first], events), base, s.metrics),
+            _live_chunks(itertools.chain([first], events), base, s.metrics, links(s).answer),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
     answer: Answer = await run_in_threadpool(s.assistant.ask, *args)
     s.metrics.answered(answer)
+    answer = links(s).answer(answer)
     return _completion(answer, footnoted(answer, base), body.stream, question)
 
 
@@ -159,7 +161,9 @@ def _extra(answer: Answer) -> dict:
     }
 
 
-def _live_chunks(events: Iterator[str | Answer], base: str, metrics) -> Iterator[str]:
+def _live_chunks(
+    events: Iterator[str | Answer], base: str, metrics, signed: Callable[[Answer], Answer]
+) -> Iterator[str]:
     """Verified text as it comes, then the sources as footnotes, with the citations on the last chunk."""
     cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
     chunk = _chunker(cid, created)
@@ -169,6 +173,7 @@ def _live_chunks(events: Iterator[str | Answer], base: str, metrics) -> Iterator
             yield chunk({"content": event})
             continue
         metrics.answered(event)
+        event = signed(event)
         notes = footnoted(event, base)[len(event.answer) :]
         if notes:
             yield chunk({"content": notes})

@@ -107,6 +107,14 @@ def test_staff_can_read_the_planted_document_and_public_cannot(confidential) -> 
         assert client.get(f"/v1/documents/{SECRET}").status_code == 404
         assert client.get(f"/v1/documents/{SECRET}/file").status_code == 404
         assert client.get(f"/v1/documents/{SECRET}/pages/1").status_code == 404
+        # [people] 2: the highlighted page and its image follow the same rule, and a made-up token
+        # is refused before anything is looked up.
+        assert client.get(f"/v1/documents/{SECRET}/pages/1/view?quote=savings").status_code == 404
+        assert client.get(f"/v1/documents/{SECRET}/pages/1/image").status_code == 404
+        assert client.get(f"/v1/documents/{SECRET}/pages/1/image?token=9999999999.AAAA").status_code == 403
+        assert client.get(f"/v1/documents/{SECRET}/file?page=1&token=9999999999.AAAA").status_code == 403
+        staff = {"Authorization": f"Bearer {STAFF_KEY}"}
+        assert client.get(f"/v1/documents/{SECRET}/pages/1/view", headers=staff).status_code == 404
         assert SECRET not in client.get("/v1/documents").text
         assert not any(t["doc_id"] == SECRET for t in client.get("/v1/targets").json())
 

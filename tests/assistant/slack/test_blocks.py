@@ -55,7 +55,9 @@ def test_any_answer_fits_and_keeps_every_citation(n: int, quote_len: int, answer
 def test_links_escape_titles_and_point_at_the_page() -> None:
     blocks = answer_blocks(_answer(1, 50), "https://a.example/")
     line = next(t for t in _texts(blocks) if "*[1]*" in t)
-    assert "<https://a.example/v1/documents/d/file#page=1|Plan &lt;0&gt; &amp; more · p.1 · §9.2>" in line
+    # The link opens our highlight view of the cited page, the quote in its query.
+    assert "<https://a.example/v1/documents/d/pages/1/view?quote=qqqq" in line
+    assert "|Plan &lt;0&gt; &amp; more · p.1 · §9.2>" in line
     assert any("£750 × 4 × 46" in t for t in _texts(blocks))
 
 

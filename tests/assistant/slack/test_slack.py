@@ -9,6 +9,7 @@ import hmac
 import itertools
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import time
@@ -201,7 +202,7 @@ def test_a_signed_mention_gets_one_cited_answer_in_its_thread(slack: Slack) -> N
     blocks = post["blocks"]
     assert "£20" in blocks[0]["text"]["text"]
     links = [
-        b["text"]["text"] for b in blocks if b["type"] == "section" and "file#page=" in b["text"]["text"]
+        b["text"]["text"] for b in blocks if b["type"] == "section" and "/view?quote=" in b["text"]["text"]
     ]
     assert links and all(f"<{PUBLIC_URL}/v1/documents/" in t for t in links)
     # "title · p.N · §section"; the quote is in the answer text, so it is not repeated under the link.
@@ -217,10 +218,10 @@ def test_a_signed_mention_gets_one_cited_answer_in_its_thread(slack: Slack) -> N
     assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_up", "feedback_down"]
     assert len(blocks) <= 50 and all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
 
-    # The citation's link really opens the cited PDF at its page on the API.
+    # The citation's link really opens the cited page on the API, with the quote highlighted.
     first = links[0].split("<", 1)[1].split("|", 1)[0].removeprefix(PUBLIC_URL)
-    pdf = httpx.get(slack.base + first.split("#", 1)[0], timeout=30)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    view = httpx.get(slack.base + first.replace("&amp;", "&"), timeout=30)
+    assert view.status_code == 200 and 'class="highlight"' in view.text
 
     _settle()
     assert len(slack.posts("C0PUBLIC", ts)) == 1
@@ -422,6 +423,25 @@ def test_a_channel_never_sees_a_document_its_role_may_not(slack: Slack) -> None:
     assert staff_cited >= 10  # the staff channel and the DM (staff by default) do see the staff document
 
 
+def test_a_staff_channel_link_opens_the_staff_document_without_a_key(slack: Slack) -> None:
+    """A reader clicking a Slack link has no API key: the link's token stands in for one, for that
+    page only."""
+    ts = new_ts()
+    slack.mention("What savings did Somerset CC need to make by 2019/20?", "C0STAFF", ts)
+    [post] = slack.wait_posts("C0STAFF", ts)
+    link = next(
+        t.split("<", 1)[1].split("|", 1)[0]
+        for t in re.findall(r"<[^>]+>", _text(post))
+        if f"/v1/documents/{STAFF_DOC}/pages/" in t
+    ).removeprefix(PUBLIC_URL)
+    assert "token=" in link
+    view = httpx.get(slack.base + link, timeout=30)  # no Authorization header
+    assert view.status_code == 200 and 'class="highlight"' in view.text
+    page = int(link.split("/pages/", 1)[1].split("/", 1)[0])
+    assert httpx.get(slack.base + link.replace(f"/pages/{page}/", f"/pages/{page + 1}/")).status_code == 403
+    assert httpx.get(slack.base + link.split("?", 1)[0]).status_code == 404  # without it: as before
+
+
 # -- /ask: ephemeral unless shared ------------------------------------------------------------------
 
 
@@ -457,7 +477,7 @@ def test_an_abstention_looks_different_and_cites_nothing(slack: Slack) -> None:
     slack.mention("What is the population of Bristol?", "C0PUBLIC", ts)
     [post] = slack.wait_posts("C0PUBLIC", ts)
     assert post["blocks"][0]["text"]["text"].startswith(":mag: _I could not find this")
-    assert "file#page=" not in _text(post)
+    assert "file#page=" not in _text(post) and "/view?" not in _text(post)
 
 
 # -- errors: an apology with an error id, and the app keeps running ---------------------------------
