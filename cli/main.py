@@ -489,13 +489,19 @@ def eval_(
     ablate: Annotated[
         bool, typer.Option(help="With --cv: out-of-fold figures with each feature group left out")
     ] = False,
+    fail_on_any: Annotated[
+        bool, typer.Option("--fail-on-any", help="Exit 1 when any question fails, whatever the minimums")
+    ] = False,
 ) -> None:
-    """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met."""
+    """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met
+    (or, with --fail-on-any, when any question fails). The suites' gold is checked against the PDFs
+    first: a missing PDF or a quote that is not in its PDF stops the run."""
     from rich.console import Console
 
     from core.errors import AssistantError
-    from evals.harness import load_thresholds, run
+    from evals.harness import checked_suites, load_thresholds, run
     from evals.suite import SuiteError
+    from evals.verify import PageVerifier
 
     settings = _settings()
     try:
@@ -506,6 +512,10 @@ def eval_(
         _fail("--cv, --fit and --ablate fit weights in-process; they cannot be used with --url")
     if ablate and not cv:
         _fail("--ablate needs --cv K")
+    try:  # the gold is checked before the model loads, so a broken suite fails in seconds
+        checked_suites(suites, PageVerifier(settings.corpus_dir))
+    except SuiteError as exc:
+        _fail(str(exc))
     assistant = None if url else _assistant(settings)
     console = Console(stderr=True)
 
@@ -546,17 +556,23 @@ def eval_(
         typer.echo("all suites")
     for line in result.lines:
         typer.echo(line)
+    for warning in result.warnings:
+        typer.echo(f"suite warning: {warning}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     failing = [r for r in result.results if not r.passed]
     if failing:
         typer.echo("")
         for r in failing[:40]:
-            typer.echo(f"FAIL {r.case.id}: {r.problems[0]}")
+            typer.echo(f"FAIL {r.case.id}: {'; '.join(r.problems)}")
+        if len(failing) > 40:
+            typer.echo(f"… and {len(failing) - 40} more (every one is in report.md with --out)")
     for failure in result.failures:
         typer.echo(f"threshold not met: {failure}")
     if out:
         typer.echo(f"reports in {out}")
-    typer.echo(f"{result.passed} passed, {len(result.results) - result.passed} failed")
-    if result.failures:
+    typer.echo(f"{result.passed} passed, {len(failing)} failed")
+    if result.failures or (fail_on_any and failing):
         raise typer.Exit(1)
 
 
@@ -574,14 +590,15 @@ def _fit_or_cross_validate(
     """`--fit`: weights fitted on all the suites' questions. `--cv K`: figures for each suite on
     questions the weights were not fitted on, and with --ablate what each feature group adds."""
     from evals import fit as fitting
-    from evals.harness import check
+    from evals.harness import check, checked_suites
     from evals.metrics import figures, suite_figures
     from evals.report import summary_lines, write_reports
-    from evals.suite import load_suite
     from evals.verify import PageVerifier
 
-    suites = [load_suite(p) for p in suite_paths]
     verifier = PageVerifier(settings.corpus_dir)
+    suites, warnings = checked_suites(suite_paths, verifier)
+    for warning in warnings:
+        typer.echo(f"suite warning: {warning}")
     evidence = fitting.collect(assistant, suites)
     if fit_to is not None:
         weights = fitting.fit(evidence, note="assistant eval --fit " + " ".join(str(p) for p in suite_paths))
@@ -607,7 +624,7 @@ def _fit_or_cross_validate(
             typer.echo(f"{label:28} {cells}")
     failures = check(results, limits)
     if out is not None:
-        write_reports(Path(out), results, overall, {"cross_validation_folds": k}, failures)
+        write_reports(Path(out), results, overall, {"cross_validation_folds": k}, failures, warnings)
     for failure in failures:
         typer.echo(f"threshold not met: {failure}")
     passed = sum(r.passed for r in results)
