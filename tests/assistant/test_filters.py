@@ -97,3 +97,18 @@ def test_the_api_refuses_bad_filters_with_422_and_echoes_good_ones(api: str) -> 
     )
     assert ok.status_code == 200, ok.text
     assert ok.json()["filters"]["councils"] == ["Sedgemoor DC"] and ok.json()["filters"]["since"] == "2008"
+
+
+@pytest.mark.integration
+def test_a_streamed_answer_ends_with_the_filters_in_force(api: str) -> None:
+    from tests.servers import sse_events
+
+    body = {
+        "question": "What was Pioneer Somerset's savings target?",
+        "filters": {"until": "2010"},
+        "stream": True,
+    }
+    with httpx.stream("POST", f"{api}/v1/ask", json=body, timeout=120) as response:
+        events = sse_events(response)
+    name, done = events[-1]
+    assert name == "done" and done["filters"] == {"until": "2010"}

@@ -81,6 +81,7 @@ def _sse(first: str | Answer, events: Iterator[str | Answer], metrics) -> Iterat
                 "composer": event.composer,
                 "prompt_version": event.prompt_version,
                 "notices": event.notices,
+                "filters": event.filters.model_dump(exclude_none=True) if event.filters else None,
             },
         )
 
