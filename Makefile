@@ -25,10 +25,11 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 # Debian packages: poppler's pdftotext (the second reader that cross-checks every quote) and, for
-# the browser tests, Chromium with its driver. Installed only when missing.
+# the browser tests, Chromium with its driver; tmux for the test that drives `assistant chat` in a real
+# terminal. Installed only when missing.
 system-deps:
 	@missing=""; \
-	for pair in pdftotext:poppler-utils chromium:chromium chromedriver:chromium-driver; do \
+	for pair in pdftotext:poppler-utils chromium:chromium chromedriver:chromium-driver tmux:tmux; do \
 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -10,8 +10,10 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from assistant.tools.base import ToolResult
+from core.councils import gazetteer
 
 MAX_QUESTION_CHARS = 2000
 
@@ -35,15 +37,64 @@ class Filters(BaseModel):
             raise ValueError("must be a four-digit year, e.g. 2018")
         return v
 
+    @field_validator("councils")
+    @classmethod
+    def _known_councils(cls, v: list[str] | None) -> list[str] | None:
+        """Each council by its manifest name. A name the gazetteer does not know would filter out
+        every document and look like "could not find", so it is refused with the closest names."""
+        if not v:
+            return None
+        g = gazetteer()
+        out: list[str] = []
+        for name in v:
+            canon = g.canonical(name)
+            if canon is None:
+                close = g.suggest(name)
+                hint = (
+                    f"did you mean {' or '.join(repr(c) for c in close)}?"
+                    if close
+                    else "known councils are " + ", ".join(repr(c) for c in g.aliases)
+                )
+                raise PydanticCustomError(
+                    "unknown_council", "unknown council {name}; {hint}", {"name": repr(name), "hint": hint}
+                )
+            if canon not in out:
+                out.append(canon)
+        return out
+
     @model_validator(mode="after")
-    def _ordered(self) -> Filters:
-        """`since 9999, until 0001` selects nothing: a mistake to say so, not an empty answer."""
+    def _possible_range(self) -> Filters:
+        """A range that ends before it starts matches nothing; saying so beats "could not find"."""
         if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+            raise PydanticCustomError(
+                "impossible_range",
+                "since {since} is after until {until}: no document can be dated in that range",
+                {"since": self.since, "until": self.until},
+            )
         return self
 
     def is_empty(self) -> bool:
         return not any([self.councils, self.since, self.until, self.doc_types, self.audiences])
+
+    def describe(self) -> str:
+        """The filters in words, for an answer that says what they left out: "documents about
+        Sedgemoor DC dated 2016–2019"."""
+        parts = []
+        if self.councils:
+            parts.append("about " + " or ".join(self.councils))
+        if self.since and self.until:
+            parts.append(
+                f"dated {self.since}" if self.since == self.until else f"dated {self.since}–{self.until}"
+            )
+        elif self.since:
+            parts.append(f"dated {self.since} or later")
+        elif self.until:
+            parts.append(f"dated {self.until} or earlier")
+        if self.doc_types:
+            parts.append("of type " + " or ".join(self.doc_types))
+        if self.audiences:
+            parts.append("for " + " or ".join(self.audiences) + " readers")
+        return " ".join(["documents", *parts])
 
 
 class Citation(BaseModel):
@@ -106,6 +157,10 @@ class Answer(BaseModel):
     )
     notices: list[str] = Field(
         default_factory=list, description="e.g. an unknown conversation id was replaced"
+    )
+    filters: Filters | None = Field(
+        default=None,
+        description="the filters in force, councils by their manifest names; null when none were given",
     )
 
     @model_validator(mode="after")

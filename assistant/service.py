@@ -19,6 +19,7 @@ from assistant.answer.compose import ABSTAIN_TEXT
 from assistant.answer.compute import Computer
 from assistant.answer.context import AskContext, Trace
 from assistant.answer.extract import HITS, Extractor
+from assistant.answer.filtered import excluded_answer
 from assistant.answer.followup import resolve
 from assistant.answer.question import Question, analyse
 from assistant.answer.validate import check_question
@@ -210,18 +211,27 @@ class Assistant:
             conversation_id = new
         else:
             conversation_id = new_id("c")
+        filters = None if filters is None or filters.is_empty() else filters
         ctx = me.context(text, history, filters, role, conversation_id, notices, trace)
-        answer = me.computer.answer(ctx) or me.extractor.from_meetings(ctx) or me.extractor.answer(ctx)
+        answer = me._compose(ctx)
+        if filters is not None:
+            unfiltered = me._compose(me.context(text, history, None, role, conversation_id, []))
+            answer = excluded_answer(answer, unfiltered, ctx.allowed, filters)
         if self.llm is None:
             yield from pieces(answer.answer)
         else:
             answer = yield from me._llm_answer(ctx, history, answer, live)
+        answer.filters = filters  # the filters in force, so every door can show them
         # The role is kept with the turn, so a conversation shown to another caller hides what they may not read.
         self.conversations.append(
             conversation_id, text, ctx.resolution.query, answer, ctx.answer_id, role, owner
         )
         trace.seconds = time.perf_counter() - started
         yield answer
+
+    def _compose(self, ctx: AskContext) -> Answer:
+        """The offline answer: a tool's, a meeting's record, or quoted evidence."""
+        return self.computer.answer(ctx) or self.extractor.from_meetings(ctx) or self.extractor.answer(ctx)
 
     def context(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from assistant.service import Assistant
+    from cli.backend import Backend
     from core.settings import Settings
     from evals.harness import Thresholds
 
@@ -138,27 +140,54 @@ def _print_report(report) -> None:
     )
 
 
+# The server options that `ask`, `chat`, `targets`, `decisions` and `documents` share.
+UrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="Ask a running server (assistant serve) instead of loading the index here; or ASSISTANT_URL",
+    ),
+]
+ApiKeyOption = Annotated[
+    str | None, typer.Option("--api-key", help="Bearer key for the server; or ASSISTANT_API_KEY")
+]
+
+
+def _backend(url: str | None, api_key: str | None) -> Backend:
+    from cli.backend import backend
+
+    return backend(_settings(), url, api_key)
+
+
 @app.command()
 def documents(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    url: UrlOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
-    """List what is indexed."""
+    """List what is indexed, each document by its full id."""
     import json
 
-    from rich.console import Console
-    from rich.table import Table
+    from cli.backend import BackendError
+    from cli.render import WIDE, document_blocks, width
 
-    from index.catalog import Catalog
-
-    settings = _settings()
-    if not settings.catalog_path.exists():
-        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
-    docs = Catalog(settings.catalog_path).documents()
+    source = _backend(url, api_key)
+    try:
+        docs = source.documents()
+    except BackendError as exc:
+        _fail(exc.message)
     if as_json:
         typer.echo(json.dumps([d.public() for d in docs], indent=2))
         return
-    table = Table(title=f"{len(docs)} documents in {settings.data_dir}")
-    for col in ("doc_id", "title", "date", "type", "audience", "pages", "chunks"):
+    if width() < WIDE:
+        typer.echo(document_blocks(docs, source.where, width()))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(docs)} documents in {source.where}")
+    table.add_column("doc_id", no_wrap=True)
+    for col in ("title", "date", "type", "audience", "pages", "chunks"):
         table.add_column(col)
     for d in docs:
         table.add_row(
@@ -174,52 +203,37 @@ def targets(
     ] = None,
     programme: Annotated[str | None, typer.Option(help="Only targets whose programme contains this")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    url: UrlOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """List the targets and commitments found in the documents, each with its page and quote."""
     import json
 
-    from rich.console import Console
-    from rich.table import Table
+    from cli.backend import BackendError
+    from cli.render import WIDE, target_blocks, target_fields, width
 
-    from assistant.tools.targets import list_targets
-    from core.money import Amount, format_amount
-    from core.settings import ROLE_AUDIENCES
-    from index.catalog import Catalog
-
-    settings = _settings()
-    if not settings.catalog_path.exists():
-        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
-    found = list_targets(
-        Catalog(settings.catalog_path), council, programme, ROLE_AUDIENCES[settings.cli_role]
-    )
+    if council is not None:
+        _filters([council], None, None)  # an unknown council is refused with the closest names
+    try:
+        found = _backend(url, api_key).targets(council, programme)
+    except BackendError as exc:
+        _fail(exc.message)
     if as_json:
         typer.echo(json.dumps([t.to_dict() for t in found], indent=2, default=str))
         return
+    if width() < WIDE:
+        typer.echo(target_blocks(found, width()))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{len(found)} targets")
-    for col in ("programme", "council", "target", "when", "progress", "source"):
+    for col in ("figure", "programme", "council", "when", "progress", "source", "quote"):
         table.add_column(col)
     for listed in found:
-        t = listed.target
-        amount = format_amount(Amount(t.amount, t.unit, t.amount_high, t.approx))
-        when = " ".join(
-            x
-            for x in (
-                f"by {t.deadline}" if t.deadline else "",
-                f"from {t.start}" if t.start else "",
-                f"base {t.base_year}" if t.base_year else "",
-            )
-            if x
-        )
-        p = t.progress
-        progress = f"{p.actual_text} ({p.difference_text}, {p.percent_of_target}%)" if p else ""
-        table.add_row(
-            t.programme or "",
-            ", ".join(t.councils),
-            amount + (" a year" if t.per_year else ""),
-            when,
-            progress,
-            f"{listed.doc.file} p.{t.page}",
-        )
+        fields = target_fields(listed)
+        kind, amount = fields[0]
+        table.add_row(f"{kind}: {amount}", *(v for _, v in fields[1:]), listed.target.quote)
     Console().print(table)
 
 
@@ -232,6 +246,8 @@ def decisions(
         str | None, typer.Option(help="Words that must all occur in the item or decision")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    url: UrlOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """List the resolutions, amendments and decisions found in minutes and records of decision,
     with outcome, votes, mover and seconder, page and quote."""
@@ -241,13 +257,9 @@ def decisions(
     from rich.console import Console
     from rich.table import Table
 
-    from assistant.tools.decisions import DecisionFilter, list_decisions
-    from core.settings import ROLE_AUDIENCES
-    from index.catalog import Catalog
+    from assistant.tools.decisions import DecisionFilter
+    from cli.backend import BackendError
 
-    settings = _settings()
-    if not settings.catalog_path.exists():
-        _fail(f"no index in {settings.data_dir}; run `assistant ingest` first")
     try:
         which = DecisionFilter(
             committee,
@@ -259,7 +271,10 @@ def decisions(
         _fail(f"--since/--until: expected a date as YYYY-MM-DD ({exc})")
     if which.since and which.until and which.since > which.until:
         _fail(f"--since {since} is after --until {until}: no meeting can be in that range")
-    found = list_decisions(Catalog(settings.catalog_path), which, ROLE_AUDIENCES[settings.cli_role])
+    try:
+        found = _backend(url, api_key).decisions(which)
+    except BackendError as exc:
+        _fail(exc.message)
     if as_json:
         typer.echo(json.dumps([d.to_dict() for d in found], indent=2, default=str))
         return
@@ -298,7 +313,13 @@ def _assistant(settings):
     return assistant
 
 
+# The CLI option of each field of `Filters`, so an error names what the user typed.
+_OPTION_OF = {"councils": "--council", "since": "--since", "until": "--until"}
+
+
 def _filters(council: list[str] | None, since: str | None, until: str | None):
+    """The filters, checked where the API checks them (`assistant.models.Filters`): an unknown
+    council or a range that ends before it starts is an error naming the option, not "could not find"."""
     from pydantic import ValidationError
 
     from assistant.models import Filters
@@ -306,28 +327,13 @@ def _filters(council: list[str] | None, since: str | None, until: str | None):
     try:
         filters = Filters(councils=council or None, since=since, until=until)
     except ValidationError as exc:
-        _fail("; ".join(f"--{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+        problems = []
+        for e in exc.errors():
+            loc = e.get("loc") or ()
+            option = _OPTION_OF.get(str(loc[0]), f"--{loc[0]}") if loc else "--since/--until"
+            problems.append(f"{option}: {e['msg']}")
+        _fail("; ".join(problems))
     return None if filters.is_empty() else filters
-
-
-def render(answer, base: str = "") -> str:
-    """An answer as text for a terminal: the answer, then numbered sources with page and section."""
-    lines = [answer.answer, ""]
-    for note in answer.notices:
-        lines.insert(0, f"note: {note}")
-    if answer.citations:
-        lines.append("Sources")
-        for c in answer.citations:
-            where = f"p. {c.page}" + (f", §{c.section}" if c.section else "")
-            lines.append(f"  [{c.marker}] {c.title} ({c.date}) — {where}")
-            if not c.in_answer:
-                lines.append(f"      “{c.quote}”")
-            lines.append(f"      {c.url if c.link(None) else f'{base}{c.file}#page={c.page}'}")
-    for t in answer.tools:
-        cites = "".join(f"[{m}]" for m in t.cites)
-        lines.append(f"Tool {t.name}: {t.formula} {cites}".rstrip())
-        lines.extend(f"      note: {n}" for n in t.notes)
-    return "\n".join(lines).rstrip()
 
 
 # The filters `ask` and `chat` share.
@@ -353,24 +359,25 @@ def ask(
     since: SinceOption = None,
     until: UntilOption = None,
     conversation: ConversationOption = None,
+    url: UrlOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """Answer one question, with numbered sources."""
-    from core.errors import AssistantError
+    from cli.backend import BackendError
+    from cli.render import answer_text
 
-    settings = _settings()
     filters = _filters(council, since, until)
-    assistant = _assistant(settings)
+    source = _backend(url, api_key)
     try:
-        answer = assistant.ask(
-            question, conversation_id=conversation, filters=filters, role=settings.cli_role
-        )
-    except AssistantError as exc:
+        answer = source.ask(question, conversation, filters)
+    except BackendError as exc:
         _fail(exc.message)
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
-        typer.echo(render(answer, base=f"{settings.corpus_dir}/"))
+        typer.echo(answer_text(answer, base=f"{_settings().corpus_dir}/"))
         typer.echo(f"\nconversation: {answer.conversation_id}")
+    _end()
 
 
 @app.command()
@@ -379,39 +386,15 @@ def chat(
     since: SinceOption = None,
     until: UntilOption = None,
     conversation: ConversationOption = None,
+    url: UrlOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """An interactive session: follow-up questions build on earlier ones. /new starts afresh, /quit ends."""
-    from core.errors import AssistantError
+    from cli.chat import run_chat
 
-    settings = _settings()
     filters = _filters(council, since, until)
-    assistant = _assistant(settings)
-    typer.echo(
-        "Ask about the council documents. Follow-ups build on earlier answers. /new starts a new "
-        "conversation, /quit (or Ctrl-D) ends."
-    )
-    cid = conversation
-    while True:
-        try:
-            question = input("\n? ").strip()
-        except (EOFError, KeyboardInterrupt):
-            typer.echo("")
-            return
-        if not question:
-            continue
-        if question in ("/quit", "/exit", "/q"):
-            return
-        if question == "/new":
-            cid = None
-            typer.echo("(new conversation)")
-            continue
-        try:
-            answer = assistant.ask(question, conversation_id=cid, filters=filters, role=settings.cli_role)
-        except AssistantError as exc:
-            typer.echo(f"! {exc.message}")
-            continue
-        cid = answer.conversation_id
-        typer.echo(render(answer, base=f"{settings.corpus_dir}/"))
+    source = _backend(url, api_key)
+    _end(run_chat(source, filters, conversation, _settings()))
 
 
 @app.command()
@@ -504,13 +487,19 @@ def eval_(
     ablate: Annotated[
         bool, typer.Option(help="With --cv: out-of-fold figures with each feature group left out")
     ] = False,
+    fail_on_any: Annotated[
+        bool, typer.Option("--fail-on-any", help="Exit 1 when any question fails, whatever the minimums")
+    ] = False,
 ) -> None:
-    """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met."""
+    """Score answers and citations against citation-accuracy suites; exits 1 when a minimum is not met
+    (or, with --fail-on-any, when any question fails). The suites' gold is checked against the PDFs
+    first: a missing PDF or a quote that is not in its PDF stops the run."""
     from rich.console import Console
 
     from core.errors import AssistantError
-    from evals.harness import load_thresholds, run
+    from evals.harness import checked_suites, load_thresholds, run
     from evals.suite import SuiteError
+    from evals.verify import PageVerifier
 
     settings = _settings()
     try:
@@ -521,6 +510,10 @@ def eval_(
         _fail("--cv, --fit and --ablate fit weights in-process; they cannot be used with --url")
     if ablate and not cv:
         _fail("--ablate needs --cv K")
+    try:  # the gold is checked before the model loads, so a broken suite fails in seconds
+        checked_suites(suites, PageVerifier(settings.corpus_dir))
+    except SuiteError as exc:
+        _fail(str(exc))
     assistant = None if url else _assistant(settings)
     console = Console(stderr=True)
 
@@ -561,17 +554,23 @@ def eval_(
         typer.echo("all suites")
     for line in result.lines:
         typer.echo(line)
+    for warning in result.warnings:
+        typer.echo(f"suite warning: {warning}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     failing = [r for r in result.results if not r.passed]
     if failing:
         typer.echo("")
         for r in failing[:40]:
-            typer.echo(f"FAIL {r.case.id}: {r.problems[0]}")
+            typer.echo(f"FAIL {r.case.id}: {'; '.join(r.problems)}")
+        if len(failing) > 40:
+            typer.echo(f"… and {len(failing) - 40} more (every one is in report.md with --out)")
     for failure in result.failures:
         typer.echo(f"threshold not met: {failure}")
     if out:
         typer.echo(f"reports in {out}")
-    typer.echo(f"{result.passed} passed, {len(result.results) - result.passed} failed")
-    if result.failures:
+    typer.echo(f"{result.passed} passed, {len(failing)} failed")
+    if result.failures or (fail_on_any and failing):
         raise typer.Exit(1)
 
 
@@ -589,14 +588,15 @@ def _fit_or_cross_validate(
     """`--fit`: weights fitted on all the suites' questions. `--cv K`: figures for each suite on
     questions the weights were not fitted on, and with --ablate what each feature group adds."""
     from evals import fit as fitting
-    from evals.harness import check
+    from evals.harness import check, checked_suites
     from evals.metrics import figures, suite_figures
     from evals.report import summary_lines, write_reports
-    from evals.suite import load_suite
     from evals.verify import PageVerifier
 
-    suites = [load_suite(p) for p in suite_paths]
     verifier = PageVerifier(settings.corpus_dir)
+    suites, warnings = checked_suites(suite_paths, verifier)
+    for warning in warnings:
+        typer.echo(f"suite warning: {warning}")
     evidence = fitting.collect(assistant, suites)
     if fit_to is not None:
         weights = fitting.fit(evidence, note="assistant eval --fit " + " ".join(str(p) for p in suite_paths))
@@ -622,7 +622,7 @@ def _fit_or_cross_validate(
             typer.echo(f"{label:28} {cells}")
     failures = check(results, limits)
     if out is not None:
-        write_reports(Path(out), results, overall, {"cross_validation_folds": k}, failures)
+        write_reports(Path(out), results, overall, {"cross_validation_folds": k}, failures, warnings)
     for failure in failures:
         typer.echo(f"threshold not met: {failure}")
     passed = sum(r.passed for r in results)
@@ -631,11 +631,30 @@ def _fit_or_cross_validate(
         raise typer.Exit(1)
 
 
+# Set by `main()`: the command is its own process (not under a test runner), so it may end without
+# Python's teardown of torch and Chroma, which takes seconds after a chat (15 s on a busy machine).
+_OWN_PROCESS = False
+
+
+def _end(code: int = 0) -> None:
+    """End a command that has nothing left to write: at once in its own process (the conversation
+    store commits each turn as it is made), by the usual exit under a test runner."""
+    if _OWN_PROCESS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    if code:
+        raise typer.Exit(code)
+
+
 def main() -> None:
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     try:
         app()
     except KeyboardInterrupt:
-        sys.exit(130)
+        # Ingest is crash-safe (one transaction per run) and nothing else writes half a record.
+        _end(130)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
 import yaml
+
+# A "did you mean" offers at most this many councils, each at least this similar (difflib's ratio)
+# to the name given: 0.6 is difflib's own default and catches a dropped or swapped letter.
+SUGGESTIONS = 3
+SIMILAR = 0.6
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,17 @@ class Gazetteer:
             if any(_norm(n) == wanted for n in names):
                 return canon
         return None
+
+    def suggest(self, name: str, n: int = SUGGESTIONS) -> list[str]:
+        """The councils whose spellings are closest to a name that is none of them ("Sedgmoor"),
+        best first, for a "did you mean" that names the council as the manifest does."""
+        spellings = list(self._by_spelling)
+        out: list[str] = []
+        for close in difflib.get_close_matches(_norm(name), spellings, n=len(spellings), cutoff=SIMILAR):
+            canon = self._by_spelling[close]
+            if canon not in out:
+                out.append(canon)
+        return out[:n]
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:

@@ -108,6 +108,10 @@ class Settings(BaseSettings):
 
     # The local operator of the CLI can read the corpus folder anyway, so sees every audience.
     cli_role: Role = "admin"
+    # The CLI as a client of a running server (`assistant serve`): with a URL, ask, chat, targets,
+    # decisions and documents go to it instead of loading the model here; the key sets the role.
+    url: str | None = None
+    api_key: SecretStr | None = None
 
     # Documents missing from the manifest get this audience: never public by accident.
     default_audience: Audience = "staff"

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from evals.goldcheck import GoldCheck, check_suite
 from evals.interop import write_ragas_and_deepeval, write_trec
 from evals.metrics import CaseResult, Figure, figures, suite_figures
 from evals.report import corpus_hash, git_commit, summary_lines, write_reports
 from evals.runner import HttpTarget, InProcessTarget, Target, relevant_chunks, run_suite
-from evals.suite import load_suite
+from evals.suite import Suite, SuiteError, load_suite
 from evals.verify import PageVerifier
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +36,8 @@ class Run:
     figures: dict[str, Figure]
     failures: list[str]
     lines: list[str]
+    warnings: list[str] = field(default_factory=list)  # about the suites' gold (evals.goldcheck)
+    notes: list[str] = field(default_factory=list)  # what the run could not do, and why
 
     @property
     def passed(self) -> int:
@@ -104,6 +107,30 @@ def _below(figs: dict[str, Figure], minimums: dict[str, float], prefix: str) -> 
     return failures
 
 
+# Why the BEIR/TREC exports need an in-process run.
+NO_TREC_OVER_HTTP = (
+    "qrels.tsv and run.trec were not written: over HTTP (--url) the API reports the answer and its "
+    "citations but not the ranked chunks it retrieved, so there is no run to export, and the gold "
+    "chunk ids come from an index this process has not loaded. Run without --url, on the same "
+    "index, for the BEIR/TREC files."
+)
+
+
+def checked_suites(paths: list[Path], verifier: PageVerifier) -> tuple[list[Suite], list[str]]:
+    """The suites, with their gold checked against the PDFs: a missing PDF or a quote that is not
+    in its PDF stops the run (SuiteError, every problem listed); warnings come back to report."""
+    suites = [load_suite(p) for p in paths]
+    check = GoldCheck()
+    for suite in suites:
+        check.extend(check_suite(suite, verifier))
+    if check.errors:
+        raise SuiteError(
+            "the suite's gold does not match the PDFs; fix these before scoring the assistant against it:\n"
+            + "\n".join(str(e) for e in check.errors)
+        )
+    return suites, [str(w) for w in check.warnings]
+
+
 def run(
     settings,
     suite_paths: list[Path],
@@ -114,8 +141,9 @@ def run(
     assistant=None,
     progress=None,
 ) -> Run:
-    suites = [load_suite(p) for p in suite_paths]
     verifier = PageVerifier(settings.corpus_dir)
+    suites, warnings = checked_suites(suite_paths, verifier)
+    notes = [NO_TREC_OVER_HTTP] if url else []
     retrieved: dict[str, list[str]] = {}
     contexts: dict[str, list[str]] = {}
     target: Target
@@ -157,11 +185,11 @@ def run(
                 {str(r.answer["prompt_version"]) for r in results if r.answer.get("prompt_version")}
             ),
         }
-        write_reports(Path(out), results, figs, config, failures)
+        write_reports(Path(out), results, figs, config, failures, warnings, notes)
         write_ragas_and_deepeval(Path(out), results, contexts)
         if not url:
             write_trec(Path(out), results, relevant, retrieved)
-    return Run(results, figs, failures, lines)
+    return Run(results, figs, failures, lines, warnings, notes)
 
 
 def _composer(results: list[CaseResult]) -> dict[str, int]:

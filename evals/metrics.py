@@ -4,7 +4,8 @@ Definitions (ALCE, Gao et al. 2023, made deterministic with evidence spans inste
 - facts: an answerable question passes when its answer states every required fact (one variant of
   each inner list of `answer_any`); the figure is the share of answerable questions that pass.
 - citation precision: citations whose quote covers a gold evidence span of their question, over all
-  citations the assistant emitted (a citation on an unanswerable question covers nothing).
+  citations the assistant emitted (a citation on an unanswerable question covers nothing; those of
+  an answerable question without evidence are left out, as there is nothing to judge them by).
 - citation recall: answerable questions whose gold evidence is cited: one span suffices, every span
   where `need_all` is set.
 - verified: citations whose quote is found on the cited page when the PDF is re-read (evals.verify),
@@ -47,6 +48,9 @@ class CaseResult:
     retrieved: list[str] = field(default_factory=list)
     relevant: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    # An answerable question without gold evidence: scored on its facts; its citations are counted
+    # for `verified` but left out of precision, which has nothing to judge them against.
+    facts_only: bool = False
 
     @property
     def passed(self) -> bool:
@@ -103,10 +107,11 @@ def score_case(
             "abstained on an answerable question" if abstained else "answered an unanswerable question"
         )
     r.citations = len(citations)
+    r.facts_only = not case.abstain and not case.evidence
     for c in citations:
         ok = any(covers(c["quote"], ev.quote) for ev in case.evidence)
         r.precise += ok
-        if not ok:
+        if not ok and not r.facts_only:
             r.problems.append(
                 f"citation [{c['marker']}] p.{c['page']} §{c.get('section')} covers no gold span: {c['quote'][:90]!r}"
             )
@@ -119,7 +124,7 @@ def score_case(
         missing = [g for g in case.answer_any if not any(states(text, v) for v in g)]
         r.facts = not missing and not abstained
         if missing and not abstained:
-            r.problems.append(f"answer does not state {[g[0] for g in missing]}")
+            r.problems.append("answer does not state " + "; ".join(_variants(g) for g in missing))
         if case.evidence:
             hit = [any(covers(c["quote"], ev.quote) for c in citations) for ev in case.evidence]
             r.recall = all(hit) if case.need_all else any(hit)
@@ -138,6 +143,11 @@ def score_case(
         r.relevant = set(relevant)
         r.first_relevant = next((i + 1 for i, cid in enumerate(retrieved) if cid in relevant), None)
     return r
+
+
+def _variants(fact: list[str]) -> str:
+    """A required fact with every variant that would have counted: "'£20m' (or '£20 million')"."""
+    return repr(fact[0]) + (f" (or {', '.join(repr(v) for v in fact[1:])})" if len(fact) > 1 else "")
 
 
 def consistency_pairs(results: list[CaseResult], originals: list[CaseResult] | None = None) -> list[bool]:
@@ -204,7 +214,7 @@ def figures(
         out[name] = Figure(name, _ratio(pairs), sum(d for _, d in pairs), low, high)
 
     binary("facts", [r.facts for r in results if r.facts is not None])
-    ratio("precision", [(r.precise, r.citations) for r in results])
+    ratio("precision", [(r.precise, r.citations) for r in results if not r.facts_only])
     binary("recall", [r.recall for r in results if r.recall is not None])
     ratio("verified", [(r.verified, r.citations) for r in results])
     binary("abstention", [r.abstention for r in results])

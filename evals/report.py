@@ -66,8 +66,16 @@ def summary_lines(figures: dict[str, Figure]) -> list[str]:
 
 
 def write_reports(
-    out: Path, results: list[CaseResult], figures: dict[str, Figure], config: dict, failures: list[str]
+    out: Path,
+    results: list[CaseResult],
+    figures: dict[str, Figure],
+    config: dict,
+    failures: list[str],
+    warnings: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> None:
+    """`warnings`: about the suites' gold (evals.goldcheck); `notes`: what the run could not do."""
+    warnings, notes = warnings or [], notes or []
     out.mkdir(parents=True, exist_ok=True)
     report = {
         "config": config,
@@ -77,6 +85,8 @@ def write_reports(
             stem: {n: f.as_dict() for n, f in figs.items()} for stem, figs in suite_figures(results).items()
         },
         "thresholds_failed": failures,
+        "suite_warnings": warnings,
+        "notes": notes,
         "cases": [
             {
                 "id": r.case.id,
@@ -86,6 +96,7 @@ def write_reports(
                 "problems": r.problems,
                 "seconds": round(r.seconds, 4),
                 "facts": r.facts,
+                "facts_only": r.facts_only,
                 "citations": r.citations,
                 "precise": r.precise,
                 "verified": r.verified,
@@ -99,12 +110,17 @@ def write_reports(
         ],
     }
     (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    (out / "report.md").write_text(_markdown(results, figures, config, failures))
+    (out / "report.md").write_text(_markdown(results, figures, config, failures, warnings, notes))
     (out / "junit.xml").write_text(_junit(results))
 
 
 def _markdown(
-    results: list[CaseResult], figures: dict[str, Figure], config: dict, failures: list[str]
+    results: list[CaseResult],
+    figures: dict[str, Figure],
+    config: dict,
+    failures: list[str],
+    warnings: list[str],
+    notes: list[str],
 ) -> str:
     lines = [
         f"# Eval report: {', '.join(config.get('suites', []))}",
@@ -124,6 +140,10 @@ def _markdown(
         lines.append(f"| {name} | {value} | {ci} | {f.n} |")
     if failures:
         lines += ["", "**Thresholds not met:** " + "; ".join(failures)]
+    if warnings:
+        lines += ["", f"## Suite warnings ({len(warnings)})", ""] + [f"- {w}" for w in warnings]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     failing = [r for r in results if not r.passed]
     lines += [
         "",
@@ -135,9 +155,33 @@ def _markdown(
     for r in failing:
         problems = "<br>".join(p.replace("|", "\\|") for p in r.problems)
         lines.append(f"| {r.case.id} | {r.case.q.replace('|', '/')} | {problems} |")
+    lines += ["", f"## Every question ({len(results)})"]
+    for r in results:
+        lines += _case_markdown(r)
     passed = len(results) - len(failing)
     lines += ["", f"{passed} passed, {len(failing)} failed", ""]
     return "\n".join(lines)
+
+
+def _case_markdown(r: CaseResult) -> list[str]:
+    """A question as the evaluator needs to judge it: the answer, its citations, what was wrong."""
+    verdict = "passed" if r.passed else "FAILED"
+    lines = ["", f"### {r.case.id} ({r.case.suite}): {verdict}", "", f"**Q:** {r.case.q}", ""]
+    if r.facts_only:
+        lines += ["*Answerable but without gold evidence: scored on facts only.*", ""]
+    answer = str(r.answer.get("answer", "")).strip() or "(no answer)"
+    lines += [f"> {line}" if line else ">" for line in answer.splitlines()]
+    citations = r.answer.get("citations") or []
+    if citations:
+        lines += ["", "Citations:", ""]
+        for c in citations:
+            section = f" §{c.get('section')}" if c.get("section") else ""
+            lines.append(
+                f"- [{c.get('marker')}] {c.get('file')} p.{c.get('page')}{section}: “{c.get('quote')}”"
+            )
+    if r.problems:
+        lines += ["", "What was wrong:", ""] + [f"- {p}" for p in r.problems]
+    return lines
 
 
 def _junit(results: list[CaseResult]) -> str:

@@ -20,6 +20,7 @@ class SuiteError(ValueError):
 class Evidence:
     file: str
     quote: str
+    line: int = 0  # of the quote in the suite file, for messages about it
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Case:
     turn: int = 0
     suite: str = ""
     paraphrase_of: str | None = None  # the id of the case this one rewords (conversation turns: "conv#2")
+    line: int = 0  # of the question in the suite file
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Suite:
     documents: dict[str, str]
     cases: list[Case]
     sha256: str
+    document_lines: dict[str, int] = field(default_factory=dict)  # short name -> its line in the file
 
 
 def schema() -> dict:
@@ -91,7 +94,8 @@ def load_suite(path: Path) -> Suite:
                 raise SuiteError(
                     f"{path}:{line}: evidence names document {ev['doc']!r}, which `documents` does not list"
                 )
-            evidence.append(Evidence(documents[ev["doc"]], ev["quote"]))
+            line = _line_of(tree, [*where, "evidence", i, "quote"])
+            evidence.append(Evidence(documents[ev["doc"]], ev["quote"], line))
         if cid in seen:
             raise SuiteError(f"{path}:{_line_of(tree, where)}: duplicate id {cid!r}")
         seen.add(cid)
@@ -107,6 +111,7 @@ def load_suite(path: Path) -> Suite:
             turn=turn,
             suite=path.stem,
             paraphrase_of=of,
+            line=_line_of(tree, where),
         )
 
     for i, q in enumerate(data.get("questions", [])):
@@ -117,4 +122,5 @@ def load_suite(path: Path) -> Suite:
             where = ["conversations", i, "turns", t]
             of = f"{original}#{t + 1}" if original else None
             cases.append(case(turn, f"{conv['id']}#{t + 1}", conv["id"], t + 1, where, of))
-    return Suite(path, documents, cases, hashlib.sha256(text.encode()).hexdigest())
+    document_lines = {name: _line_of(tree, ["documents", name]) for name in documents}
+    return Suite(path, documents, cases, hashlib.sha256(text.encode()).hexdigest(), document_lines)

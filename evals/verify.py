@@ -48,6 +48,11 @@ class PageVerifier:
                 return True
         return False
 
+    def pages(self, file: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The file's pages as each reader sees them, normalised by `key`: pdftotext's, then pypdf's."""
+        path = str(self.corpus_dir / file)
+        return _pdftotext_pages(path), _pypdf_pages(path)
+
     def pages_with(self, file: str, quote: str) -> list[int]:
         pages = _pdftotext_pages(str(self.corpus_dir / file))
         k = key(quote)

@@ -91,9 +91,30 @@ def _programme(meta: Document) -> str:
     return re.split(r"\s+[–-]\s+|:|,", meta.title)[0].strip()
 
 
+# A figure the words right around it call a gap or a result is not a target, though its sentence
+# mentions one: "address the £15.6m deficit", "a cumulative shortfall of £15.6m", "has only achieved
+# circa 65% of its planned savings". Read in the few words before and after the figure, so a target
+# in the same sentence as a shortfall still counts.
+_GAP = r"shortfalls?|deficits?|gaps?|overspe(?:nd|nt|nding)|turnaround"
+_GAP_BEFORE = re.compile(rf"\b(?:{_GAP}|achieved|realised|realized|delivered)\b(?:\W+\w+){{0,2}}\W*$", re.I)
+_GAP_AFTER = re.compile(rf"^\W*(?:\w+\W+)?(?:{_GAP})\b", re.I)
+# "savings to be delivered: £5m" plans a result rather than reporting one.
+_PLANNED_RESULT = re.compile(r"\bto\s+be\s+(?:achieved|realised|realized|delivered)\b", re.I)
+
+
+def _gap_or_result(text: str, start: int, end: int) -> bool:
+    """Whether the figure at text[start:end] is a shortfall, deficit or achieved rate by its wording."""
+    before, after = text[max(0, start - 60) : start], text[end : end + 30]
+    if _GAP_BEFORE.search(before) and not _PLANNED_RESULT.search(before):
+        return True
+    return bool(_GAP_AFTER.search(after))
+
+
 def _amount_after(text: str, start: int) -> tuple[Amount, int] | None:
-    """The first money or percentage figure at or after `start`, else the nearest before it."""
+    """The first money or percentage figure at or after `start`, else the nearest before it;
+    figures worded as a shortfall or a result are passed over."""
     found = sorted(find_money(text) + find_percent(text), key=lambda f: f[0][0])
+    found = [f for f in found if not _gap_or_result(text, *f[0])]
     # A percentage inside a money range's text ("£40-50m") is not a second figure.
     after = [f for f in found if f[0][0] >= start]
     if after:

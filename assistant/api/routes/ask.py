@@ -89,6 +89,7 @@ def _sse(
                 "composer": event.composer,
                 "prompt_version": event.prompt_version,
                 "notices": event.notices,
+                "filters": event.filters.model_dump(exclude_none=True) if event.filters else None,
             },
         )
 
