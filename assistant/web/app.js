@@ -103,6 +103,14 @@
   function render(q, answer, scroll) {
     const turn = template.content.firstElementChild.cloneNode(true);
     turn.querySelector(".question").textContent = q;
+    // The filters the server applied, from the answer itself: a filtered answer must say so, or a
+    // narrowed search looks like the whole story.
+    const inForce = describeFilters(answer.filters);
+    if (inForce) {
+      const line = turn.querySelector(".in-force");
+      line.textContent = "Filters: " + inForce;
+      line.hidden = false;
+    }
     const body = turn.querySelector(".answer");
     body.textContent = answer.answer;
     if (answer.abstained) body.classList.add("abstained");
@@ -143,6 +151,17 @@
     });
     conversation.append(turn);
     if (scroll) turn.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  function describeFilters(f) {
+    if (!f) return "";
+    const parts = [];
+    if (f.councils && f.councils.length) parts.push(f.councils.join(", "));
+    if (f.since && f.until) parts.push(f.since === f.until ? f.since : f.since + "–" + f.until);
+    else if (f.since) parts.push("from " + f.since);
+    else if (f.until) parts.push("up to " + f.until);
+    if (f.doc_types && f.doc_types.length) parts.push(f.doc_types.join(", "));
+    return parts.join(" · ");
   }
 
   // The answer as plain text with its sources, for pasting into an email or a report.

@@ -101,6 +101,25 @@ def test_the_page_fits_a_phone_and_abstains_visibly(api: str, browser) -> None:
     browser.save_screenshot(str(SHOTS / "abstain-phone.png"))
 
 
+def test_the_answer_card_states_the_filters_in_force(api: str, browser) -> None:
+    """A narrowed search must not pass for the whole story: the card says which filters applied."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(api + "/")
+    wait = WebDriverWait(browser, 60)
+    browser.find_element(By.CSS_SELECTOR, "#filters summary").click()
+    wait.until(ec.element_to_be_clickable((By.ID, "since"))).send_keys("2016")
+    browser.find_element(By.ID, "until").send_keys("2019")
+    browser.find_element(By.ID, "question").send_keys(
+        "What was Pioneer Somerset's savings target?", Keys.ENTER
+    )
+    line = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".turn .in-force")))
+    assert line.text == "Filters: 2016–2019"
+
+
 # -- [people] acceptance 1 and 2 -----------------------------------------------------------------------
 
 AXE = REPO / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
