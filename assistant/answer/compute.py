@@ -137,6 +137,10 @@ class Computer:
             share = router.tolerant(arithmetic.share, amounts[0], amounts[1])
             if isinstance(share, router.Missing):
                 return share
+            if share.output > WHOLE_PERCENT and _PART_OF_WHOLE.search(ctx.text):
+                # A proportion of something is at most all of it: a part larger than its whole means
+                # the figures found are not the part and the whole asked about.
+                return router.Missing(["a part and a whole that this proportion is of"])
             return router.Computed(
                 share, ops, f"{ops[0].amount.text} as a share of {ops[1].amount.text}: {share.formula}."
             )
@@ -146,6 +150,10 @@ class Computer:
         return router.Computed(
             result, ops, f"From {ops[0].amount.text} to {ops[1].amount.text}: {result.formula}."
         )
+
+
+WHOLE_PERCENT = 100
+_PART_OF_WHOLE = re.compile(r"\b(?:proportion|fraction|share)\b", re.I)
 
 
 def intent(text: str) -> str | None:

@@ -121,7 +121,25 @@ def figure_in(c: Candidate, q: Question, want: str = "money") -> Amount | None:
     return best[1]
 
 
+# A figure after these words is a bound, not an amount ("banks with assets greater than £25bn",
+# "savings of at least £2m"): computing with it would state an exact result the papers do not give.
+_BOUND = re.compile(
+    r"\b(?:greater|more|less|fewer|higher|lower)\s+than\s*$|\b(?:in\s+excess\s+of|at\s+least|at\s+most|"
+    r"no\s+more\s+than|not\s+exceeding|exceeding|upwards\s+of)\s*$",
+    re.I,
+)
+BOUND_LOOKBACK = 24  # characters before a figure searched for a bound's words
+
+
 def _figures(text: str, want: str) -> list[tuple[tuple[int, int], Amount]]:
+    return [
+        f
+        for f in _all_figures(text, want)
+        if not _BOUND.search(text[max(0, f[0][0] - BOUND_LOOKBACK) : f[0][0]])
+    ]
+
+
+def _all_figures(text: str, want: str) -> list[tuple[tuple[int, int], Amount]]:
     if want == "percent":
         return find_percent(text)
     if want == "money":

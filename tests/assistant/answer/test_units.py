@@ -255,3 +255,12 @@ def test_empty_and_overlong_and_foreign_questions_are_refused() -> None:
     with pytest.raises(UnsupportedLanguage):
         check_question("萨默塞特的储蓄目标是什么？", vocab)
     assert check_question(" What was Pioneer Somerset's savings target? ", vocab).startswith("What")
+
+
+def test_a_bound_is_not_taken_as_an_operand() -> None:
+    """A figure after "greater than" bounds something; it is not an amount to add up."""
+    from assistant.answer.operands import _figures
+
+    text = "Banks with assets greater than £25bn must be bailed in; the council's bank loans were £216.1m."
+    assert [a.text for _, a in _figures(text, "money")] == ["£216.1m"]
+    assert [a.text for _, a in _figures("savings of at least £2m and a gap of £3.5m", "money")] == ["£3.5m"]
