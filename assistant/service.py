@@ -27,6 +27,7 @@ from assistant.answer.weights import ScoringWeights
 from assistant.conversations import ConversationStore, Owner, Turn, new_id
 from assistant.models import Answer, Filters
 from assistant.retrieve import Retriever
+from core.acronyms import with_sector_abbreviations
 from core.errors import UnsupportedLanguage
 from core.settings import ROLE_AUDIENCES, Settings
 from index.catalog import Catalog
@@ -344,7 +345,8 @@ class Assistant:
     def analyse(self, text: str) -> Question:
         lexical = self.retriever.state.lexical
         n = max(1, len(lexical.ids))
-        return analyse(text, lexical.idf, lambda t: lexical.df.get(t, 0) / n, lexical.acronyms)
+        acronyms = with_sector_abbreviations(lexical.acronyms)
+        return analyse(text, lexical.idf, lambda t: lexical.df.get(t, 0) / n, acronyms)
 
 
 _PIECES = re.compile(r"(?<=\]) (?=[A-Z“])|(?<=\.) (?=Note:)")

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+import yaml
 
 _SMALL = {"and", "of", "for", "the", "&", "in", "on", "to", "a"}
 _WORD = r"(?:[A-Z][\w'’&-]*|and|of|for|the|&|in|on|to)"
@@ -50,3 +54,16 @@ def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
             if _initials(phrase.split()) == "".join(ch for ch in m.group(1) if ch.isupper()):
                 seen.setdefault(m.group(1), Counter())[phrase] += 1
     return {acronym: counts.most_common(1)[0][0] for acronym, counts in seen.items()}
+
+
+@cache
+def sector_abbreviations() -> dict[str, str]:
+    """Abbreviations of the sector that questions use though a paper may spell them out
+    (`core/data/abbreviations.yaml`)."""
+    text = resources.files("core.data").joinpath("abbreviations.yaml").read_text(encoding="utf-8")
+    return {str(k): str(v) for k, v in yaml.safe_load(text)["abbreviations"].items()}
+
+
+def with_sector_abbreviations(defined: dict[str, str]) -> dict[str, str]:
+    """The corpus's own acronyms, and the sector's for the rest: a paper's definition wins."""
+    return {**sector_abbreviations(), **defined}

@@ -264,3 +264,13 @@ def test_a_bound_is_not_taken_as_an_operand() -> None:
     text = "Banks with assets greater than £25bn must be bailed in; the council's bank loans were £216.1m."
     assert [a.text for _, a in _figures(text, "money")] == ["£216.1m"]
     assert [a.text for _, a in _figures("savings of at least £2m and a gap of £3.5m", "money")] == ["£3.5m"]
+
+
+def test_sector_abbreviations_expand_where_the_papers_do_not_define_them() -> None:
+    """An "ASC" in a question finds "adult social care"; an acronym a paper defines keeps its meaning."""
+    from core.acronyms import with_sector_abbreviations
+
+    q = analyse("What was the ASC overspend?", lambda t: 1.0, lambda t: 0.1, with_sector_abbreviations({}))
+    assert "Adult Social Care" in q.expansions
+    own = with_sector_abbreviations({"CPC": "Capital Programme Committee"})
+    assert own["CPC"] == "Capital Programme Committee" and own["ASC"] == "Adult Social Care"
