@@ -37,6 +37,19 @@ def _client(path: Path | None, host: str | None, port: int, ssl: bool):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _unreachable(exc: Exception) -> bool:
+    """Whether `exc` says the Chroma server could not be reached or went away mid-request. Any
+    transport failure of the HTTP client counts: a server killed while answering ends the request
+    with "Server disconnected without sending a response" (httpx.RemoteProtocolError), which is an
+    outage to report as 503, not a fault of ours."""
+    import httpx  # chromadb's own HTTP client
+
+    if isinstance(exc, httpx.TransportError):
+        return True
+    name, text = type(exc).__name__, str(exc)
+    return "Connect" in name or "Timeout" in name or "Connection" in text or "refused" in text
+
+
 class VectorStore:
     def __init__(
         self, path: Path | None = None, host: str | None = None, port: int = 8000, ssl: bool = False
@@ -51,8 +64,7 @@ class VectorStore:
         except StoreUnavailable:
             raise
         except Exception as exc:
-            name = type(exc).__name__
-            if "Connect" in name or "Timeout" in name or "Connection" in str(exc) or "refused" in str(exc):
+            if _unreachable(exc):
                 raise StoreUnavailable(
                     f"Chroma at {self.where} is unavailable during {what} ({exc})"
                 ) from exc

@@ -986,16 +986,16 @@ def _record_of_decision(meta: Document, doc: _Text) -> Iterator[Decision]:
     """The decision of a record of decision, with who takes it and, when the header says the
     record is proposed, status "proposed" (a signed record is an agreed decision)."""
     lines = [ln.text for ln in doc.lines]
-    header = next(i for i, t in enumerate(lines[:6]) if _ROD_HEADER.search(t))
-    proposed = bool(_ROD_HEADER.search(lines[header]).group("proposed"))  # type: ignore[union-attr]
+    header, head = next((i, m) for i, t in enumerate(lines[:6]) if (m := _ROD_HEADER.search(t)))
+    proposed = bool(head.group("proposed"))
     maker = _labelled(lines, _TAKEN_BY, stop=_HEADER_LABEL)
     number = _labelled(lines, _DECISION_NUMBER, stop=_HEADER_LABEL, max_lines=1)
     title_stop = re.compile(r"^\s*Decision\s*:", re.I)
     title = _labelled(lines, _DECISION_TITLE, stop=title_stop, max_lines=4)
-    label = next(i for i, t in enumerate(lines) if _DECISION_LABEL.match(t))
+    label, labelled = next((i, m) for i, t in enumerate(lines) if (m := _DECISION_LABEL.match(t)))
     end = next((i for i in range(label + 1, len(lines)) if _DECISION_END.match(lines[i])), len(lines))
     first = label
-    rest = _DECISION_LABEL.match(lines[label]).group("rest")  # type: ignore[union-attr]
+    rest = labelled.group("rest")
     body = [rest] if rest.strip() else []
     body += lines[label + 1 : end]
     text = squash(" ".join(body))
@@ -1056,11 +1056,12 @@ def _proposal_form(meta: Document, doc: _Text) -> Iterator[Decision]:
         s = _SECONDER.match(text)
         if s and seconder is None:
             seconder = s.group("seconder")
-    body_at = next((i for i, t in enumerate(lines) if _FORM_BODY.match(t)), None)
-    if body_at is None or mover is None:
+    found = next(((i, m) for i, t in enumerate(lines) if (m := _FORM_BODY.match(t))), None)
+    if found is None or mover is None:
         return
+    body_at, body = found
     end = next((i for i in range(body_at + 1, len(lines)) if _FORM_END.match(lines[i])), len(lines))
-    rest = _FORM_BODY.match(lines[body_at]).group("rest")  # type: ignore[union-attr]
+    rest = body.group("rest")
     text = squash(" ".join([rest, *lines[body_at + 1 : end]]))
     if not text:
         return
