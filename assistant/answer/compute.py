@@ -266,35 +266,19 @@ def computed_answer(computed: router.Computed, ctx: AskContext) -> Answer:
         if m not in done:
             done.add(m)
             text += " " + sentence(q_, m)
-    return Answer(
-        answer=text,
-        citations=citations,
-        tools=[ToolCall.of(computed.result, cites)],
-        conversation_id=ctx.conversation_id,
-        answer_id=ctx.answer_id,
-        notices=ctx.notices,
-    )
+    return ctx.reply(text, citations, [ToolCall.of(computed.result, cites)])
 
 
 def missing_answer(missing: router.Missing, ctx: AskContext) -> Answer:
     quotes = [o.quote for o in missing.found if o.quote is not None]
     what = "; ".join(missing.what)
     if not quotes:
-        return Answer(
-            answer=f"{ABSTAIN_TEXT} To compute this I would need {what}, and the documents do not give it.",
+        return ctx.reply(
+            f"{ABSTAIN_TEXT} To compute this I would need {what}, and the documents do not give it.",
             abstained=True,
-            conversation_id=ctx.conversation_id,
-            answer_id=ctx.answer_id,
-            notices=ctx.notices,
         )
     citations, markers = number(quotes)
     text = f"I cannot compute this: I could not find {what} in the documents."
     for q_, m in zip(quotes, markers, strict=True):
         text += " " + sentence(q_, m)
-    return Answer(
-        answer=text,
-        citations=citations,
-        conversation_id=ctx.conversation_id,
-        answer_id=ctx.answer_id,
-        notices=ctx.notices,
-    )
+    return ctx.reply(text, citations)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.followup import Resolution
 from assistant.answer.question import Question
-from assistant.models import Filters
+from assistant.models import Answer, Citation, Filters, ToolCall
 
 
 @dataclass
@@ -37,3 +37,21 @@ class AskContext:
     answer_id: str
     notices: list[str] = field(default_factory=list)
     trace: Trace = field(default_factory=Trace)
+
+    def reply(
+        self,
+        text: str,
+        citations: list[Citation] | None = None,
+        tools: list[ToolCall] | None = None,
+        abstained: bool = False,
+    ) -> Answer:
+        """The answer to this question, under this question's conversation, answer id and notices."""
+        return Answer(
+            answer=text,
+            citations=citations or [],
+            tools=tools or [],
+            abstained=abstained,
+            conversation_id=self.conversation_id,
+            answer_id=self.answer_id,
+            notices=self.notices,
+        )

@@ -283,13 +283,7 @@ def score_candidates(
 
 def extractive_answer(quotes: list[Quote], ctx: AskContext, lead: str | None = None) -> Answer:
     if not quotes:
-        return Answer(
-            answer=ABSTAIN_TEXT,
-            abstained=True,
-            conversation_id=ctx.conversation_id,
-            answer_id=ctx.answer_id,
-            notices=ctx.notices,
-        )
+        return ctx.reply(ABSTAIN_TEXT, abstained=True)
     body, citations = compose(quotes, lead)
     tools = []
     # Costing formulas inside the quotes ("60 days at £2000 per day") are recomputed and shown.
@@ -302,11 +296,4 @@ def extractive_answer(quotes: list[Quote], ctx: AskContext, lead: str | None = N
                 + (f", {checked.notes[-1]}" if checked.notes else "")
                 + f" [{c.marker}]."
             )
-    return Answer(
-        answer=body,
-        citations=citations,
-        tools=tools,
-        conversation_id=ctx.conversation_id,
-        answer_id=ctx.answer_id,
-        notices=ctx.notices,
-    )
+    return ctx.reply(body, citations, tools)
