@@ -24,7 +24,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.answer import shapes
-from assistant.answer.features import ANSWERABILITY, FEATURES, SIGNS, answerability
+from assistant.answer.features import (
+    ANSWER_EVIDENCE,
+    ANSWER_RETRIEVAL,
+    ANSWERABILITY,
+    COVERAGE,
+    FEATURES,
+    FORM,
+    RELATIVE,
+    RETRIEVAL,
+    SCOPE,
+    SHAPE,
+    SIGNS,
+    SUPPORT,
+    UNSUPPORTED,
+    answerability,
+)
 from assistant.answer.question import Question
 from assistant.answer.select import Candidate
 from assistant.answer.weights import ScoringWeights, softmax
@@ -46,58 +61,18 @@ SEED = 7
 
 # Feature groups for the ablation: what each kind of signal adds.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "coverage": (
-        "cov_unit",
-        "cov_strong",
-        "cov_prefix",
-        "cov_weak",
-        "cov_synonym",
-        "cov_near",
-        "log_coverage",
-    ),
+    "coverage": COVERAGE,
     "context coverage": ("cov_strong", "cov_weak", "cov_near"),
     "soft matches": ("cov_prefix", "cov_synonym"),
-    "support": ("key_missing", "rarest_in_unit", "phrase"),
-    "shape": (
-        "type_miss",
-        "type_fit",
-        "figure_near_key",
-        "specific_date",
-        "period_miss",
-        "entity_miss",
-        "council_miss",
-        "money_in_money_question",
-    ),
-    "scope": ("doc_named", "doc_named_firmly", "other_doc_named", "doc_cited_before"),
-    "retrieval": ("hit_score", "hit_first"),
-    "relative": ("coverage_share_of_best", "unit_coverage_share_of_best", "most_coverage"),
-    "answerability: evidence": (
-        "top_share",
-        "margin",
-        "top_coverage",
-        "top_cov_unit",
-        "top_key_missing",
-        "top_type_miss",
-        "top_rarest_in_unit",
-        "top_phrase",
-        "top_period_miss",
-        "top_council_miss",
-        "top_entity_miss",
-    ),
-    "answerability: unsupported terms": ("unsupported_rare", "unsupported_share"),
-    "answerability: retrieval": ("top_dense", "top_lexical"),
-    "form": (
-        "heading",
-        "table_header",
-        "table_row",
-        "table_cell",
-        "list_item",
-        "list_intro_for_list",
-        "row_named",
-        "short_unit",
-        "long_unit",
-        "followup_own_missing",
-    ),
+    "support": SUPPORT,
+    "shape": SHAPE,
+    "scope": SCOPE,
+    "retrieval": RETRIEVAL,
+    "relative": RELATIVE,
+    "answerability: evidence": ANSWER_EVIDENCE,
+    "answerability: unsupported terms": UNSUPPORTED,
+    "answerability: retrieval": ANSWER_RETRIEVAL,
+    "form": FORM,
 }
 
 
@@ -325,7 +300,7 @@ def fit(evidence: list[CaseEvidence], without: Iterable[str] = (), note: str = "
 def _signed(
     names: tuple[str, ...], left_out: set[str], fit_on: Callable[[list[int]], np.ndarray]
 ) -> tuple[list[int], np.ndarray]:
-    """Fit, then leave out every feature whose weight has the wrong sign (features.SIGNS) and fit
+    """Fit, then leave out every feature whose weight has the wrong sign (SIGNS) and fit
     again, until none has."""
     use = [i for i, name in enumerate(names) if name not in left_out]
     while True:

@@ -39,8 +39,10 @@ from assistant.answer.select import (
 from core.text import match_key
 from core.tokens import tokenize
 
-FEATURES: tuple[str, ...] = (
-    # coverage of the question's weighted terms, as shares of their total weight
+# The candidate's features, in named groups (evals/fit.py leaves each group out in turn to measure
+# what it adds).
+# Coverage of the question's weighted terms, as shares of their total weight.
+COVERAGE: tuple[str, ...] = (
     "cov_unit",
     "cov_strong",
     "cov_prefix",
@@ -48,11 +50,9 @@ FEATURES: tuple[str, ...] = (
     "cov_synonym",
     "cov_near",
     "log_coverage",
-    # support
-    "key_missing",
-    "rarest_in_unit",
-    "phrase",
-    # shape
+)
+SUPPORT: tuple[str, ...] = ("key_missing", "rarest_in_unit", "phrase")
+SHAPE: tuple[str, ...] = (
     "type_miss",
     "type_fit",
     "figure_near_key",
@@ -61,15 +61,10 @@ FEATURES: tuple[str, ...] = (
     "entity_miss",
     "council_miss",
     "money_in_money_question",
-    # scope
-    "doc_named",
-    "doc_named_firmly",
-    "other_doc_named",
-    "doc_cited_before",
-    # retrieval
-    "hit_score",
-    "hit_first",
-    # form
+)
+SCOPE: tuple[str, ...] = ("doc_named", "doc_named_firmly", "other_doc_named", "doc_cited_before")
+RETRIEVAL: tuple[str, ...] = ("hit_score", "hit_first")
+FORM: tuple[str, ...] = (
     "heading",
     "table_header",
     "table_row",
@@ -80,19 +75,16 @@ FEATURES: tuple[str, ...] = (
     "short_unit",
     "long_unit",
     "followup_own_missing",
-    "quoted_before",
-    "run_of_two",
-    "run_of_three",
-    "explains_for_why",
-    # relative to the other candidates of the same question
-    "coverage_share_of_best",
-    "unit_coverage_share_of_best",
-    "most_coverage",
 )
+# The unit among its neighbours and the conversation: quoted before, a run of units, a reason.
+RUNS: tuple[str, ...] = ("quoted_before", "run_of_two", "run_of_three", "explains_for_why")
+# Relative to the other candidates of the same question.
+RELATIVE: tuple[str, ...] = ("coverage_share_of_best", "unit_coverage_share_of_best", "most_coverage")
+FEATURES: tuple[str, ...] = COVERAGE + SUPPORT + SHAPE + SCOPE + RETRIEVAL + FORM + RUNS + RELATIVE
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 # Whether the documents answer the question at all, from the ranked evidence as a whole.
-ANSWERABILITY: tuple[str, ...] = (
+ANSWER_EVIDENCE: tuple[str, ...] = (
     "top_share",  # the ranker's probability for its best unit, against the others
     "margin",  # how far ahead of the second it is
     "top_coverage",
@@ -104,16 +96,23 @@ ANSWERABILITY: tuple[str, ...] = (
     "top_period_miss",
     "top_council_miss",
     "top_entity_miss",
+)
+UNSUPPORTED: tuple[str, ...] = (
     "unsupported_rare",  # the question's rarest own term is in none of the evidence
     "unsupported_share",  # share of the question's own key weight that no evidence has
+)
+ANSWER_RETRIEVAL: tuple[str, ...] = (
     "top_dense",  # cosine of the best unit's chunk to the question (MiniLM)
     "top_lexical",  # log(1 + BM25) of the best unit's chunk
+)
+ANSWER_FIT: tuple[str, ...] = (
     "type_found",  # some candidate near the top holds the kind of answer asked for
     "followup",
     "top_missing_weight",  # share of the question's own key weight the best unit and its context lack
     "top_constraint_missing",  # share of the question's years, figures and names the best unit lacks
     "list_found",  # a list is asked for and a list's introduction or items are near the top
 )
+ANSWERABILITY: tuple[str, ...] = ANSWER_EVIDENCE + UNSUPPORTED + ANSWER_RETRIEVAL + ANSWER_FIT
 ANSWER_INDEX = {name: i for i, name in enumerate(ANSWERABILITY)}
 
 # The direction each signal can only push: more coverage never makes a candidate worse, a missing
