@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assistant.answer.compose import Quote
 from assistant.answer.question import Question
 from assistant.answer.scope import committees_named, meeting_named
+from assistant.answer.select import _tokens
 from core.records import Decision, Document, Role
 from core.tokens import tokenize
 
@@ -89,7 +90,7 @@ def asked_fields(text: str) -> Asked:
     )
 
 
-def _cover(q: Question, have: set[str]) -> float:
+def _cover(q: Question, have: frozenset[str] | set[str]) -> float:
     """Share of the question's own weight the record accounts for. Field words ("vote", "moved")
     and the meeting's date (already matched against the meeting) are not the subject."""
     weights = {**q.carried, **q.weights}  # a follow-up's subject is partly the earlier turn's
@@ -157,11 +158,11 @@ def find_decision(
             continue
         if named and d.committee not in named:
             continue
-        have = set(tokenize(f"{d.item or ''} {d.text} {d.quote} {d.mover or ''} {d.seconder or ''} {d.kind}"))
+        have = _tokens(f"{d.item or ''} {d.text} {d.quote} {d.mover or ''} {d.seconder or ''} {d.kind}")
         cover = _cover(q, have)
         if cover < DECISION_MIN_COVER:
             continue
-        key = (d.quote in earlier.quotes, cover, bool(set(tokenize(d.kind)) & words), _answered(d, asked))
+        key = (d.quote in earlier.quotes, cover, bool(_tokens(d.kind) & words), _answered(d, asked))
         if best is None or key > best[0]:
             best = (key, d)
     if best is None:
@@ -228,10 +229,10 @@ def find_role(
         doc = docs.get(r.doc_id)
         if r.doc_id not in allowed or doc is None or not when.matches(doc.meeting_date or doc.date):
             continue
-        if kinds and not kinds & set(tokenize(f"{r.role} {r.name}")):
+        own = _tokens(f"{r.role} {r.name}")
+        if kinds and not kinds & own:
             continue
-        own = set(tokenize(f"{r.role} {r.name}"))
-        key = (_cover(q, own | set(tokenize(doc.title))), _cover(q, own))
+        key = (_cover(q, own | _tokens(doc.title)), _cover(q, own))
         if best is None or key > best[0]:
             best = (key, r)
     if best is None or best[0][0] < ROLE_MIN_COVER:
