@@ -78,13 +78,14 @@ class RetrievalState:
         Where the audiences read every document this is the state itself, so answers to callers who
         may read everything are exactly as before.
         """
-        readable = [d for d in self.docs.values() if d.audience in audiences]
-        if len(readable) == len(self.docs):
-            return self
+        view = self.views.get(audiences)  # read on every access to a caller's state: no scan here
+        if view is not None:
+            return view
         with self.views_lock:
             view = self.views.get(audiences)
             if view is None:
-                view = self._restricted({d.doc_id for d in readable})
+                readable = {d.doc_id for d in self.docs.values() if d.audience in audiences}
+                view = self if len(readable) == len(self.docs) else self._restricted(readable)
                 self.views[audiences] = view
             return view
 
