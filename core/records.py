@@ -345,6 +345,10 @@ class Decision(Record):
     # vote and its outcome often print a page after "Mr X proposed and Ms Y seconded".
     mover_page: int | None = None
     mover_quote: str | None = None
+    # The call to vote and the count, where `quote` leaves them out: a long resolution fills the
+    # quote, or the count starts on the page before the outcome.
+    vote_page: int | None = None
+    vote_quote: str | None = None
     id: int | None = None  # its row in the facts store, once stored
 
 

@@ -61,6 +61,9 @@ _PARA_MARKER = re.compile(r"^\s*(?:\((?P<a>\d{1,2})\)|(?P<b>\d{1,2})\)|(?P<c>\d{
 _FIRST_PARA = re.compile(r"^\s*(?:\(?1[).]|RESOLVED\b|Resolved\b)")
 # Where a sentence or a heading block ends: the line before an unnumbered heading ends like this.
 _LINE_END = re.compile(r"[.:;)\"”]\s*$")
+# The end of a sentence at a line's end, and how many lines a mover's quote may run past its colon.
+_SENTENCE_END = re.compile(r"[.;][\"”’]?\s*$")
+_MOTION_LINES = 6
 
 # -- minutes: events --------------------------------------------------------------------------
 
@@ -844,6 +847,10 @@ def _to_decision(
     mover_page = mover_quote = None
     if d.mover and d.proposed_at is not None and not states_person(quote, d.mover):
         mover_page, mover_quote = _proposer_quote(doc, d.proposed_at)
+    vote_page = vote_quote = None
+    counted = d.basis if d.kind == "resolution" and d.basis is not None else d
+    if counted.votes[0] is not None and not _counts_in(doc, counted, quote):
+        vote_page, vote_quote = _vote_quote(doc, counted)
     return Decision(
         doc_id=meta.doc_id,
         kind=d.kind,
@@ -861,6 +868,8 @@ def _to_decision(
         seconder=d.seconder,
         mover_page=mover_page,
         mover_quote=mover_quote,
+        vote_page=vote_page,
+        vote_quote=vote_quote,
     )
 
 
@@ -887,13 +896,41 @@ def _proposer_quote(doc: _Text, at: int) -> tuple[int, str]:
     first = doc.line_at(at)
     page = doc.lines[first].page
     last = first
-    while (
-        not _LINE_END.search(doc.lines[last].text)
-        and last + 1 < len(doc.lines)
-        and doc.lines[last + 1].page == page
-    ):
+
+    def more(line: int) -> bool:
+        return line + 1 < len(doc.lines) and doc.lines[line + 1].page == page
+
+    while not _LINE_END.search(doc.lines[last].text) and more(last):
         last += 1
+    # "... seconded the following amendment:" names what they moved on the lines after the colon:
+    # the quote goes on to the end of that opening sentence, so it says what was moved.
+    if doc.lines[last].text.rstrip().endswith(":") and more(last):
+        last += 1
+        while not _SENTENCE_END.search(doc.lines[last].text) and more(last) and last - first < _MOTION_LINES:
+            last += 1
     return page, _window(doc, [first], last, keep="start")
+
+
+def _counts_in(doc: _Text, d: _Draft, quote: str) -> bool:
+    """Whether `quote` holds the line of the first count ("For (41)")."""
+    return d.tally is not None and doc.lines[doc.line_at(d.tally)].text in quote
+
+
+def _vote_quote(doc: _Text, d: _Draft) -> tuple[int | None, str | None]:
+    """The call to vote and the count, when the decision's own quote leaves the count out (the
+    resolution's words fill it, or the count begins a page before the outcome): whole lines of the
+    page the vote opens on, from the call (or the first count) through the outcome or the page's end."""
+    opens = d.call if d.call is not None else d.tally
+    if opens is None:
+        return None, None
+    first = doc.line_at(opens)
+    page = doc.lines[first].page
+    last = first
+    stop = doc.line_at(d.outcome) if d.outcome is not None else None
+    while last + 1 < len(doc.lines) and doc.lines[last + 1].page == page and (stop is None or last < stop):
+        last += 1
+    quote = _window(doc, [first], last, keep="start")
+    return (page, quote) if _TALLY.search(quote) else (None, None)
 
 
 def _proposal_quote(doc: _Text, d: _Draft) -> tuple[int, str]:

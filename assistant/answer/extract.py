@@ -77,7 +77,7 @@ class Extractor:
     def scope(self, ctx: AskContext) -> scoping.Scope:
         docs = [d for d in self.retriever.state.docs.values() if d.doc_id in ctx.allowed]
         return scoping.Scope(
-            scoping.references(ctx.question.text, docs),
+            scoping.references(ctx.question.text, docs, self.retriever.state.lexical.idf),
             frozenset(ctx.resolution.prefer_docs),
             tuple(match_key(q) for q in ctx.resolution.previous_quotes),
         )
@@ -214,7 +214,7 @@ class Extractor:
         res = ctx.resolution
         earlier = meetings.Earlier(res.query if res.is_followup else "", res.previous_quotes)
         found = meetings.find_decision(
-            q, state.decisions, state.docs, ctx.allowed, earlier
+            q, state.decisions, state.docs, ctx.allowed, earlier, state.lexical.idf
         ) or meetings.find_role(q, state.roles, state.docs, ctx.allowed)
         if found is None:
             return None

@@ -11,6 +11,7 @@ enough goes on to the general extractor.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
@@ -27,7 +28,7 @@ DECISION_MIN_COVER = 0.5
 ROLE_MIN_COVER = 0.6
 
 _VOTE = re.compile(
-    r"\b(?:vote[sd]?|voting|tally|for\s+and\s+against|abstain\w*|abstention\w*|majority|how\s+many\s+"
+    r"\b(?:vote[sd]?|voting|tally|(?:the|vote)\s+split\b(?!\s+(?:between|into|across|by))|for\s+and\s+against|abstain\w*|abstention\w*|majority|how\s+many\s+"
     r"(?:members|councillors)\s+(?:voted|were\s+for|supported|opposed))\b",
     re.I,
 )
@@ -57,7 +58,7 @@ _ROLE_WORDS = {
 # Words that ask for a field rather than name the decision: they are not the decision's subject.
 _FIELD_WORDS = frozenset(
     tokenize(
-        "vote votes voted voting tally for against abstain abstained abstentions majority moved mover "
+        "vote votes voted voting tally split for against abstain abstained abstentions majority moved mover "
         "proposed proposer put forward tabled seconded seconder carried passed lost defeated failed "
         "adopted approved agreed accepted rejected happened outcome result decide decided decision "
         "resolve resolved resolution who how many members councillors did was were what"
@@ -131,6 +132,7 @@ def find_decision(
     docs: dict[str, Document],
     allowed: set[str] | frozenset[str],
     earlier: Earlier | None = None,
+    weight: Callable[[str], float] | None = None,
 ) -> Found | None:
     """The recorded decision the question asks about, with a lead of the fields it asks for.
 
@@ -150,9 +152,8 @@ def find_decision(
     if not (when.year or when.month or when.day) and earlier.question:
         when = meeting_named(earlier.question)
     committees = {d.committee for d in decisions if d.committee}
-    named = committees_named(q.text, committees)
-    words = set(tokenize(q.text))
-    best: tuple[tuple[bool, float, bool, int], Decision] | None = None
+    named = committees_named(q.text, committees, weight)
+    best: tuple[tuple[bool, float, bool, float, int], Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):
             continue
@@ -162,7 +163,8 @@ def find_decision(
         cover = _cover(q, have)
         if cover < DECISION_MIN_COVER:
             continue
-        key = (d.quote in earlier.quotes, cover, bool(_tokens(d.kind) & words), _answered(d, asked))
+        own = _cover(q, _tokens(f"{d.item or ''} {d.text}"))
+        key = (d.quote in earlier.quotes, cover, _kind_named(d, q.text), own, _answered(d, asked))
         if best is None or key > best[0]:
             best = (key, d)
     if best is None:
@@ -170,9 +172,34 @@ def find_decision(
     d = best[1]
     doc = docs[d.doc_id]
     quotes = [Quote(doc, d.page, d.item, d.quote)]
+    told = True  # whether a quote cited states the outcome
+    if asked.vote and d.votes_for is not None and d.vote_quote and d.vote_page:
+        count = Quote(doc, d.vote_page, d.item, d.vote_quote)  # the lead gives the count
+        if asked.outcome or asked.decision or asked.mover or asked.seconder:
+            quotes.insert(0, count)
+        else:  # only the count is asked for: its own paragraph answers, the outcome where it says it
+            quotes, told = [count], bool(_OUTCOME_STATED.search(d.vote_quote))
     if (asked.mover or asked.seconder) and d.mover_quote and d.mover_page:
         quotes.append(Quote(doc, d.mover_page, d.item, d.mover_quote))  # the lead names them
-    return Found(quotes, decision_lead(d, asked))
+    return Found(quotes, decision_lead(d, asked, told))
+
+
+# An outcome as minutes print it ("Amendment lost.", "Motion carried", "it was agreed").
+_OUTCOME_STATED = re.compile(r"\b(?:carried|lost|agreed|defeated|fell|approved|rejected|withdrawn)\b", re.I)
+
+# How a question names each kind of decision the store records ("what did Cabinet resolve").
+_KIND_WORDS: dict[str, re.Pattern[str]] = {
+    "resolution": re.compile(r"\bresol(?:ved?|ves|ution)\b", re.I),
+    "amendment": re.compile(r"\bamend(?:ment|ed)?s?\b", re.I),
+    "motion": re.compile(r"\bmotions?\b", re.I),
+    "decision": re.compile(r"\bdeci(?:de[ds]?|sions?)\b", re.I),
+    "recommendation": re.compile(r"\brecommend\w*", re.I),
+}
+
+
+def _kind_named(d: Decision, text: str) -> bool:
+    pattern = _KIND_WORDS.get(d.kind)
+    return bool(pattern and pattern.search(text))
 
 
 def _answered(d: Decision, asked: Asked) -> int:
@@ -187,11 +214,11 @@ def _answered(d: Decision, asked: Asked) -> int:
     )
 
 
-def decision_lead(d: Decision, asked: Asked) -> str:
+def decision_lead(d: Decision, asked: Asked, told: bool = True) -> str:
     """The fields asked for, in plain words: "The amendment was lost, 13 for and 52 against; moved
-    by Mr X and seconded by Mrs Y"."""
+    by Mr X and seconded by Mrs Y". The outcome only where a quote cited states it (`told`)."""
     parts: list[str] = []
-    if asked.outcome or asked.decision or asked.vote:
+    if (asked.outcome or asked.decision or asked.vote) and told:
         parts.append(f"The {d.kind} was {d.status}")
     if asked.vote and d.votes_for is not None:
         tally = f"{d.votes_for} for and {d.votes_against or 0} against"

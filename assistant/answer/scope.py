@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core.records import Document
@@ -67,7 +67,9 @@ def words(text: str) -> set[str]:
     return out
 
 
-def references(text: str, docs: Iterable[Document]) -> tuple[dict[str, int], ...]:
+def references(
+    text: str, docs: Iterable[Document], weight: Callable[[str], float] | None = None
+) -> tuple[dict[str, int], ...]:
     """The documents a question names, one group per way of naming them.
 
     Documents named by the same words form one group: in a large archive "the peer challenge" may
@@ -94,7 +96,7 @@ def references(text: str, docs: Iterable[Document]) -> tuple[dict[str, int], ...
     # A group named by a subset of another group's words is the vaguer reference: drop it.
     keys = list(groups)
     out = tuple(groups[k] for k in keys if not any(k < other for other in keys))
-    meeting = meeting_references(text, docs)
+    meeting = meeting_references(text, docs, weight)
     return (*out, meeting) if meeting else out
 
 
@@ -131,27 +133,41 @@ def meeting_named(text: str) -> When:
     return When(year, month, day)
 
 
-def committees_named(text: str, committees: set[str]) -> set[str]:
-    """The committees a question names by a word only their name has ("Cabinet")."""
+# A committee is named when the question holds at least this share of its name's weight.
+COMMITTEE_NAMED_SHARE = 0.5
+
+
+def committees_named(
+    text: str, committees: set[str], weight: Callable[[str], float] | None = None
+) -> set[str]:
+    """The committees a question names: by a word only their name has ("Cabinet"), and with
+    enough of the name that a common word in it is not taken for the whole ("members" does not
+    name the Selection and Member Services Committee; "full council" names the full council).
+
+    `weight` (the index's IDF) weighs each word of a name; without it every word weighs the same.
+    """
     words = set(tokenize(text))
+    weigh = weight or (lambda _t: 1.0)
     named = set()
     for c in committees:
-        own = set(tokenize(c.replace("_", " "))) - {
-            t for o in committees if o != c for t in tokenize(o.replace("_", " "))
-        }
-        if own & words:
+        name = set(tokenize(c.replace("_", " ")))
+        own = name - {t for o in committees if o != c for t in tokenize(o.replace("_", " "))}
+        total = sum(weigh(t) for t in name)
+        if own & words and sum(weigh(t) for t in name & words) >= COMMITTEE_NAMED_SHARE * total:
             named.add(c)
     return named
 
 
-def meeting_references(text: str, docs: Iterable[Document]) -> dict[str, int]:
+def meeting_references(
+    text: str, docs: Iterable[Document], weight: Callable[[str], float] | None = None
+) -> dict[str, int]:
     """The papers of the meeting a question names: a day and month ("on 30 January"), or a month
     with a committee or year ("at the March council", "Cabinet in January 2025"). Named, not
     firmly: a meeting has many papers and the question may be about any of them."""
     docs = [d for d in docs if d.meeting_date]
     when = meeting_named(text)
     committees = {d.committee for d in docs if d.committee}
-    named = committees_named(text, committees)
+    named = committees_named(text, committees, weight)
     if not (when.day or (when.month and (named or when.year))):
         return {}
     return {

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from assistant.answer.scope import meeting_named, meeting_references
+from assistant.answer.scope import committees_named, meeting_named, meeting_references
 from cli.main import app
 from core.records import Document
 from evals.verify import PageVerifier
@@ -122,8 +122,11 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_index, embed
         "What was the vote on the substantive budget motion at the County Council on 13 February 2025?"
     )
     assert "41 for and 10 against" in answer.answer and "7 abstaining" in answer.answer
+    # The count is cited where it is printed: the call to vote and "For (41)" on page 12, a page
+    # before the resolution's words.
     [c] = answer.citations
-    assert c.page == 13 and c.url.startswith("https://democracy.kent.gov.uk/")
+    assert c.page == 12 and "For (41)" in c.quote and "Abstain (7)" in c.quote
+    assert c.url.startswith("https://democracy.kent.gov.uk/")
     assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
     answer = assistant.ask(
         "Who moved the amendment on the Council Tax Reduction Scheme grant, and was it carried?"
@@ -153,3 +156,17 @@ def test_a_question_names_a_meeting_by_day_month_committee() -> None:
     assert set(meeting_references("What did Cabinet agree in January?", docs)) == {"a"}
     assert set(meeting_references("What did the council decide on 9 January?", docs)) == {"b"}
     assert meeting_references("What did Cabinet agree?", docs) == {}
+
+
+@pytest.mark.unit
+def test_a_common_word_of_a_committee_name_does_not_name_it() -> None:
+    committees = {"full council", "cabinet", "Selection and Member Services Committee"}
+    idf = {"member": 0.5, "committe": 0.4, "select": 5.0, "servic": 2.0, "full": 3.0, "council": 0.2}
+    weight = lambda t: idf.get(t, 4.0)  # noqa: E731
+    assert committees_named("How did members vote on the update?", committees, weight) == set()
+    assert committees_named("What did Cabinet resolve?", committees, weight) == {"cabinet"}
+    assert committees_named("the vote at full council", committees, weight) == {"full council"}
+    assert committees_named("Kent County Council's vote", committees, weight) == set()
+    assert committees_named(
+        "What did the Selection and Member Services Committee decide?", committees, weight
+    ) == {"Selection and Member Services Committee"}

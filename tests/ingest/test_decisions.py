@@ -368,6 +368,12 @@ def test_budget_amendments_are_all_there_and_all_lost() -> None:
         (15, 43, 1),
     ]
     assert {d.status for d in amendments} == {"lost"}
+    # Who moved each is quoted with what they moved: the sentence that ends in a colon goes on.
+    study = next(d for d in amendments if d.mover == "Mr Hood" and d.votes_for == 16)
+    assert study.mover_quote is not None and "Allocate up to £75k" in study.mover_quote
+    # A count that the decision's own quote leaves out is quoted where it is printed.
+    [substantive] = [d for d in _decisions(FEB_CC) if d.kind == "resolution" and d.votes_for == 41]
+    assert substantive.vote_quote is not None and "For (41)" in substantive.vote_quote
     assert all(d.committee == "full council" and d.meeting_date == "2025-02-13" for d in amendments)
 
 
@@ -427,6 +433,9 @@ def test_every_quote_is_verbatim_text_of_its_page() -> None:
         for d in decisions:
             if squash(d.quote) not in texts.get(d.page, ""):
                 misses.append((file, d.page, d.quote[:80]))
+            for page, quote in ((d.mover_page, d.mover_quote), (d.vote_page, d.vote_quote)):
+                if quote is not None and (page is None or squash(quote) not in texts.get(page, "")):
+                    misses.append((file, page, quote[:80]))
             assert len(d.quote) <= MAX_QUOTE + 200, (file, d.page, len(d.quote))
             assert d.text and d.quote
     assert misses == []
