@@ -435,7 +435,7 @@ def test_every_quote_is_verbatim_text_of_its_page() -> None:
                 misses.append((file, d.page, d.quote[:80]))
             for page, quote in ((d.mover_page, d.mover_quote), (d.vote_page, d.vote_quote)):
                 if quote is not None and (page is None or squash(quote) not in texts.get(page, "")):
-                    misses.append((file, page, quote[:80]))
+                    misses.append((file, page or 0, quote[:80]))
             assert len(d.quote) <= MAX_QUOTE + 200, (file, d.page, len(d.quote))
             assert d.text and d.quote
     assert misses == []
