@@ -497,22 +497,29 @@ class _EmbedQueue:
 
 def confirmed_decisions(decisions: list[Decision], second: dict[int, str] | None) -> list[Decision]:
     """Decisions are quoted as answers in their own right, so each quote is cut to what the second
-    reader finds on the page too; a tally, mover or seconder the cut quote no longer shows is
+    reader finds on the page too; a tally, mover or seconder that no confirmed quote shows is
     dropped rather than stated without its source."""
     out = []
     for d in decisions:
         quote = confirmed_window(d.quote, second, d.page)
         if quote is None or len(quote) < MIN_DECISION_QUOTE:
             continue
-        if quote != d.quote:
-            shows = squash(quote)
-            tally = [str(n) for n in (d.votes_for, d.votes_against, d.abstentions) if n is not None]
+        counted = None
+        if d.vote_quote is not None and d.vote_page is not None:
+            counted = confirmed_window(d.vote_quote, second, d.vote_page)
+        tally = [str(n) for n in (d.votes_for, d.votes_against, d.abstentions) if n is not None]
+        counted = counted if counted and tally and tally[0] in squash(counted) else None
+        if quote != d.quote or counted != d.vote_quote:
+            shows = squash(f"{quote} {counted or ''}")  # a count may run over two pages
+            shown = all(n in shows for n in tally)
             d = dataclasses.replace(
                 d,
                 quote=quote,
-                votes_for=d.votes_for if all(n in shows for n in tally) else None,
-                votes_against=d.votes_against if all(n in shows for n in tally) else None,
-                abstentions=d.abstentions if all(n in shows for n in tally) else None,
+                votes_for=d.votes_for if shown else None,
+                votes_against=d.votes_against if shown else None,
+                abstentions=d.abstentions if shown else None,
+                vote_quote=counted,
+                vote_page=d.vote_page if counted else None,
             )
         moved = None
         if d.mover_quote is not None and d.mover_page is not None:

@@ -19,6 +19,7 @@ from assistant.answer.question import Question
 from assistant.answer.scope import committees_named, meeting_named
 from assistant.answer.select import _tokens
 from core.records import Decision, Document, Role
+from core.text import squash
 from core.tokens import tokenize
 
 # A decision answers a question only when it accounts for this share of the question's own
@@ -171,17 +172,30 @@ def find_decision(
         return None
     d = best[1]
     doc = docs[d.doc_id]
-    quotes = [Quote(doc, d.page, d.item, d.quote)]
-    told = True  # whether a quote cited states the outcome
+    main = Quote(doc, d.page, d.item, d.quote)
+    count = moved = None
     if asked.vote and d.votes_for is not None and d.vote_quote and d.vote_page:
-        count = Quote(doc, d.vote_page, d.item, d.vote_quote)  # the lead gives the count
-        if asked.outcome or asked.decision or asked.mover or asked.seconder:
-            quotes.insert(0, count)
-        else:  # only the count is asked for: its own paragraph answers, the outcome where it says it
-            quotes, told = [count], bool(_OUTCOME_STATED.search(d.vote_quote))
+        count = Quote(doc, d.vote_page, d.item, d.vote_quote)  # the count, where `quote` leaves it out
     if (asked.mover or asked.seconder) and d.mover_quote and d.mover_page:
-        quotes.append(Quote(doc, d.mover_page, d.item, d.mover_quote))  # the lead names them
+        moved = Quote(doc, d.mover_page, d.item, d.mover_quote)  # who moved, where `quote` does not say
+    # Each quote cited states something the lead says: the decision's own quote its outcome and
+    # words, and the others the count and the mover they hold.
+    wants_main = (
+        asked.outcome
+        or asked.decision
+        or (asked.vote and (count is None or not _shows_count(count.text, d)))
+        or ((asked.mover or asked.seconder) and moved is None)
+        or not (count or moved)
+    )
+    quotes = [q for q in (main if wants_main else None, count, moved) if q is not None]
+    told = wants_main or bool(count and _OUTCOME_STATED.search(count.text))
     return Found(quotes, decision_lead(d, asked, told))
+
+
+def _shows_count(text: str, d: Decision) -> bool:
+    """Whether `text` prints every number of the decision's count (it may run over two pages)."""
+    flat = squash(text)
+    return all(str(n) in flat for n in (d.votes_for, d.votes_against, d.abstentions) if n is not None)
 
 
 # An outcome as minutes print it ("Amendment lost.", "Motion carried", "it was agreed").
