@@ -154,7 +154,11 @@ def find_decision(
         when = meeting_named(earlier.question)
     committees = {d.committee for d in decisions if d.committee}
     named = committees_named(q.text, committees, weight)
-    best: tuple[tuple[bool, float, bool, float, int], Decision] | None = None
+    # The meetings of the decisions the earlier turn cited: a question that names no meeting goes on
+    # about the same one ("What was the final vote on the substantive motion?").
+    before = [d for d in decisions if _cited_before(d, earlier)]
+    meetings_before = {(d.committee, d.meeting_date) for d in before}
+    best: tuple[tuple[bool, float, bool, bool, float, int], Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):
             continue
@@ -165,7 +169,14 @@ def find_decision(
         if cover < DECISION_MIN_COVER:
             continue
         own = _cover(q, _tokens(f"{d.item or ''} {d.text}"))
-        key = (d.quote in earlier.quotes, cover, _kind_named(d, q.text), own, _answered(d, asked))
+        key = (
+            d in before,
+            cover,
+            (d.committee, d.meeting_date) in meetings_before,
+            _kind_named(d, q.text),
+            own,
+            _answered(d, asked),
+        )
         if best is None or key > best[0]:
             best = (key, d)
     if best is None:
@@ -192,6 +203,10 @@ def find_decision(
     return Found(quotes, decision_lead(d, asked, told))
 
 
+def _cited_before(d: Decision, earlier: Earlier) -> bool:
+    return any(q in earlier.quotes for q in (d.quote, d.vote_quote, d.mover_quote) if q)
+
+
 def _shows_count(text: str, d: Decision) -> bool:
     """Whether `text` prints every number of the decision's count (it may run over two pages)."""
     flat = squash(text)
@@ -203,7 +218,8 @@ _OUTCOME_STATED = re.compile(r"\b(?:carried|lost|agreed|defeated|fell|approved|r
 
 # How a question names each kind of decision the store records ("what did Cabinet resolve").
 _KIND_WORDS: dict[str, re.Pattern[str]] = {
-    "resolution": re.compile(r"\bresol(?:ved?|ves|ution)\b", re.I),
+    # A motion that is carried is recorded as the resolution it became.
+    "resolution": re.compile(r"\bresol(?:ved?|ves|ution)\b|\bmotions?\b", re.I),
     "amendment": re.compile(r"\bamend(?:ment|ed)?s?\b", re.I),
     "motion": re.compile(r"\bmotions?\b", re.I),
     "decision": re.compile(r"\bdeci(?:de[ds]?|sions?)\b", re.I),
