@@ -164,6 +164,8 @@ def find_decision(
             continue
         if named and d.committee not in named:
             continue
+        if _WHO.search(q.text) and not (asked.mover or asked.seconder or asked.vote or d.decision_maker):
+            continue  # asked for a person, and this record names none the question asks about
         have = _tokens(f"{d.item or ''} {d.text} {d.quote} {d.mover or ''} {d.seconder or ''} {d.kind}")
         cover = _cover(q, have)
         if cover < DECISION_MIN_COVER:

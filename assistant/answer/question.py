@@ -127,6 +127,13 @@ _WHO = re.compile(
     r"^\s*(?:and\s+)?(?:who|whom|whose|which\s+(?:council|councils|consortium|organisation|organisations|body|bodies|person|people|company|firm|team|group|programme|town|authority|authorities))\b",
     re.I,
 )
+# "Which officer ...", "which two councillors ...", "which planning inspector ...": a person is
+# asked for by their role, so the answer is a person's name, not any proper noun.
+_PERSON = re.compile(
+    r"^\s*(?:and\s+)?which\s+(?:\w+\s+)?(?:officers?|councillors?|members?|ministers?|inspectors?|"
+    r"directors?|chair(?:man)?|person|people)\b",
+    re.I,
+)
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b", re.I)
 _LIST = re.compile(
     r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\b(?:which|what)\s+\w+\s+\w+(?:s|ies)\s+(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b|"
@@ -200,6 +207,7 @@ class Question:
     councils: list[str]
     entities: list[str]
     count_noun: set[str] = field(default_factory=set)  # stems of what "how many" counts
+    person: bool = False  # a person asked for by role ("which officer"): the answer is a person's name
     carried: dict[str, float] = field(default_factory=dict)  # terms carried from earlier turns
     # An acronym the documents define counts as found where its words are ("SWP": somerset, wast, partnership).
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -295,7 +303,7 @@ def analyse(
         answer_type = "percent"
     elif _QUANTITY.search(text):
         answer_type = "money" if money else "quantity"
-    elif _WHO.search(text):
+    elif _WHO.search(text) or _PERSON.search(text):
         answer_type = "who"
     alternatives: dict[str, frozenset[str]] = {}
     expansions: list[str] = []
@@ -320,4 +328,5 @@ def analyse(
         councils=gazetteer().mentioned(text),
         entities=entities(text),
         count_noun=count_noun,
+        person=bool(_PERSON.search(text)),
     )

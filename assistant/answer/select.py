@@ -279,6 +279,30 @@ def _name_ok(text: str, question: Question, lowercase_words: set[str], known: st
     return False
 
 
+# A person as papers name them: "Mr Wagner", "Mrs Jackie Meade", "Cllr A Brown", "Dr Sullivan".
+_HONORIFIC_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Councillor|Cllr)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
+)
+_TWO_NAMES = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+
+
+def _person_ok(text: str, question: Question, lowercase_words: set[str]) -> bool:
+    """A person's name the question does not already give: a title and a name ("Mr Wagner"), or a
+    first name and surname neither of which the corpus writes in lower case ("Joanne Burston")."""
+    for m in _HONORIFIC_NAME.finditer(text):
+        if m.group(0).split()[-1] not in question.text:
+            return True
+    for m in _TWO_NAMES.finditer(text):
+        first, last = m.groups()
+        if (
+            first.lower() not in lowercase_words
+            and last.lower() not in lowercase_words
+            and last not in question.text
+        ):
+            return True
+    return False
+
+
 @lru_cache(maxsize=256)
 def _council_names(councils: tuple[str, ...]) -> str:
     """Every spelling of the councils a question names: they are its subject, not an answer to "who"."""
@@ -307,6 +331,8 @@ def type_ok(
         return bool(_MONEY.search(text) or _PERCENT.search(text)) or (in_money_table and bool(_figures(text)))
     if kind == "quantity":
         return bool(_figures(text))
+    if kind == "who" and question.person:
+        return _person_ok(text, question, lowercase_words)
     if kind == "who":
         return _name_ok(
             text, question, lowercase_words, f"{title} {_council_names(tuple(question.councils))}"

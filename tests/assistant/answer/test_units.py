@@ -274,3 +274,17 @@ def test_sector_abbreviations_expand_where_the_papers_do_not_define_them() -> No
     assert "Adult Social Care" in q.expansions
     own = with_sector_abbreviations({"CPC": "Capital Programme Committee"})
     assert own["CPC"] == "Capital Programme Committee" and own["ASC"] == "Adult Social Care"
+
+
+@pytest.mark.unit
+def test_a_person_asked_for_by_role_is_answered_by_a_name() -> None:
+    from assistant.answer.select import type_ok
+
+    q = _analyse("Which officer took Cabinet through the Quarter 2 performance report in January?")
+    assert q.answer_type == "who" and q.person
+    lower = {"outlined", "report", "quarter", "the", "for"}
+    assert type_ok(q, "Mr Wagner outlined the report for Quarter 2.", None, lower)
+    assert type_ok(q, "Planning Inspector Joanne Burston commenced hearings.", None, lower)
+    # A capitalised heading or an acronym is a name of something, not of a person.
+    assert not type_ok(q, "The KPIs for Quarter 2 are in the Appendix.", None, lower)
+    assert not _analyse("Which council leads shared services?").person
