@@ -61,15 +61,20 @@ def covers(quote: str, span: str) -> bool:
     return key(span) in key(quote)
 
 
-_NUMBER = re.compile(r"([£$]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand|%)?", re.I)
+# A figure with its sign where one opens it ("-£111.6m", "−4.2%"); a hyphen inside a period
+# ("2024-25") is not a sign.
+_NUMBER = re.compile(
+    r"(?:(?<![\w.,])(?P<neg>[-−]))?([£$]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand|%)?",
+    re.I,
+)
 _SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 
 
 def numbers_in(text: str) -> list[float]:
     out = []
     for m in _NUMBER.finditer(text):
-        value = float(m.group(2).replace(",", ""))
-        unit = (m.group(3) or "").lower()
+        value = float(m.group(3).replace(",", "")) * (-1 if m.group("neg") else 1)
+        unit = (m.group(4) or "").lower()
         out.append(value * _SCALE.get(unit, 1.0))
     return out
 
@@ -79,7 +84,9 @@ def _same(a: float, b: float) -> bool:
 
 
 def tool_output_matches(output: object, facts: list[list[str]]) -> bool:
-    """A tool output equals a required figure, allowing for £000 table units."""
+    """A tool output equals a required figure, allowing for £000 table units. A figure written
+    without a sign is a size ("an underspend of £111.6m" computed as -£111.6m matches it); one
+    written with a minus sign must match in sign too."""
     if isinstance(output, bool) or not isinstance(output, int | float | str):
         return False
     try:
@@ -87,7 +94,11 @@ def tool_output_matches(output: object, facts: list[list[str]]) -> bool:
     except ValueError:
         return False
     targets = [n for group in facts for variant in group for n in numbers_in(variant)]
-    return any(_same(value * scale, t) for t in targets for scale in (1.0, 1e3, 1e-3))
+    return any(
+        _same(value * scale, t) or (t > 0 and _same(abs(value) * scale, t))
+        for t in targets
+        for scale in (1.0, 1e3, 1e-3)
+    )
 
 
 def score_case(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answer.compose import Quote
 from assistant.answer.select import Candidate, unit_spans
@@ -151,6 +151,12 @@ _SUM_VERB = re.compile(
     r"^\s*(?:please\s+)?(?:sum|add|total|tot|counting\s+(?:both|up|together))\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b",
     re.I,
 )
+# A check of a total the question names by words, not by figure: "Do the PWLB and bank loans add
+# up to the total?", "do the real and rephasing variances net to the underspend reported?"
+ADD_UP_Q = re.compile(r"\badd(?:s)?\s+up\b|\bnet\s+(?:off\s+)?to\b|\bsums?\s+to\b", re.I)
+# "Check the forecast - do the variances net to the underspend?": a yes/no clause after a dash,
+# colon or semicolon. ("What do the targets add up to?" asks for a sum, not a check.)
+_YES_NO_CLAUSE = re.compile(r"[-–—:;]\s*(?:does|do|did|is|are|was|were)\b", re.I)
 _CHECK_SUM = re.compile(r"\bsums?\s+to\b|\badd(?:s)?\s+up\s+to\s+(?:that|it|this)\b|\breally\s+add", re.I)
 _REMAINDER = re.compile(
     r"\b(?:left|remain(?:s|ing|ed)?|leftover)\b.*\b(?:once|after|when|if|taken\s+out|deduct|minus|less)\b|\bafter\s+(?:paying|taking|deducting)\b.*\b(?:left|remain)",
@@ -183,6 +189,8 @@ def kind_of(text: str) -> str | None:
         return "check"
     if find_money(text) and re.search(r"\bcome\s+to\b", text, re.I) and _YES_NO.match(text):
         return "check"
+    if ADD_UP_Q.search(text) and (_YES_NO.match(text) or _YES_NO_CLAUSE.search(text)):
+        return "check"  # a total named by words: the documents' own total is checked
     if SHARE_Q.search(text):
         return "share"
     if CHANGE_Q.search(text):
@@ -402,10 +410,12 @@ def gap(
 
 
 def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | Missing | None:
-    """Find the stated total the question names ("£15.6m") and the figures stated with it."""
+    """Find the stated total the question names ("£15.6m") and the figures stated with it; a
+    question that names the total by words ("do they net to the underspend reported?") checks the
+    total the evidence states (`check_document_total`)."""
     asked = find_money(text)
     if not asked:
-        return None
+        return check_document_total(ranked, quote) if ADD_UP_Q.search(text) else None
     stated_amount = asked[0][1]
     for c in ranked[:10]:
         found = find_money(c.text)
@@ -437,6 +447,63 @@ def check_stated_total(text: str, ranked: list[Candidate], quote) -> Computed | 
         lead = f"{stated.text} {verdict}: {result.formula}."
         return Computed(result, operands, lead, extra_quotes=part_quotes)
     return Missing([f"the stated total {stated_amount.text}"])
+
+
+# A figure the document gives as the total of others: "Totals £426,429.60", "so a net underspend
+# of £111.6m", "in all £2.1m".
+_TOTAL_WORD = re.compile(
+    r"\b(?:totals?|net|overall|altogether|in\s+all|combined|so\s+an?)\b[^£\d]{0,40}$", re.I
+)
+# How far back in its chunk a total's parts may be stated (the rows or sentences above it).
+TOTAL_PARTS_LOOKBACK = 4
+
+
+def _signed(text: str, span: tuple[int, int], amount: Amount) -> Amount:
+    """The figure with the sign the page prints before it: "-£124.5m", "(£124.5m)" are negative."""
+    before = text[max(0, span[0] - 2) : span[0]]
+    if re.search(r"[-−–(]\s*$", before):
+        return replace(amount, value=-amount.value, high=None if amount.high is None else -amount.high)
+    return amount
+
+
+def check_document_total(ranked: list[Candidate], quote) -> Computed | None:
+    """The best evidence that states a total beside parts that make it up, recomputed.
+
+    The parts are the figures of the total's sentence or row before it, then, one at a time, those
+    of the rows and sentences just above it. Only a total its parts do make up is reported: which
+    figures a total sums is read from the arithmetic, so a set that does not add up is more likely
+    the wrong set than a wrong total, and saying "does not add up" of it would misreport the paper.
+    A net total ("an overspend of £12.9m and a rephasing variance of -£124.5m, so a net underspend
+    of £111.6m") takes its sign from its words.
+    """
+    for c in ranked[:10]:
+        found = [(span, _signed(c.text, span, a)) for span, a in find_money(c.text)]
+        for i, (span, stated) in enumerate(found):
+            if not _TOTAL_WORD.search(c.text[: span[0]]):
+                continue
+            parts = [a for _, a in found[:i] if a.unit == stated.unit]
+            part_quotes: list[Quote] = []
+            above = _preceding(c, ranked)[:TOTAL_PARTS_LOOKBACK]
+            for step in range(len(above) + 1):
+                if step:
+                    got = [a for _, a in find_money(above[step - 1].text) if a.unit == stated.unit]
+                    if not got:
+                        continue
+                    parts = got + parts
+                    part_quotes.insert(0, quote(above[step - 1]))
+                if len(parts) < 2:
+                    continue
+                net = sum(p.value for p in parts)
+                signed = replace(stated, value=-stated.value) if net < 0 < stated.value else stated
+                result = arithmetic.totals_check(parts, signed)
+                if not result.details["adds_up"]:
+                    continue
+                operands = [Operand(p.text, p, None) for p in parts] + [Operand("stated total", signed, None)]
+                lead = f"{stated.text} {result.notes[0]}: {result.formula}."
+                return Computed(
+                    result, operands, lead, extra_quotes=[*part_quotes, *quotes_by_page(c, quote)]
+                )
+    return None
 
 
 def quotes_by_page(c: Candidate, quote) -> list[Quote]:

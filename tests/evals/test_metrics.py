@@ -113,3 +113,13 @@ def test_retrieval_metrics_agree_with_pytrec_eval(fixture_runs) -> None:
         sum(s["recall_8"] for s in scores.values()) / len(scores), abs=1e-9
     )
     assert ours["mrr"] == pytest.approx(sum(s["recip_rank"] for s in scores.values()) / len(scores), abs=1e-9)
+
+
+def test_a_signed_tool_output_matches_a_signed_required_figure() -> None:
+    from evals.metrics import numbers_in, tool_output_matches
+
+    assert numbers_in("-£111.6m") == [-111_600_000.0]
+    assert numbers_in("2024-25") == [2024.0, 25.0]  # a period's hyphen is not a sign
+    assert tool_output_matches(-111_600_000, [["£111.6m", "-£111.6m"]])
+    assert tool_output_matches(-111_600_000, [["£111.6m"]])  # a size without a sign
+    assert not tool_output_matches(111_600_000, [["-£111.6m"]])

@@ -195,6 +195,9 @@ def test_followups_carry_the_entity_and_shift_the_period() -> None:
         ("How far short of its savings need would the joint authority leave South Somerset?", "shortfall"),
         ("By how much is the council projected to beat its unitary savings target?", "excess"),
         ("Does the stated £15.6m shortfall add up?", "check"),
+        ("Do the two contracts' annual values add up to the total in the record of decision?", "check"),
+        ("Check the capital forecast - do the variances net to the underspend reported?", "check"),
+        ("What do the five district councils' NI 179 efficiency targets add up to?", "sum"),
         ("What was West Somerset's total efficiency target by 2010-11?", None),
     ],
 )
@@ -288,3 +291,34 @@ def test_a_person_asked_for_by_role_is_answered_by_a_name() -> None:
     # A capitalised heading or an acronym is a name of something, not of a person.
     assert not type_ok(q, "The KPIs for Quarter 2 are in the Appendix.", None, lower)
     assert not _analyse("Which council leads shared services?").person
+
+
+@pytest.mark.unit
+def test_a_total_named_by_words_is_checked_against_the_parts_that_make_it() -> None:
+    from assistant.answer.compose import quote_for
+    from assistant.answer.router import check_document_total
+
+    chunk = _chunk(
+        "c",
+        [
+            "Thanet and Swale receive £741k and £719k of the Family Hub budget.",
+            "Millmead Margate 31/03/2025 £222,127.44",
+            "Seashells Sheerness 31/03/2025 £204,302.16 Totals £426,429.60",
+        ],
+    )
+    q = _analyse("Do the Millmead and Seashells contracts add up to the total?")
+    ranked = score_candidates(q, candidates([_hit(chunk)]), ScoringWeights.load())
+    last = next(c for c in ranked if "Totals" in c.text)
+    found = check_document_total([last, *[c for c in ranked if c is not last]], quote_for)
+    assert found is not None and found.result.output == 426429.6  # the two rows above, not the £741k
+    net = _chunk(
+        "n",
+        ["A real overspend of £12.9m and a rephasing variance of -£124.5m, so a net underspend of £111.6m."],
+    )
+    ranked = score_candidates(q, candidates([_hit(net)]), ScoringWeights.load())
+    found = check_document_total(ranked, quote_for)
+    assert found is not None and found.result.output == -111600000
+    # Parts that do not make the total are not reported as the paper's error: nothing is said.
+    wrong = _chunk("w", ["Thanet £741k and Swale £719k; the total for each district is £963k."])
+    ranked = score_candidates(q, candidates([_hit(wrong)]), ScoringWeights.load())
+    assert check_document_total(ranked, quote_for) is None
