@@ -160,7 +160,10 @@ class Extractor:
         ctx.trace.chosen = [(p.chunk.id, round(p.share, 3)) for p in picks]
         if not picks:
             return extractive_answer([], ctx)
-        if len(parts) == 1 and (shapes.asks_for_list(q) or picks[0].text.rstrip().endswith((":", ":-"))):
+        in_list = q.plural_head and picks[0].unit.kind == "list_item" and q.answer_type is None
+        if len(parts) == 1 and (
+            shapes.asks_for_list(q) or in_list or picks[0].text.rstrip().endswith((":", ":-"))
+        ):
             pieces = shapes.list_pieces(picks[0], self.retriever.neighbour)
             title = picks[0].doc.title
             item = shapes.item_asked(q, pieces, title) if pieces and q.yes_no else None

@@ -134,6 +134,14 @@ _PERSON = re.compile(
     r"directors?|chair(?:man)?|person|people)\b",
     re.I,
 )
+# "What task groups support ...", "Which conditions does the statement set ...": a question whose
+# head noun is plural asks for the things themselves; where its best evidence is an item of a list,
+# the list is the answer.
+_PLURAL_HEAD = re.compile(
+    r"^\s*(?:and\s+)?(?:what|which)\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had|the|an?)\b)[\w&'-]+\s+){0,3}?"
+    r"(?:[a-z]{2,}[^siu\W]s|criteria)\b(?!\s+(?:is|was)\b)",
+    re.I,
+)
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b", re.I)
 _LIST = re.compile(
     r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\b(?:which|what)\s+\w+\s+\w+(?:s|ies)\s+(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b|"
@@ -208,6 +216,7 @@ class Question:
     entities: list[str]
     count_noun: set[str] = field(default_factory=set)  # stems of what "how many" counts
     person: bool = False  # a person asked for by role ("which officer"): the answer is a person's name
+    plural_head: bool = False  # "what task groups ...": where the evidence is a list item, the list answers
     carried: dict[str, float] = field(default_factory=dict)  # terms carried from earlier turns
     # An acronym the documents define counts as found where its words are ("SWP": somerset, wast, partnership).
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -329,4 +338,5 @@ def analyse(
         entities=entities(text),
         count_noun=count_noun,
         person=bool(_PERSON.search(text)),
+        plural_head=bool(_PLURAL_HEAD.search(text)),
     )

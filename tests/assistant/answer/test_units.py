@@ -322,3 +322,18 @@ def test_a_total_named_by_words_is_checked_against_the_parts_that_make_it() -> N
     wrong = _chunk("w", ["Thanet £741k and Swale £719k; the total for each district is £963k."])
     ranked = score_candidates(q, candidates([_hit(wrong)]), ScoringWeights.load())
     assert check_document_total(ranked, quote_for) is None
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "plural"),
+    [
+        ("What task groups support the Civilian-Military Partnership Board?", True),
+        ("What criteria has government set for unitary proposals?", True),
+        ("What Kent Scheme pay uplifts from April 2025 are provided for?", True),
+        ("What was the status of the programme?", False),
+        ("What analysis was done?", False),
+    ],
+)
+def test_a_plural_head_noun_is_recognised(question: str, plural: bool) -> None:
+    assert _analyse(question).plural_head is plural
