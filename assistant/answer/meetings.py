@@ -29,7 +29,7 @@ DECISION_MIN_COVER = 0.5
 ROLE_MIN_COVER = 0.6
 
 _VOTE = re.compile(
-    r"\b(?:vote[sd]?|voting|tally|(?:the|vote)\s+split\b(?!\s+(?:between|into|across|by))|for\s+and\s+against|abstain\w*|abstention\w*|majority|how\s+many\s+"
+    r"\bhow\s+many\s+(?:members|councillors)\s+(?:backed|opposed|supported)\b|\b(?:vote[sd]?|voting|tally|(?:the|vote)\s+split\b(?!\s+(?:between|into|across|by))|for\s+and\s+against|abstain\w*|abstention\w*|majority|how\s+many\s+"
     r"(?:members|councillors)\s+(?:voted|were\s+for|supported|opposed))\b",
     re.I,
 )
@@ -158,7 +158,8 @@ def find_decision(
     # about the same one ("What was the final vote on the substantive motion?").
     before = [d for d in decisions if _cited_before(d, earlier)]
     meetings_before = {(d.committee, d.meeting_date) for d in before}
-    best: tuple[tuple[bool, float, bool, bool, float, int], Decision] | None = None
+    asked_words = frozenset({**q.carried, **q.weights})
+    best: tuple[tuple[bool, float, bool, bool, float, int, float], Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):
             continue
@@ -170,14 +171,22 @@ def find_decision(
         cover = _cover(q, have)
         if cover < DECISION_MIN_COVER:
             continue
+        answered = _answered(d, asked)
+        if not answered and (asked.vote or asked.mover or asked.seconder):
+            continue  # it does not record the count or the people asked for
+        words = _tokens(d.text)
         own = _cover(q, _tokens(f"{d.item or ''} {d.text}"))
+        # Of records that match the question equally, the one whose own words are most about it:
+        # a motion on the Scrutiny chair, not the amendment to a list of governance changes.
+        specific = len(words & asked_words) / (len(words) or 1)
         key = (
             d in before,
             cover,
             (d.committee, d.meeting_date) in meetings_before,
             _kind_named(d, q.text),
             own,
-            _answered(d, asked),
+            answered,
+            specific,
         )
         if best is None or key > best[0]:
             best = (key, d)
