@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.answer.question import Question, same_period, year_forms
+from assistant.answer.question import Question, quarters_in, same_period, year_forms
 from assistant.answer.scope import FIRMLY, NAMED, Scope
 from assistant.answer.select import (
     Candidate,
@@ -288,6 +288,11 @@ def featurise(
                 if stated
                 else same_period(question.years, set(c.context) | year_forms(c.doc.date or ""))
             )
+        if question.quarters and c.period_ok:
+            # A quarter the question names is a period too: a passage (or, where it names none, its
+            # report) about another quarter is not about the one asked for.
+            told = quarters_in(c.text) or quarters_in(c.doc.title)
+            c.period_ok = not told or bool(told & question.quarters)
         x[INDEX["period_miss"]] = float(not c.period_ok)
         c.entity_ok = all(
             not terms or any(t in c.tokens or t in c.context for t in terms) for terms in entity_terms

@@ -167,12 +167,16 @@ def find_decision(
             continue
         if _WHO.search(q.text) and not (asked.mover or asked.seconder or asked.vote or d.decision_maker):
             continue  # asked for a person, and this record names none the question asks about
-        have = _tokens(f"{d.item or ''} {d.text} {d.quote} {d.mover or ''} {d.seconder or ''} {d.kind}")
+        quoted = _VOTER.sub(" ", d.quote)  # those who voted are not what the decision is about
+        have = _tokens(f"{d.item or ''} {d.text} {quoted} {d.mover or ''} {d.seconder or ''} {d.kind}")
         cover = _cover(q, have)
         if cover < DECISION_MIN_COVER:
             continue
         answered = _answered(d, asked)
-        if not answered and (asked.vote or asked.mover or asked.seconder):
+        records = (asked.vote and d.votes_for is not None) or (
+            (asked.mover or asked.seconder) and bool(d.mover or d.seconder)
+        )
+        if (asked.vote or asked.mover or asked.seconder) and not records:
             continue  # it does not record the count or the people asked for
         words = _tokens(d.text)
         own = _cover(q, _tokens(f"{d.item or ''} {d.text}"))
@@ -223,6 +227,11 @@ def _shows_count(text: str, d: Decision) -> bool:
     flat = squash(text)
     return all(str(n) in flat for n in (d.votes_for, d.votes_against, d.abstentions) if n is not None)
 
+
+# A member named in a vote's list: "Mr Baker,", "Mrs Dean MBE,", "Sir Paul Carter, CBE".
+_VOTER = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.?\s+(?:[A-Z][\w'-]*\.?\s+){0,2}[A-Z][\w'-]+(?:,?\s+(?:MBE|OBE|CBE))?"
+)
 
 # An outcome as minutes print it ("Amendment lost.", "Motion carried", "it was agreed").
 _OUTCOME_STATED = re.compile(r"\b(?:carried|lost|agreed|defeated|fell|approved|rejected|withdrawn)\b", re.I)

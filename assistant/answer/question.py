@@ -216,6 +216,7 @@ class Question:
     entities: list[str]
     count_noun: set[str] = field(default_factory=set)  # stems of what "how many" counts
     person: bool = False  # a person asked for by role ("which officer"): the answer is a person's name
+    quarters: set[int] = field(default_factory=set)  # "Quarter 4", "Q3": a period, like a year
     plural_head: bool = False  # "what task groups ...": where the evidence is a list item, the list answers
     carried: dict[str, float] = field(default_factory=dict)  # terms carried from earlier turns
     # An acronym the documents define counts as found where its words are ("SWP": somerset, wast, partnership).
@@ -245,6 +246,14 @@ def year_forms(text: str) -> set[str]:
 
 
 _FISCAL = re.compile(r"^\d{4}/\d{2}$")
+
+
+_QUARTER = re.compile(r"\b(?:Q|quarter\s*)([1-4])\b", re.I)
+
+
+def quarters_in(text: str) -> set[int]:
+    """The quarters a text names: "Quarter 3", "Q3 2024/25"."""
+    return {int(m.group(1)) for m in _QUARTER.finditer(text)}
 
 
 def same_period(asked: set[str], stated: set[str]) -> bool:
@@ -338,5 +347,6 @@ def analyse(
         entities=entities(text),
         count_noun=count_noun,
         person=bool(_PERSON.search(text)),
+        quarters=quarters_in(text),
         plural_head=bool(_PLURAL_HEAD.search(text)),
     )

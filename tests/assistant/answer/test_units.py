@@ -337,3 +337,12 @@ def test_a_total_named_by_words_is_checked_against_the_parts_that_make_it() -> N
 )
 def test_a_plural_head_noun_is_recognised(question: str, plural: bool) -> None:
     assert _analyse(question).plural_head is plural
+
+
+@pytest.mark.unit
+def test_a_named_quarter_is_a_period() -> None:
+    from assistant.answer.question import quarters_in
+
+    assert _analyse("How many KPIs were green in the Quarter 4 2024/25 report?").quarters == {4}
+    assert quarters_in("Quarterly Performance Report Q3 2024/25") == {3}
+    assert quarters_in("the quarterly report") == set()
