@@ -176,8 +176,10 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
             continue
         rows = [r for r in grid.rows if any(r)]
         headers: tuple[str, ...] = ()
-        if rows and looks_like_header(rows[0]):
-            headers = rows[0]
+        header_rows: range = range(0)
+        found = _header(rows)
+        if found is not None:
+            headers, header_rows = found
         elif last_headers and _used_width(rows) <= last_width:
             headers = last_headers  # a table continued from the previous page
         first_pos = _find(key, match_key(" ".join(c for c in rows[0] if c)), 0)
@@ -191,9 +193,12 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
             filled = [c for c in row if c]
             if not filled:
                 continue
-            is_header = bool(headers) and row_no == 0 and row is headers
+            is_header = row_no in header_rows
             only_first = len(filled) == 1 and bool(row[0])
-            label = row[0] if row[0] and len(row[0].split()) <= ROW_LABEL_WORDS else None
+            if header_rows and row_no < header_rows.start:
+                continue  # the table's title, printed in its first row: read as text, not a group
+            at = _label_column(row)
+            label = row[at] if row[at] and len(row[at].split()) <= ROW_LABEL_WORDS else None
             if is_header or only_first or _is_record_row(row):
                 cells = (
                     ()
@@ -201,7 +206,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                     else tuple(
                         TableCell(h, v, *header_unit(h))
                         for col, (h, v) in enumerate(zip(_pad(headers, len(row)), row, strict=False))
-                        if v and not (col == 0 and v == label)
+                        if v and col >= at and not (col == at and v == label)
                     )
                 )
                 info = TableInfo(
@@ -300,6 +305,49 @@ def _pad(headers: tuple[str, ...], n: int) -> tuple[str, ...]:
 
 def _used_width(rows: list[tuple[str, ...]]) -> int:
     return 1 + max((i for r in rows for i, c in enumerate(r) if c), default=-1)
+
+
+# Where to look for a table's header: after title rows that span the table, within its first rows;
+# and how many rows under it may name its columns further ("Year 1", "£000s").
+HEADER_SEARCH_ROWS = 3
+MAX_SUB_HEADER_ROWS = 2
+SUB_HEADER_WORDS = 3
+_ROW_REF = re.compile(r"^\d{1,3}[a-z]?\.?$")
+
+
+def _header(rows: list[tuple[str, ...]]) -> tuple[tuple[str, ...], range] | None:
+    """The column names of a grid and the rows that print them: the first row that names columns,
+    after any title rows that span the table ("APPENDIX A - CAPITAL INVESTMENT SUMMARY"), with the
+    short rows under it that name the columns further ("2025-26" over "Year 1" over "£000s") joined
+    into each column's name, so that the unit (£000s) travels with the column."""
+    first = 0
+    while first < min(len(rows), HEADER_SEARCH_ROWS) and sum(1 for c in rows[first] if c) == 1:
+        first += 1
+    if first >= len(rows) or not looks_like_header(rows[first]):
+        return None
+    names = list(rows[first])
+    last = first + 1
+    while last < len(rows) and last - first <= MAX_SUB_HEADER_ROWS and _names_columns(rows[last]):
+        names = [
+            " ".join(x for x in (n, c) if x)
+            for n, c in zip(_pad(tuple(names), len(rows[last])), rows[last], strict=False)
+        ]
+        last += 1
+    return tuple(names), range(first, last)
+
+
+def _names_columns(row: tuple[str, ...]) -> bool:
+    """A header's second line: short names ("Year 1", "£000s") in two or more columns, no figures."""
+    filled = [c for c in row if c]
+    return looks_like_header(row) and all(len(c.split()) <= SUB_HEADER_WORDS for c in filled)
+
+
+def _label_column(row: tuple[str, ...]) -> int:
+    """The column that names the row: the first, unless it holds only a row reference ("1", "12a")
+    and the next holds words."""
+    if len(row) > 1 and _ROW_REF.match(row[0].strip()) and row[1] and not is_numeric_cell(row[1]):
+        return 1
+    return 0
 
 
 def _is_record_row(row: tuple[str, ...]) -> bool:

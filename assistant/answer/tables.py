@@ -266,9 +266,12 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     of the period the question asks about, and the row, column and table account for what the
     question is about (otherwise it asks something a table row does not say)."""
     rows = in_named_table(text, rows)
-    direct = set(tokenize(text))
+    # An acronym the documents define names a row by its words: "GET" is the row "Growth,
+    # Environment & Transport".
+    spelled = {t for words in q.alternatives.values() for t in words}
+    direct = set(tokenize(text)) | spelled
     asked = direct | {s for t in direct for s in _synonyms_of(t)}
-    key = {t: w for t, w in q.weights.items() if w >= 1.0}
+    key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}
     scored: list[tuple[float, int, TableRow]] = []
     for r in rows:
         own = _label_words(r.label)
@@ -286,7 +289,11 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     found: list[tuple[float, Lookup]] = []
     for share, length, row in scored:
         if (share, length) != (best_share, best_len):
-            break
+            if found or share < best_share:
+                break
+            # The rows named most fully have no column the question names ("Pages" of a contents
+            # table): the next-longest labels named as fully are looked at.
+            best_len = length
         header, strength = _named_column(row, q, asked)
         if header is None or not row.cells.get(header):
             continue

@@ -128,3 +128,23 @@ def test_property_every_paragraph_gets_its_own_number(plan: list[tuple[int, bool
 def test_sentence_boundaries(text: str, count: int) -> None:
     skip = 3 if text.startswith("1. ") else 0
     assert len(sentence_spans(text, skip_prefix=skip)) == count
+
+
+@pytest.mark.integration
+def test_a_landscape_budget_table_keeps_its_headers_units_and_row_names() -> None:
+    """A real Kent appendix: a title row over the header, a header over two rows that name the
+    columns further ("Year 5", "£000s"), and a row reference before each row's name."""
+    from pathlib import Path
+
+    from core.records import Document
+    from ingest.parse import parse_document
+    from tests.conftest import shared
+
+    path = shared("realdocs/kent/full_council/2025-02-13/Appendix A - Capital Investment Summary.pdf")
+    doc = parse_document(Path(path), Document("a", path.name, "Appendix A"), 120, 180)
+    rows = [u.table for u in doc.units if u.kind == "table_row" and u.table is not None]
+    get = [t for t in rows if t.row_label == "Growth, Environment & Transport"]
+    assert len(get) == 2  # one per page: 2025-26 to 2028-29, then 2029-30 to 2034-35
+    cells = {c.header: c.value for t in get for c in t.cells}
+    assert cells["2029-30 Year 5 £000s"] == "71,965" and cells["Total Cost £000s"] == "1,283,493"
+    assert not any(t.row_label == "APPENDIX A - CAPITAL INVESTMENT SUMMARY 2025-26 TO 2034-35" for t in rows)
