@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import types
+from collections.abc import Iterable
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 R = TypeVar("R", bound="Record")
@@ -301,7 +302,7 @@ class TableRow:
     quote: str
 
 
-def table_rows(figures: list[Figure], docs: dict[str, Document]) -> list[TableRow]:
+def table_rows(figures: Iterable[Figure], docs: dict[str, Document]) -> list[TableRow]:
     rows: dict[tuple, TableRow] = {}
     for f in figures:
         doc = docs.get(f.doc_id)
