@@ -112,6 +112,7 @@ class RetrievalState:
     ids: np.ndarray  # chunk number -> chunk id (UTF-8 bytes)
     order: np.ndarray  # chunk numbers sorted by id, to find a chunk by id
     doc_index: np.ndarray  # chunk number -> document number, -1 when not listed
+    hashes: np.ndarray  # chunk number -> hash of its text (UTF-8 bytes), to skip copies unread
     lexical: LexicalIndex
     lex_pos: np.ndarray  # lexical position -> chunk number, -1 when not listed
     doc_ids: list[str] = field(default_factory=list)
@@ -310,6 +311,7 @@ class Retriever:
         keys = reader.chunk_keys()
         listed_ids = id_array([k[0] for k in keys])
         listed_docs = np.array([doc_number.get(k[1], -1) for k in keys], dtype=np.int32)
+        listed_hashes = id_array([k[2] for k in keys])
         del keys
         # Chunk numbers: BM25's order first, then the listed chunks BM25 lacks.
         n_lex = lexical.size
@@ -327,6 +329,9 @@ class Retriever:
         doc_index = np.full(len(ids), -1, dtype=np.int32)
         doc_index[number[in_lex]] = listed_docs[in_lex]
         doc_index[n_lex:] = listed_docs[~in_lex]
+        hashes = np.zeros(len(ids), dtype=listed_hashes.dtype)
+        hashes[number[in_lex]] = listed_hashes[in_lex]
+        hashes[n_lex:] = listed_hashes[~in_lex]
         lex_pos = np.where(doc_index[:n_lex] >= 0, np.arange(n_lex), -1).astype(np.int64)
         rows = table_rows(reader.figures(), docs)
         state = RetrievalState(
@@ -337,6 +342,7 @@ class Retriever:
             ids=ids,
             order=order,
             doc_index=doc_index,
+            hashes=hashes,
             lexical=lexical,
             lex_pos=lex_pos,
             doc_ids=doc_ids,
@@ -479,6 +485,17 @@ class Retriever:
                 lx = (f.lexical - l_lo) / (l_hi - l_lo or 1.0) if f.lexical is not None else 0.0
                 f.score = self.dense_weight * d + (1 - self.dense_weight) * lx
         ordered = sorted(fused.items(), key=lambda e: -e[1].score)
+        # A chunk with the same text as a better one (a copy of the paragraph in another paper) is
+        # dropped by `collapse_duplicates` whatever happened to that one: same hash, same text, same
+        # verdict. Leaving it out unread changes nothing and saves reading it.
+        seen: set[bytes] = set()
+        firsts = []
+        for i, f in ordered:
+            h = state.hashes[i]
+            if h not in seen:
+                seen.add(h)
+                firsts.append((i, f))
+        ordered = firsts
 
         def hits() -> Iterator[Hit]:
             step = max(1, k * FETCH_MARGIN)

@@ -393,10 +393,10 @@ class CatalogReader:
     def documents(self) -> list[Document]:
         return [_document(r) for r in self._all("SELECT * FROM documents ORDER BY date, doc_id")]
 
-    def chunk_keys(self) -> list[tuple[str, str]]:
-        """(chunk id, document id) of every chunk: what the retriever keeps in memory."""
+    def chunk_keys(self) -> list[tuple[str, str, str]]:
+        """(chunk id, document id, text hash) of every chunk: what the retriever keeps in memory."""
         with self._lock:
-            return self._conn.execute("SELECT id, doc_id FROM chunks").fetchall()
+            return self._conn.execute("SELECT id, doc_id, hash FROM chunks").fetchall()
 
     def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
         """The chunks of these ids that this generation lists, parsed (from the cache when there)."""

@@ -76,6 +76,7 @@ def test_fusion_keeps_a_chunk_that_one_retriever_ranks_first() -> None:
 
     state = State()
     state.hits = lambda ids: [_hit(chunks[i], 0.0) for i in ids]  # type: ignore[attr-defined]
+    state.hashes = [c.hash.encode() for c in chunks]  # type: ignore[attr-defined]
     r._state = state  # type: ignore[assignment]
     r.refresh = lambda: None  # type: ignore[method-assign]
     dense = [(1, 0.52), (2, 0.51), (3, 0.50)]  # c0 absent from the dense list
