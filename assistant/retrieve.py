@@ -1,9 +1,13 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) search, fused, filtered and de-duplicated.
 
 The live set of chunks is whatever the catalog lists at its current generation. The retriever keeps
-that set in memory (text, units, tables, metadata) and reloads it when an ingest commits a new
+in memory only what ranking and filters need: the chunk ids as one array, each chunk's document
+number, the documents, and BM25 memory-mapped. The text, units and tables of a chunk are read from
+the catalog's SQLite by id when it is a top hit (`CatalogReader`, through a bounded cache), so a
+process's memory barely grows with the index. The retriever reloads when an ingest commits a new
 generation, so API processes pick up new documents without a restart and never see a half-written
-one: a vector Chroma returns that the catalog does not list is simply not a result.
+one: the reader of a generation reads that generation only, and a vector Chroma returns that the
+catalog does not list is simply not a result.
 
 Filters and audiences become one boolean mask over the chunks. BM25 applies it directly; for the
 dense side a mask that keeps most chunks is applied after an over-fetch (Chroma's metadata filter
@@ -15,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,9 +28,9 @@ import numpy as np
 from assistant.models import Filters
 from core.councils import gazetteer
 from core.errors import IndexNotReady
-from core.records import Chunk, Decision, Document, Figure, Role, TableRow, table_rows
-from index.catalog import Catalog
-from index.lexical import LexicalIndex
+from core.records import Chunk, Decision, Document, Role, TableRow, table_rows
+from index.catalog import Catalog, CatalogReader
+from index.lexical import LexicalIndex, id_array, id_strings
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,9 @@ log = logging.getLogger(__name__)
 # that is middling in both lists outrank one that is first in one list and missing from the other.
 RRF_K = 60
 DENSE_WEIGHT = 0.35
+# Fused candidates read from the catalog at a time while near-duplicates are dropped: the top `k`
+# and as many again, so that one query almost always fetches all it keeps (a search keeps 8-12).
+FETCH_MARGIN = 2
 
 
 @dataclass
@@ -49,24 +57,82 @@ class Hit:
 
 
 @dataclass
+class TableRows:
+    """The table rows of one generation (built from the figures once per load), with their document
+    numbers and an index from each word of a row label to the rows that use it, so that the table
+    tools look only at rows a question can name instead of every row of the index."""
+
+    rows: list[TableRow]
+    doc_index: np.ndarray  # row -> document number
+    by_word: dict[str, np.ndarray]  # label word -> row positions, ascending
+
+    @classmethod
+    def build(
+        cls, rows: list[TableRow], doc_number: dict[str, int], label_words: Callable[[str], frozenset[str]]
+    ) -> TableRows:
+        postings: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            for w in label_words(r.label):
+                postings.setdefault(w, []).append(i)
+        return cls(
+            rows,
+            np.array([doc_number[r.doc.doc_id] for r in rows], dtype=np.int32),
+            {w: np.array(ps, dtype=np.int32) for w, ps in postings.items()},
+        )
+
+    def select(self, doc_mask: np.ndarray, words: Iterable[str] | None = None) -> list[TableRow]:
+        """The rows of the documents `doc_mask` keeps, in their order; with `words`, only the rows
+        whose label uses one of them."""
+        if words is None:
+            if not len(self.rows) or doc_mask.all():
+                return list(self.rows)
+            keep = np.flatnonzero(doc_mask[self.doc_index])
+        else:
+            found = [self.by_word[w] for w in set(words) if w in self.by_word]
+            if not found:
+                return []
+            keep = np.unique(np.concatenate(found))
+            keep = keep[doc_mask[self.doc_index[keep]]]
+        return [self.rows[i] for i in keep.tolist()]
+
+
+@dataclass
 class RetrievalState:
+    """One generation of the index as the retriever ranks it.
+
+    Chunks are numbered by their place in `ids`: the BM25 index's order, then any chunk the catalog
+    lists that BM25 lacks. A chunk the BM25 index holds but the catalog does not list (or whose
+    document it does not) has document number -1 and is never a result.
+    """
+
     generation: int
     collection: str | None
     docs: dict[str, Document]
-    chunks: list[Chunk]
-    by_id: dict[str, int]
-    by_doc_seq: dict[tuple[str, int], int]
+    reader: CatalogReader
+    ids: np.ndarray  # chunk number -> chunk id (UTF-8 bytes)
+    order: np.ndarray  # chunk numbers sorted by id, to find a chunk by id
+    doc_index: np.ndarray  # chunk number -> document number, -1 when not listed
+    hashes: np.ndarray  # chunk number -> hash of its text (UTF-8 bytes), to skip copies unread
     lexical: LexicalIndex
-    lex_pos: np.ndarray  # lexical position -> chunk index
-    doc_index: np.ndarray  # chunk index -> document number
+    lex_pos: np.ndarray  # lexical position -> chunk number, -1 when not listed
     doc_ids: list[str] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)  # table cells, for the tools
-    rows: list[TableRow] = field(default_factory=list)  # the same cells as table rows, built once
+    tables: TableRows | None = None  # table cells as table rows, for the tools
     decisions: list[Decision] = field(default_factory=list)  # from minutes and records of decision
     roles: list[Role] = field(default_factory=list)  # people named with their roles
     # The state as callers of fewer audiences see it, built on first use (`for_audiences`).
     views: dict[frozenset[str], RetrievalState] = field(default_factory=dict, repr=False)
     views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Derived once per state: the listed chunks, their count, whether BM25 lists only those.
+    listed: np.ndarray = field(init=False, repr=False)
+    size: int = field(init=False)
+    lex_all_listed: bool = field(init=False, repr=False)
+    readable: dict[frozenset[str] | None, frozenset[str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.listed = self.doc_index >= 0
+        self.size = int(self.listed.sum())
+        self.lex_all_listed = bool(len(self.lex_pos) == self.size and (self.lex_pos >= 0).all())
+        self.readable = {}
 
     def for_audiences(self, audiences: frozenset[str]) -> RetrievalState:
         """This state with corpus statistics (BM25, token frequencies, vocabulary, acronyms,
@@ -90,27 +156,83 @@ class RetrievalState:
             return view
 
     def _restricted(self, doc_ids: set[str]) -> RetrievalState:
-        pos = [int(i) for i in self.lex_pos if i >= 0 and self.chunks[i].doc_id in doc_ids]
-        chunks = [self.chunks[i] for i in pos]
-        restricted = LexicalIndex.build([c.id for c in chunks], [c.embed_text for c in chunks])
+        """BM25 and statistics rebuilt over the readable documents' chunks, read from the catalog,
+        in the order of the whole index's BM25 (so ties break the same way)."""
+        keep_doc = self.doc_mask(doc_ids)
+        listed = self.lex_pos >= 0
+        pos = self.lex_pos[listed]
+        pos = pos[keep_doc[self.doc_index[pos]]]
+        ids = id_strings(self.ids[pos])
+        restricted = LexicalIndex.build(ids, self.reader.embed_texts(ids))
         log.info("corpus statistics for %d of %d documents built", len(doc_ids), len(self.docs))
         return replace(
             self,
             lexical=restricted,
-            lex_pos=np.array(pos, dtype=np.int64),
+            lex_pos=pos.astype(np.int64),
             views={},
             views_lock=threading.Lock(),
         )
 
-    def rows_in(self, allowed: set[str] | frozenset[str]) -> list[TableRow]:
-        return [r for r in self.rows if r.doc.doc_id in allowed]
+    # -- documents and chunks --------------------------------------------------------------
+
+    def doc_mask(self, doc_ids: set[str] | frozenset[str]) -> np.ndarray:
+        """Document number -> whether it is one of `doc_ids`."""
+        return np.fromiter((d in doc_ids for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
+
+    def position(self, chunk_id: str) -> int | None:
+        """The chunk number of a listed chunk, None for an id this generation does not list."""
+        found = self.positions([chunk_id])
+        return int(found[0]) if found[0] >= 0 else None
+
+    def positions(self, chunk_ids: list[str]) -> np.ndarray:
+        """Chunk numbers of `chunk_ids` (-1 for an id this generation does not list)."""
+        if not chunk_ids or not len(self.ids):
+            return np.full(len(chunk_ids), -1, dtype=np.int64)
+        keys = id_array(chunk_ids)
+        at = np.searchsorted(self.ids, keys, sorter=self.order)
+        at = np.minimum(at, len(self.order) - 1)
+        pos = self.order[at]
+        return np.where((self.ids[pos] == keys) & self.listed[pos], pos, -1)
+
+    def chunk_id(self, i: int) -> str:
+        return bytes(self.ids[i]).decode()
+
+    def hit(self, i: int, score: float = 0.0) -> Hit:
+        [hit] = self.hits([i], [score])
+        return hit
+
+    def hits(self, positions: list[int], scores: list[float] | None = None) -> list[Hit]:
+        """Hits of these chunk numbers, their chunks read from the catalog in one query."""
+        ids = [self.chunk_id(i) for i in positions]
+        chunks = self.reader.chunks(ids)
+        out = []
+        for n, cid in enumerate(ids):
+            chunk = chunks.get(cid)
+            if chunk is None:
+                raise IndexNotReady(f"chunk {cid} is listed but cannot be read from the catalog")
+            out.append(Hit(chunk, self.docs[chunk.doc_id], scores[n] if scores else 0.0))
+        return out
+
+    def chunks_of(self, doc_id: str) -> Iterator[Chunk]:
+        """A listed document's chunks in order, read from the catalog."""
+        return self.reader.chunks_of(doc_id) if doc_id in self.docs else iter(())
+
+    def chunk_at(self, doc_id: str, seq: int) -> Chunk | None:
+        return self.reader.chunk_at(doc_id, seq) if doc_id in self.docs else None
 
     def doc_of(self, chunk: Chunk) -> Document:
         return self.docs[chunk.doc_id]
 
-    def hit(self, i: int, score: float = 0.0) -> Hit:
-        chunk = self.chunks[i]
-        return Hit(chunk, self.docs[chunk.doc_id], score)
+    # -- table rows ------------------------------------------------------------------------
+
+    def rows_in(self, allowed: set[str] | frozenset[str]) -> list[TableRow]:
+        """Every table row of the allowed documents."""
+        return self.tables.select(self.doc_mask(allowed)) if self.tables else []
+
+    def rows_naming(self, allowed: set[str] | frozenset[str], words: Iterable[str]) -> list[TableRow]:
+        """The table rows of the allowed documents whose label uses one of `words`, in the order
+        `rows_in` gives them: what the table tools that need a row named by the question read."""
+        return self.tables.select(self.doc_mask(allowed), words) if self.tables else []
 
 
 class Retriever:
@@ -151,62 +273,99 @@ class Retriever:
     @property
     def ready(self) -> bool:
         try:
-            return len(self.state.chunks) > 0
+            return self.state.size > 0
         except IndexNotReady:
             return False
 
     def refresh(self) -> None:
+        """Load the catalog's current generation when it is new. A caller that finds another
+        thread loading it goes on with the previous generation, so answering never pauses for a
+        swap; the first caller to see a new generation loads it and reads it."""
         generation = self.catalog.generation
         if self._state is not None and self._state.generation == generation:
             return
-        with self._lock:
-            if self._state is not None and self._state.generation == generation:
-                return
-            if generation == 0:
-                return
-            self._state = self._load()
+        if generation == 0:
+            return
+        if not self._lock.acquire(blocking=self._state is None):
+            return  # another thread is loading the new generation: answer from the one we have
+        try:
+            if self._state is None or self._state.generation != generation:
+                self._state = self._load()
+        finally:
+            self._lock.release()
 
     def _load(self) -> RetrievalState:
+        from assistant.answer.tables import label_words  # the answer package imports this module
+
         self.catalog.require_current()
-        with self.catalog.snapshot():
-            generation = self.catalog.generation
-            lexical_name = self.catalog.meta("lexical")
-            collection = self.catalog.meta("collection")
-            docs = {d.doc_id: d for d in self.catalog.documents()}
-            chunks = [c for c in self.catalog.chunks() if c.doc_id in docs]
-            figures = self.catalog.figures()
-            decisions = self.catalog.decisions()
-            roles = self.catalog.roles()
-        by_id = {c.id: i for i, c in enumerate(chunks)}
+        reader = self.catalog.reader()
+        generation = reader.generation
+        lexical_name = reader.meta("lexical")
+        collection = reader.meta("collection")
+        docs = {d.doc_id: d for d in reader.documents()}
         lexical = (
             LexicalIndex.load(self.lexical_dir / lexical_name) if lexical_name else LexicalIndex.build([], [])
         )
-        lex_pos = np.array([by_id.get(cid, -1) for cid in lexical.ids], dtype=np.int64)
         doc_ids = list(docs)
         doc_number = {d: i for i, d in enumerate(doc_ids)}
-        log.info("index generation %s loaded: %d documents, %d chunks", generation, len(docs), len(chunks))
-        return RetrievalState(
+        keys = reader.chunk_keys()
+        listed_ids = id_array([k[0] for k in keys])
+        listed_docs = np.array([doc_number.get(k[1], -1) for k in keys], dtype=np.int32)
+        listed_hashes = id_array([k[2] for k in keys])
+        del keys
+        # Chunk numbers: BM25's order first, then the listed chunks BM25 lacks.
+        n_lex = lexical.size
+        lex_order = np.argsort(lexical.ids, kind="stable")
+        if n_lex:
+            at = np.minimum(np.searchsorted(lexical.ids, listed_ids, sorter=lex_order), n_lex - 1)
+            number = lex_order[at]
+            in_lex = lexical.ids[number] == listed_ids
+        else:
+            number = np.zeros(len(listed_ids), dtype=np.int64)
+            in_lex = np.zeros(len(listed_ids), dtype=bool)
+        extra = listed_ids[~in_lex]
+        ids = np.concatenate([lexical.ids, extra]) if len(extra) else lexical.ids
+        order = np.argsort(ids, kind="stable") if len(extra) else lex_order
+        doc_index = np.full(len(ids), -1, dtype=np.int32)
+        doc_index[number[in_lex]] = listed_docs[in_lex]
+        doc_index[n_lex:] = listed_docs[~in_lex]
+        hashes = np.zeros(len(ids), dtype=listed_hashes.dtype)
+        hashes[number[in_lex]] = listed_hashes[in_lex]
+        hashes[n_lex:] = listed_hashes[~in_lex]
+        lex_pos = np.where(doc_index[:n_lex] >= 0, np.arange(n_lex), -1).astype(np.int64)
+        rows = table_rows(reader.figures(), docs)
+        state = RetrievalState(
             generation=generation,
             collection=collection,
             docs=docs,
-            chunks=chunks,
-            by_id=by_id,
-            by_doc_seq={(c.doc_id, c.seq): i for i, c in enumerate(chunks)},
+            reader=reader,
+            ids=ids,
+            order=order,
+            doc_index=doc_index,
+            hashes=hashes,
             lexical=lexical,
             lex_pos=lex_pos,
-            doc_index=np.array([doc_number[c.doc_id] for c in chunks], dtype=np.int64),
             doc_ids=doc_ids,
-            figures=figures,
-            rows=table_rows(figures, docs),
-            decisions=decisions,
-            roles=roles,
+            tables=TableRows.build(rows, doc_number, label_words),
+            decisions=reader.decisions(),
+            roles=reader.roles(),
         )
+        log.info("index generation %s loaded: %d documents, %d chunks", generation, len(docs), state.size)
+        return state
 
     # -- filters ------------------------------------------------------------------------------
 
     def allowed_docs(self, filters: Filters | None, audiences: frozenset[str] | set[str] | None) -> set[str]:
         """The documents a caller may see and has asked for."""
         state = self.state
+        if filters is None:  # the common case, asked several times a question: kept per state
+            key = frozenset(audiences) if audiences is not None else None
+            readable = state.readable.get(key)
+            if readable is None:
+                readable = state.readable[key] = frozenset(
+                    d.doc_id for d in state.docs.values() if audiences is None or d.audience in audiences
+                )
+            return set(readable)
         wanted_councils = None
         if filters and filters.councils:
             g = gazetteer()
@@ -230,8 +389,11 @@ class Retriever:
         return out
 
     def chunk_mask(self, docs: set[str]) -> np.ndarray:
+        """Chunk number -> whether it is a listed chunk of one of `docs`."""
         state = self.state
-        allowed = np.array([d in docs for d in state.doc_ids], dtype=bool)
+        if len(docs) == len(state.docs) and all(d in state.docs for d in docs):
+            return state.listed
+        allowed = np.append(state.doc_mask(docs), False)  # document number -1: not listed
         return allowed[state.doc_index] if len(state.doc_index) else np.zeros(0, dtype=bool)
 
     # -- search -------------------------------------------------------------------------------
@@ -261,15 +423,19 @@ class Retriever:
         allowed_docs = self.allowed_docs(filters, audiences)
         if docs is not None:
             allowed_docs &= docs
-        if not allowed_docs or not state.chunks:
+        if not allowed_docs or not state.size:
             return []
         mask = self.chunk_mask(allowed_docs)
         dense = self._dense(query, mask, allowed_docs, pool)
-        lex_mask = np.where(state.lex_pos >= 0, mask[np.clip(state.lex_pos, 0, None)], False)
+        if mask is state.listed and state.lex_all_listed:
+            allowed = None  # every chunk BM25 holds is allowed: the same scores without a mask
+        else:
+            lex_mask = np.where(state.lex_pos >= 0, mask[np.clip(state.lex_pos, 0, None)], False)
+            allowed = lex_mask.astype(np.int8)
         lexical = [
-            (state.by_id[cid], score)
-            for cid, score in state.lexical.search(query, pool, allowed=lex_mask.astype(np.int8))
-            if cid in state.by_id
+            (int(state.lex_pos[p]), score)
+            for p, score in state.lexical.search_positions(query, pool, allowed=allowed)
+            if state.lex_pos[p] >= 0
         ]
         return self._fuse(dense, lexical, k)
 
@@ -280,33 +446,32 @@ class Retriever:
         if state.collection is None:
             return []
         vector = self.embed_query(query)
-        fraction = float(mask.mean()) if len(mask) else 0.0
+        fraction = (int(mask.sum()) / state.size) if state.size else 0.0
         if fraction >= 0.25:
-            n = min(len(state.chunks), int(pool / fraction) + 8)
+            n = min(state.size, int(pool / fraction) + 8)
             found = self.vectors.query(state.collection, vector, n)
         else:
             where = {"doc_id": {"$in": sorted(allowed_docs)}}
-            found = self.vectors.query(state.collection, vector, min(pool, len(state.chunks)), where=where)
-        out = []
-        for cid, sim in found:
-            i = state.by_id.get(cid)
-            if i is not None and mask[i]:
-                out.append((i, sim))
+            found = self.vectors.query(state.collection, vector, min(pool, state.size), where=where)
+        positions = state.positions([cid for cid, _ in found])
+        out = [(int(i), sim) for (_, sim), i in zip(found, positions, strict=True) if i >= 0 and mask[i]]
         return out[:pool]
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]], k: int) -> list[Hit]:
+        """The best `k` of both lists by fused score, near-duplicates dropped. Scores are fused on
+        chunk numbers; only the chunks read while dropping duplicates are read from the catalog."""
         state = self.state
-        hits: dict[int, Hit] = {}
+        fused: dict[int, _Fused] = {}
         for rank, (i, sim) in enumerate(dense):
-            h = hits.setdefault(i, state.hit(i))
-            h.dense, h.dense_rank = sim, rank
+            f = fused.setdefault(i, _Fused())
+            f.dense, f.dense_rank = sim, rank
         for rank, (i, score) in enumerate(lexical):
-            h = hits.setdefault(i, state.hit(i))
-            h.lexical, h.lexical_rank = score, rank
+            f = fused.setdefault(i, _Fused())
+            f.lexical, f.lexical_rank = score, rank
         if self.fusion == "rrf":
-            for h in hits.values():
-                h.score = sum(
-                    1.0 / (self.rrf_k + r + 1) for r in (h.dense_rank, h.lexical_rank) if r is not None
+            for f in fused.values():
+                f.score = sum(
+                    1.0 / (self.rrf_k + r + 1) for r in (f.dense_rank, f.lexical_rank) if r is not None
                 )
         else:  # convex combination of min-max normalised scores
 
@@ -315,17 +480,47 @@ class Retriever:
 
             d_lo, d_hi = norm([s for _, s in dense])
             l_lo, l_hi = norm([s for _, s in lexical])
-            for h in hits.values():
-                d = (h.dense - d_lo) / (d_hi - d_lo or 1.0) if h.dense is not None else 0.0
-                lx = (h.lexical - l_lo) / (l_hi - l_lo or 1.0) if h.lexical is not None else 0.0
-                h.score = self.dense_weight * d + (1 - self.dense_weight) * lx
-        ordered = sorted(hits.values(), key=lambda h: -h.score)
-        return collapse_duplicates(ordered)[:k]
+            for f in fused.values():
+                d = (f.dense - d_lo) / (d_hi - d_lo or 1.0) if f.dense is not None else 0.0
+                lx = (f.lexical - l_lo) / (l_hi - l_lo or 1.0) if f.lexical is not None else 0.0
+                f.score = self.dense_weight * d + (1 - self.dense_weight) * lx
+        ordered = sorted(fused.items(), key=lambda e: -e[1].score)
+        # A chunk with the same text as a better one (a copy of the paragraph in another paper) is
+        # dropped by `collapse_duplicates` whatever happened to that one: same hash, same text, same
+        # verdict. Leaving it out unread changes nothing and saves reading it.
+        seen: set[bytes] = set()
+        firsts = []
+        for i, f in ordered:
+            h = state.hashes[i]
+            if h not in seen:
+                seen.add(h)
+                firsts.append((i, f))
+        ordered = firsts
+
+        def hits() -> Iterator[Hit]:
+            step = max(1, k * FETCH_MARGIN)
+            for start in range(0, len(ordered), step):
+                part = ordered[start : start + step]
+                for (_, f), h in zip(part, state.hits([i for i, _ in part]), strict=True):
+                    h.score, h.dense, h.dense_rank = f.score, f.dense, f.dense_rank
+                    h.lexical, h.lexical_rank = f.lexical, f.lexical_rank
+                    yield h
+
+        return collapse_duplicates(hits(), limit=k)
 
     def neighbour(self, chunk: Chunk, offset: int) -> Chunk | None:
-        state = self.state
-        i = state.by_doc_seq.get((chunk.doc_id, chunk.seq + offset))
-        return state.chunks[i] if i is not None else None
+        return self.state.chunk_at(chunk.doc_id, chunk.seq + offset)
+
+
+@dataclass
+class _Fused:
+    """A chunk's scores in the dense and lexical lists, and their fusion."""
+
+    score: float = 0.0
+    dense: float | None = None
+    lexical: float | None = None
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
 
 
 class AudienceRetriever(Retriever):
@@ -353,8 +548,9 @@ def _shingles(text: str, n: int = 5) -> set[int]:
     return {hash(" ".join(words[i : i + n])) for i in range(max(1, len(words) - n + 1))}
 
 
-def collapse_duplicates(hits: list[Hit], threshold: float = 0.85) -> list[Hit]:
-    """Drop hits whose text is the same as, or nearly the same as, a better hit's.
+def collapse_duplicates(hits: Iterable[Hit], threshold: float = 0.85, limit: int | None = None) -> list[Hit]:
+    """Drop hits whose text is the same as, or nearly the same as, a better hit's; with `limit`,
+    stop once that many are kept (the same first hits, without reading the rest).
 
     Council papers are re-issued and appended to one another; the same paragraph in three documents
     should take one place in the results, not three.
@@ -371,4 +567,6 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.85) -> list[Hit]:
         seen_hashes.add(h.chunk.hash)
         kept_shingles.append(sh)
         kept.append(h)
+        if limit is not None and len(kept) >= limit:
+            break
     return kept

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import types
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 R = TypeVar("R", bound="Record")
@@ -36,9 +37,7 @@ class Record:
 
     @classmethod
     def from_dict(cls: type[R], data: dict[str, Any]) -> R:
-        hints = _hints(cls)
-        values = {name: _typed(hints[name], data[name]) for name in hints if name in data}
-        return cls(**values)
+        return cls(**{name: convert(data[name]) for name, convert in _converters(cls) if name in data})
 
 
 def _plain(value: Any) -> Any:
@@ -60,20 +59,39 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
-def _typed(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+_CONVERTERS: dict[type, list[tuple[str, Callable[[Any], Any]]]] = {}
+
+
+def _converters(cls: type) -> list[tuple[str, Callable[[Any], Any]]]:
+    """Each field's conversion from its stored form, made once per class: the API reads the chunks
+    of every question's hits from the catalog, and working out the types each time cost more than
+    the reading."""
+    if cls not in _CONVERTERS:
+        _CONVERTERS[cls] = [(name, _converter(hint)) for name, hint in _hints(cls).items()]
+    return _CONVERTERS[cls]
+
+
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """A function that makes a stored value (None, a plain value, a list, a dict) typed by `hint`."""
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(hint) if a is not type(None)]
-        return _typed(options[0], value) if len(options) == 1 else value
+        if len(options) == 1:
+            return _converter(options[0])
+        return _plain_value
     if isinstance(hint, type) and issubclass(hint, Record):
-        return value if isinstance(value, hint) else hint.from_dict(value)
+        record = hint
+        return lambda v: v if v is None or isinstance(v, record) else record.from_dict(v)
     if origin is tuple:
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_typed(args[0], v) for v in value)
-        return tuple(value)
+            item = _converter(args[0])
+            return lambda v: None if v is None else tuple(item(x) for x in v)
+        return lambda v: None if v is None else tuple(v)
+    return _plain_value
+
+
+def _plain_value(value: Any) -> Any:
     return value
 
 
@@ -301,7 +319,7 @@ class TableRow:
     quote: str
 
 
-def table_rows(figures: list[Figure], docs: dict[str, Document]) -> list[TableRow]:
+def table_rows(figures: Iterable[Figure], docs: dict[str, Document]) -> list[TableRow]:
     rows: dict[tuple, TableRow] = {}
     for f in figures:
         doc = docs.get(f.doc_id)

@@ -157,14 +157,16 @@ def run(
             assistant = Assistant.from_settings(settings)
             assistant.warm_up()
         target = InProcessTarget(assistant)
-        chunks = assistant.retriever.state.chunks
+        chunks = [
+            c for c in assistant.retriever.catalog.chunks() if c.doc_id in assistant.retriever.state.docs
+        ]
         files = {d.doc_id: d.file for d in assistant.retriever.state.docs.values()}
         relevant = relevant_chunks(chunks, files, [c for s in suites for c in s.cases])
     results: list[CaseResult] = []
     for suite in suites:
         results += run_suite(suite, target, verifier, relevant, progress=progress)
     if not url:
-        by_id = {c.id: c.text for c in assistant.retriever.state.chunks}
+        by_id = {c.id: c.text for c in chunks}
         for r in results:
             retrieved[r.case.id] = r.retrieved
             contexts[r.case.id] = [by_id[c] for c in r.retrieved if c in by_id]

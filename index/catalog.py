@@ -9,15 +9,24 @@ WAL mode lets API processes read while an ingest writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import IndexNotReady
 from core.records import Chunk, Decision, Document, Figure, Role, Target
+
+# Chunks a reader keeps parsed. A question reads the text, units and tables of a few dozen chunks
+# (the top hits of two or three searches and their neighbours); 4,096 hold the hits of the last
+# hundred or so questions at about 3 KB each (12 MB), whatever the size of the index.
+CHUNK_CACHE = 4096
+# Ids per `IN (...)` query: well under SQLite's default limit of 32,766 host parameters.
+IDS_PER_QUERY = 500
 
 # Bump when the tables change. The catalog is derived data: `assistant ingest` rebuilds it from the
 # corpus (reusing vectors by content address); readers refuse an outdated one with a clear message.
@@ -263,6 +272,10 @@ class Catalog:
             finally:
                 self._conn.execute("COMMIT")
 
+    def reader(self) -> CatalogReader:
+        """A read-only view of the generation committed now, for as long as the reader is open."""
+        return CatalogReader(self.path)
+
     # -- writes -----------------------------------------------------------------------------
 
     def set_meta(self, key: str, value: str) -> None:
@@ -330,3 +343,136 @@ class Catalog:
             conn.execute("ROLLBACK")
             raise
         return generation
+
+
+class CatalogReader:
+    """One generation of the catalog, read on demand: the chunks of the top hits by id, a
+    document's chunks, the facts. The API keeps only ids and filter metadata in memory and reads
+    the rest here.
+
+    The reader holds a read transaction on a connection of its own, so everything it returns is of
+    the generation it opened at, even while an ingest commits the next one (WAL mode keeps the old
+    pages for it). It is closed when the retriever swaps in the next generation and nothing uses
+    it any more (`close`, or when it is garbage-collected). Parsed chunks are kept in a bounded
+    LRU cache (`CHUNK_CACHE`).
+    """
+
+    def __init__(self, path: Path, cache_size: int = CHUNK_CACHE) -> None:
+        self._conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._conn.execute("PRAGMA query_only=1")
+        self._conn.execute("BEGIN")  # the snapshot starts at the first read, just below
+        self.generation = int(self.meta("generation", "0") or 0)
+        self._cache: OrderedDict[str, Chunk] = OrderedDict()
+        self._cache_size = cache_size
+        self._closed = False
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                try:
+                    self._conn.execute("COMMIT")
+                finally:
+                    self._conn.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # interpreter shutdown: the connection goes with the process
+            self.close()
+
+    def _all(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self._all("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
+
+    def documents(self) -> list[Document]:
+        return [_document(r) for r in self._all("SELECT * FROM documents ORDER BY date, doc_id")]
+
+    def chunk_keys(self) -> list[tuple[str, str, str]]:
+        """(chunk id, document id, text hash) of every chunk: what the retriever keeps in memory."""
+        with self._lock:
+            return self._conn.execute("SELECT id, doc_id, hash FROM chunks").fetchall()
+
+    def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
+        """The chunks of these ids that this generation lists, parsed (from the cache when there)."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Chunk] = {}
+        with self._lock:
+            missing = []
+            for cid in wanted:
+                chunk = self._cache.get(cid)
+                if chunk is None:
+                    missing.append(cid)
+                else:
+                    self._cache.move_to_end(cid)
+                    out[cid] = chunk
+            for i in range(0, len(missing), IDS_PER_QUERY):
+                part = missing[i : i + IDS_PER_QUERY]
+                rows = self._conn.execute(
+                    f"SELECT * FROM chunks WHERE id IN ({', '.join('?' * len(part))})", part
+                ).fetchall()
+                for row in rows:
+                    chunk = _chunk(row)
+                    out[chunk.id] = chunk
+                    self._remember(chunk)
+        return out
+
+    def _remember(self, chunk: Chunk) -> None:
+        self._cache[chunk.id] = chunk
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self.chunks([chunk_id]).get(chunk_id)
+
+    def chunk_at(self, doc_id: str, seq: int) -> Chunk | None:
+        """A document's chunk by its place in the document (a neighbour of a hit)."""
+        rows = self._all("SELECT id FROM chunks WHERE doc_id = ? AND seq = ?", (doc_id, seq))
+        return self.chunk(rows[0][0]) if rows else None
+
+    def chunks_of(self, doc_id: str) -> Iterator[Chunk]:
+        """A document's chunks in order, parsed one at a time (not cached: a scan, not a hit)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,)
+            ).fetchall()
+        return (_chunk(r) for r in rows)
+
+    def embed_texts(self, ids: list[str]) -> list[str]:
+        """The searched text of each of `ids`, in their order ("" for an id not listed)."""
+        found: dict[str, str] = {}
+        with self._lock:
+            for i in range(0, len(ids), IDS_PER_QUERY):
+                part = ids[i : i + IDS_PER_QUERY]
+                rows = self._conn.execute(
+                    f"SELECT id, embed_text FROM chunks WHERE id IN ({', '.join('?' * len(part))})", part
+                ).fetchall()
+                found.update((r[0], r[1]) for r in rows)
+        return [found.get(cid, "") for cid in ids]
+
+    def figures(self) -> Iterator[Figure]:
+        """Every table cell, in the order they were stored, parsed one at a time."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, doc_id, data FROM facts WHERE kind = 'figure' ORDER BY id"
+            ).fetchall()
+        for fid, doc_id, data in rows:
+            yield Figure.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid})
+
+    def decisions(self) -> list[Decision]:
+        return [f for f in self._facts("decision") if isinstance(f, Decision)]
+
+    def roles(self) -> list[Role]:
+        return [f for f in self._facts("role") if isinstance(f, Role)]
+
+    def _facts(self, kind: str) -> list[Fact]:
+        record = _FACT_KINDS[kind]
+        rows = self._all("SELECT id, doc_id, data FROM facts WHERE kind = ? ORDER BY id", (kind,))
+        return [
+            record.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid}) for fid, doc_id, data in rows
+        ]

@@ -50,16 +50,19 @@ class Computer:
         elif kind == "apply":
             order = self.extractor.evidence(ctx, Part(res.query, q, None), scope).candidates
             outcome = router.tolerant(formulas.apply_rate, text, order, quote)
-        elif kind in ("sum", "check"):
-            rows = state.rows_in(ctx.allowed)
-            if kind == "sum":
-                outcome = router.sum_of_table_figures(
-                    f"{text} {res.query if res.is_followup else ''}", rows, q.councils
-                ) or tables.table_sum(text, q, rows)
-            else:
-                outcome = tables.table_check(text, q, rows)
+        elif kind == "sum":
+            # Rows by their codes ("SP1") are read from every row, and only when the question gives
+            # codes; the other table tools read only the rows whose label the question uses.
+            coded = f"{text} {res.query if res.is_followup else ''}"
+            outcome = (
+                router.sum_of_table_figures(coded, state.rows_in(ctx.allowed), q.councils)
+                if router.names_codes(coded)
+                else None
+            ) or tables.table_sum(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
+        elif kind == "check":
+            outcome = tables.table_check(text, q, state.rows_in(ctx.allowed))
         elif kind in ("share", "difference"):
-            rows = state.rows_in(ctx.allowed)
+            rows = state.rows_naming(ctx.allowed, tables.asked_words(q))
             outcome = (
                 tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
             )

@@ -226,7 +226,8 @@ class Extractor:
 
     def _table_lookup(self, ctx: AskContext) -> Answer | None:
         """A table cell the question names by row and column, read from the table's own data."""
-        rows = self.retriever.state.rows_in(ctx.allowed)
+        # Only a row whose label uses a key word of the question can be looked up: read just those.
+        rows = self.retriever.state.rows_naming(ctx.allowed, tables.lookup_words(ctx.question))
         found = tables.table_lookup(ctx.text, ctx.question, rows)
         if found is None:
             return None

@@ -231,6 +231,11 @@ def _columns_for(row: TableRow, councils: list[str]) -> list[str]:
     return out
 
 
+def names_codes(text: str) -> bool:
+    """Whether a question names table rows by code ("SP1"), which `sum_of_table_figures` needs."""
+    return _CODE.search(text) is not None
+
+
 def sum_of_table_figures(text: str, rows: list[TableRow], councils: list[str]) -> Computed | Missing | None:
     codes = [(m.group(1).upper(), m.group(2).lower()) for m in _CODE.finditer(text)]
     if not codes or not rows:

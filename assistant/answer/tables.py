@@ -37,7 +37,7 @@ def council_of(header: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _label_words(text: str) -> frozenset[str]:
+def label_words(text: str) -> frozenset[str]:
     """A label's own words, without council names, numbers or the word total. Cached: every table
     lookup reads every row label of the documents in scope."""
     g = gazetteer()
@@ -54,12 +54,24 @@ def in_named_table(text: str, rows: Iterable[TableRow]) -> list[TableRow]:
     return [r for r in rows if r.table_id == f"table-{m.group(1)}"]
 
 
+def asked_words(q: Question) -> set[str]:
+    """The words a question can name a row by: only a row whose label uses one can be `named_rows`."""
+    return set(tokenize(q.text)) | set(q.carried)
+
+
+def lookup_words(q: Question) -> set[str]:
+    """The key words of a question, with the words of the acronyms it uses that the documents
+    define: only a row whose label uses one can be a `table_lookup`."""
+    spelled = {t for words in q.alternatives.values() for t in words}
+    return {t for t, w in q.weights.items() if w >= 1.0} | spelled
+
+
 def named_rows(q: Question, rows: list[TableRow]) -> list[TableRow]:
     """Rows whose label the question uses, best match first."""
-    asked = set(tokenize(q.text)) | set(q.carried)
+    asked = asked_words(q)
     scored = []
     for r in rows:
-        own = _label_words(r.label)
+        own = label_words(r.label)
         if not own:
             continue
         share = len(own & asked) / len(own)
@@ -118,7 +130,7 @@ def table_sum(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
             pair = [r for r in candidates if (r.doc.doc_id, r.table_id) in tables]
             cols = _header_columns(pair[0], q) or [h for h in pair[0].cells if _TOTAL.search(h)]
             if cols:
-                chosen = [r for r in pair if _label_words(r.label) & set(tokenize(q.text))][:6]
+                chosen = [r for r in pair if label_words(r.label) & set(tokenize(q.text))][:6]
                 ops = [op for r in chosen if (op := _operand(r, cols[0])) is not None]
                 if len(ops) >= 2:
                     return _summed(ops, chosen[0], cols[0])
@@ -156,8 +168,8 @@ def _components(table: list[TableRow], row: TableRow, header: str) -> _Total | N
         return _Total(row, header, plus, minus) if len(plus) >= 2 else None
     if _TOTAL.search(row.label):
         above = [r for r in table[: table.index(row)] if not _TOTAL.search(r.label)]
-        key = _label_words(row.label)
-        named = [r for r in above if key and key <= _label_words(r.label)]
+        key = label_words(row.label)
+        named = [r for r in above if key and key <= label_words(r.label)]
         parts = [op for r in (named or above) if (op := _operand(r, header)) is not None]
         return _Total(row, header, parts, []) if len(parts) >= 2 else None
     return None
@@ -184,7 +196,7 @@ def table_check(text: str, q: Question, rows: list[TableRow]) -> Computed | None
                 total = _components(table, row, header)
                 if total is None:
                     continue
-                named = len((_label_words(row.label) | set(tokenize(header))) & asked)
+                named = len((label_words(row.label) | set(tokenize(header))) & asked)
                 found.append((named, total, value))
     if not found:
         return None
@@ -271,10 +283,10 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     spelled = {t for words in q.alternatives.values() for t in words}
     direct = set(tokenize(text)) | spelled
     asked = direct | {s for t in direct for s in _synonyms_of(t)}
-    key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}
+    key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}  # `lookup_words`
     scored: list[tuple[float, int, TableRow]] = []
     for r in rows:
-        own = _label_words(r.label)
+        own = label_words(r.label)
         if not own or not (own & set(key)):
             continue
         share = len(own & direct) / len(own)

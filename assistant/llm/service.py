@@ -44,7 +44,7 @@ def passages_for(
         ids += [h.chunk.id for h in retriever.search(query, k=k, filters=filters, audiences=audiences)]
     out: list[Passage] = []
     for cid in dict.fromkeys(ids):
-        i = state.by_id.get(cid)
+        i = state.position(cid)
         if i is None:
             continue
         out.append(Passage(len(out) + 1, state.hit(i, 1.0)))
@@ -102,7 +102,7 @@ def target_lookup(retriever: Retriever, audiences) -> Lookup:
 
 def _chunk_stating(state: RetrievalState, doc_id: str, quote: str) -> Chunk | None:
     needle = squash(quote)
-    for chunk in state.chunks:
-        if chunk.doc_id == doc_id and needle in squash(chunk.text):
+    for chunk in state.chunks_of(doc_id):
+        if needle in squash(chunk.text):
             return chunk
     return None

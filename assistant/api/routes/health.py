@@ -37,12 +37,12 @@ def readyz(request: Request, s: ServicesDep) -> JSONResponse:
     try:
         state = retriever.state
         retriever.vectors.check()
-        ready = len(state.chunks) > 0
+        ready = state.size > 0
         body = {
             "status": "ready" if ready else "empty index",
             "generation": state.generation,
             "documents": len(state.docs),
-            "chunks": len(state.chunks),
+            "chunks": state.size,
         }
     except AssistantError as exc:
         ready, body = False, {"status": "not ready", "reason": exc.message}

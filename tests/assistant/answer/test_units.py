@@ -75,8 +75,8 @@ def test_fusion_keeps_a_chunk_that_one_retriever_ranks_first() -> None:
         pass
 
     state = State()
-    state.chunks = chunks  # type: ignore[attr-defined]
-    state.hit = lambda i: _hit(chunks[i], 0.0)  # type: ignore[attr-defined]
+    state.hits = lambda ids: [_hit(chunks[i], 0.0) for i in ids]  # type: ignore[attr-defined]
+    state.hashes = [c.hash.encode() for c in chunks]  # type: ignore[attr-defined]
     r._state = state  # type: ignore[assignment]
     r.refresh = lambda: None  # type: ignore[method-assign]
     dense = [(1, 0.52), (2, 0.51), (3, 0.50)]  # c0 absent from the dense list
@@ -99,6 +99,7 @@ def test_filters_select_documents_by_council_year_type_and_audience() -> None:
     r = Retriever.__new__(Retriever)
 
     class State:
+        readable: ClassVar[dict] = {}  # the retriever's cache of unfiltered readable documents
         docs: ClassVar[dict[str, Document]] = {
             "p": Document(
                 "p",

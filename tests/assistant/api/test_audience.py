@@ -284,7 +284,7 @@ def test_the_word_check_cannot_tell_whether_a_confidential_paper_holds_a_word(
     bare, assistant = without_secret
     public_words = {
         w
-        for c in assistant.retriever.state.chunks
+        for c in assistant.retriever.catalog.chunks()
         if c.doc_id != SECRET
         for w in WORD.findall(c.text.lower())
     }
