@@ -23,7 +23,7 @@ from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
 from assistant.answer.question import Question
 from assistant.answer.router import row_quote, verify_quoted_costing
-from assistant.answer.select import Candidate, best_page, candidates, ranked, synonyms
+from assistant.answer.select import Candidate, best_page, candidates, ranked, strip_marker, synonyms
 from assistant.answer.weights import ScoringWeights, softmax
 from assistant.models import Answer, ToolCall
 from assistant.retrieve import Retriever
@@ -160,6 +160,14 @@ class Extractor:
         ctx.trace.chosen = [(p.chunk.id, round(p.share, 3)) for p in picks]
         if not picks:
             return extractive_answer([], ctx)
+        if len(parts) == 1 and picks[0].unit.kind == "heading" and not q.yes_no:
+            opening = shapes.section_opening(picks[0], self.retriever.neighbour)
+            if opening is not None:
+                quotes = shapes.piece_quotes(opening, picks[0].doc)
+                quotes[0].text = strip_marker(
+                    quotes[0].text
+                )  # "8. Financial Implications": the heading's number
+                return extractive_answer(quotes, ctx)
         in_list = q.plural_head and picks[0].unit.kind == "list_item" and q.answer_type is None
         if len(parts) == 1 and (
             shapes.asks_for_list(q) or in_list or picks[0].text.rstrip().endswith((":", ":-"))

@@ -132,6 +132,38 @@ def list_pieces(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]
     return pieces if items else None
 
 
+# How much of a section a heading brings with it, as the answer to what the heading names.
+SECTION_OPENING_WORDS = 60
+
+
+def section_opening(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]) -> list[Piece] | None:
+    """A heading ("Financial Implications", "Background Papers") is not itself an answer: what it
+    names is the text under it. The heading with the first units of its section, on its page, up
+    to about a paragraph; None where nothing follows it in the section."""
+    chunk, i = best.chunk, best.index
+    head = chunk.units[i]
+    pieces = [Piece(chunk, head.start, head.end, head.page, head.section)]
+    words = 0
+    i += 1
+    while words < SECTION_OPENING_WORDS:
+        if i >= len(chunk.units):
+            nxt = neighbour(chunk, 1)
+            if nxt is None or not nxt.units:
+                break
+            chunk, i = nxt, 0
+        u = chunk.units[i]
+        if u.kind == "heading" or u.page != head.page or (u.section or "") != (head.section or ""):
+            break
+        last = pieces[-1]
+        if last.chunk is chunk:
+            last.end = u.end
+        else:
+            pieces.append(Piece(chunk, u.start, u.end, u.page, u.section))
+        words += len(chunk.unit_text(u).split())
+        i += 1
+    return pieces if words else None
+
+
 def piece_quotes(pieces: list[Piece], doc: Document) -> list[Quote]:
     """One quote per page (a quote lies on one page), each the page's part of the stretch."""
     out: list[Quote] = []

@@ -347,3 +347,23 @@ def test_a_named_quarter_is_a_period() -> None:
     assert _analyse("How many KPIs were green in the Quarter 4 2024/25 report?").quarters == {4}
     assert quarters_in("Quarterly Performance Report Q3 2024/25") == {3}
     assert quarters_in("the quarterly report") == set()
+
+
+@pytest.mark.unit
+def test_a_heading_brings_the_opening_of_its_section() -> None:
+    from dataclasses import replace
+
+    from assistant.answer import shapes
+
+    chunk = _chunk("h", ["Financial Implications", "None directly arising from this report.", "Next."])
+    units = list(chunk.units)
+    units[0] = replace(units[0], kind="heading")
+    units[2] = replace(units[2], kind="heading")
+    chunk = replace(chunk, units=tuple(units))
+    q = _analyse("What financial implications does the report set out?")
+    head = next(c for c in candidates([_hit(chunk)]) if c.unit.kind == "heading" and c.index == 0)
+    opening = shapes.section_opening(head, lambda c, o: None)
+    assert opening is not None
+    [quote] = shapes.piece_quotes(opening, DOC)
+    assert quote.text == "Financial Implications None directly arising from this report."
+    assert q.answer_type is None
