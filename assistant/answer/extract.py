@@ -164,9 +164,8 @@ class Extractor:
             opening = shapes.section_opening(picks[0], self.retriever.neighbour)
             if opening is not None:
                 quotes = shapes.piece_quotes(opening, picks[0].doc)
-                quotes[0].text = strip_marker(
-                    quotes[0].text
-                )  # "8. Financial Implications": the heading's number
+                # "8. Financial Implications": the heading's number is not part of what it says.
+                quotes[0].text = strip_marker(quotes[0].text)
                 return extractive_answer(quotes, ctx)
         in_list = q.plural_head and picks[0].unit.kind == "list_item" and q.answer_type is None
         if len(parts) == 1 and (
@@ -182,6 +181,10 @@ class Extractor:
                 items = shapes.list_items(pieces)
                 lead = "; ".join(items) if 1 < len(items) <= shapes.MAX_LIST_ITEMS else None
                 return extractive_answer(shapes.piece_quotes(pieces, picks[0].doc), ctx, lead)
+            if pieces and picks[0].text.rstrip().endswith((":", ":-")):
+                # A yes/no question whose evidence introduces a list ("That Full Council:") and no
+                # single item of which answers it: the list, not its bare introduction.
+                return extractive_answer(shapes.piece_quotes(pieces, picks[0].doc), ctx)
         lower = self.retriever.state.lexical.lowercase_words
         hints = column_hints(q.councils)
         asked = frozenset(q.weights) | frozenset(
