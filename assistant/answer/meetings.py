@@ -29,8 +29,9 @@ DECISION_MIN_COVER = 0.5
 ROLE_MIN_COVER = 0.6
 
 _VOTE = re.compile(
-    r"\bhow\s+many\s+(?:members|councillors)\s+(?:backed|opposed|supported)\b|\b(?:vote[sd]?|voting|tally|(?:the|vote)\s+split\b(?!\s+(?:between|into|across|by))|for\s+and\s+against|abstain\w*|abstention\w*|majority|how\s+many\s+"
-    r"(?:members|councillors)\s+(?:voted|were\s+for|supported|opposed))\b",
+    r"\b(?:vote[sd]?|voting|tally|for\s+and\s+against|abstain\w*|abstention\w*|majority|"
+    r"(?:the|vote)\s+split(?!\s+(?:between|into|across|by))|"  # "what was the split?", not "split between"
+    r"how\s+many\s+(?:members|councillors)\s+(?:voted|were\s+for|supported|opposed|backed))\b",
     re.I,
 )
 _MOVER = re.compile(r"\b(?:moved|mover|proposed|proposer|put\s+forward|tabled|brought)\b", re.I)
@@ -140,10 +141,11 @@ def find_decision(
     Among the decisions that cover the question's subject, ties are common: an amendment's own paper
     and the minute that records its fate share its wording, and a motion and the amendment to it
     share theirs. So the order is: the decision the earlier turn cited (a follow-up asks about the
-    same one), then the cover, then a decision of the kind the question names ("the motion", "the
-    amendment"), then one that records more of the fields asked for (the minute has the vote; the
-    amendment paper does not). Orderings, not weights: none of them outweighs a better cover except
-    the earlier turn's decision.
+    same one), then the cover, then one of the meeting the earlier turn cited, then a decision of
+    the kind the question names ("the motion", "the amendment"), then the cover by its own words,
+    then one that records more of the fields asked for (the minute has the vote; the amendment paper
+    does not), then the one whose words are most about the question. Orderings, not weights: none
+    of them outweighs a better cover except the earlier turn's decision.
     """
     asked = asked_fields(q.text)
     if not asked.any or not decisions:
@@ -167,45 +169,52 @@ def find_decision(
             continue
         if _WHO.search(q.text) and not (asked.mover or asked.seconder or asked.vote or d.decision_maker):
             continue  # asked for a person, and this record names none the question asks about
+        if (asked.vote or asked.mover or asked.seconder) and not _records_asked(d, asked):
+            continue  # it does not record the count or the people asked for
         quoted = _VOTER.sub(" ", d.quote)  # those who voted are not what the decision is about
         have = _tokens(f"{d.item or ''} {d.text} {quoted} {d.mover or ''} {d.seconder or ''} {d.kind}")
         cover = _cover(q, have)
         if cover < DECISION_MIN_COVER:
             continue
-        answered = _answered(d, asked)
-        records = (asked.vote and d.votes_for is not None) or (
-            (asked.mover or asked.seconder) and bool(d.mover or d.seconder)
-        )
-        if (asked.vote or asked.mover or asked.seconder) and not records:
-            continue  # it does not record the count or the people asked for
         words = _tokens(d.text)
-        own = _cover(q, _tokens(f"{d.item or ''} {d.text}"))
-        # Of records that match the question equally, the one whose own words are most about it:
-        # a motion on the Scrutiny chair, not the amendment to a list of governance changes.
-        specific = len(words & asked_words) / (len(words) or 1)
         key = (
             d in before,
             cover,
             (d.committee, d.meeting_date) in meetings_before,
             _kind_named(d, q.text),
-            own,
-            answered,
-            specific,
+            _cover(q, _tokens(f"{d.item or ''} {d.text}")),
+            _answered(d, asked),
+            # the record whose own words are most about the question: the motion on the Scrutiny
+            # chair, not the amendment to a list of governance changes
+            len(words & asked_words) / (len(words) or 1),
         )
         if best is None or key > best[0]:
             best = (key, d)
     if best is None:
         return None
     d = best[1]
-    doc = docs[d.doc_id]
+    quotes, told = _quotes_for(d, docs[d.doc_id], asked)
+    return Found(quotes, decision_lead(d, asked, told))
+
+
+def _records_asked(d: Decision, asked: Asked) -> bool:
+    """Whether the record holds the count or the people the question asks for."""
+    return bool(
+        (asked.vote and d.votes_for is not None)
+        or ((asked.mover or asked.seconder) and (d.mover or d.seconder))
+    )
+
+
+def _quotes_for(d: Decision, doc: Document, asked: Asked) -> tuple[list[Quote], bool]:
+    """The quotes to cite, each stating something the lead says: the decision's own quote its
+    outcome and words, the count's quote the count, the proposer's sentence the mover; and whether
+    a quote cited states the outcome."""
     main = Quote(doc, d.page, d.item, d.quote)
     count = moved = None
     if asked.vote and d.votes_for is not None and d.vote_quote and d.vote_page:
-        count = Quote(doc, d.vote_page, d.item, d.vote_quote)  # the count, where `quote` leaves it out
+        count = Quote(doc, d.vote_page, d.item, d.vote_quote)
     if (asked.mover or asked.seconder) and d.mover_quote and d.mover_page:
-        moved = Quote(doc, d.mover_page, d.item, d.mover_quote)  # who moved, where `quote` does not say
-    # Each quote cited states something the lead says: the decision's own quote its outcome and
-    # words, and the others the count and the mover they hold.
+        moved = Quote(doc, d.mover_page, d.item, d.mover_quote)
     wants_main = (
         asked.outcome
         or asked.decision
@@ -214,8 +223,7 @@ def find_decision(
         or not (count or moved)
     )
     quotes = [q for q in (main if wants_main else None, count, moved) if q is not None]
-    told = wants_main or bool(count and _OUTCOME_STATED.search(count.text))
-    return Found(quotes, decision_lead(d, asked, told))
+    return quotes, wants_main or bool(count and _OUTCOME_STATED.search(count.text))
 
 
 def _cited_before(d: Decision, earlier: Earlier) -> bool:
