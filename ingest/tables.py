@@ -191,9 +191,9 @@ def extract_grids(path: Path) -> list[Grid]:
     return grids
 
 
-# Header units that scale a column's values: "£000", "£'000", "£ 000" are thousands of pounds.
+# Header units that scale a column's values: "£000", "£000s", "£'000", "£ 000" are thousands of pounds.
 _UNIT_PATTERNS: list[tuple[re.Pattern[str], str, float]] = [
-    (re.compile(r"£\s*'?\s*000\b|\(£k\)|£k\b", re.I), "£000", 1_000.0),
+    (re.compile(r"£\s*'?\s*000s?\b|\(£k\)|£k\b", re.I), "£000", 1_000.0),
     (re.compile(r"£\s*m\b|£\s*million|\(£m\)", re.I), "£m", 1_000_000.0),
     (re.compile(r"£\s*bn\b|£\s*billion", re.I), "£bn", 1_000_000_000.0),
     (re.compile(r"%|per\s*cent", re.I), "%", 1.0),

@@ -148,3 +148,12 @@ def test_a_landscape_budget_table_keeps_its_headers_units_and_row_names() -> Non
     cells = {c.header: c.value for t in get for c in t.cells}
     assert cells["2029-30 Year 5 £000s"] == "71,965" and cells["Total Cost £000s"] == "1,283,493"
     assert not any(t.row_label == "APPENDIX A - CAPITAL INVESTMENT SUMMARY 2025-26 TO 2034-35" for t in rows)
+
+
+@pytest.mark.unit
+def test_thousands_of_pounds_are_read_from_a_header_however_written() -> None:
+    from ingest.tables import header_unit
+
+    for header in ("SDC £000", "2029-30 Year 5 £000s", "£'000", "Budget (£k)"):
+        assert header_unit(header) == ("£000", 1000.0), header
+    assert header_unit("Budget £m") == ("£m", 1_000_000.0)
