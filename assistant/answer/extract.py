@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +32,7 @@ from assistant.retrieve import Retriever
 from core.text import match_key
 
 HITS = 10  # chunks retrieved for a question
+TITLE_SETS_KEPT = 32  # sets of readable documents whose titles are kept counted (callers, filters)
 _TWO_PART = re.compile(r",?\s+and\s+(?:when|by\s+when|how|who|what|which|where|why)\b", re.I)
 _PART_BREAK = re.compile(
     r"(?:,|\?)?\s+and\s+(?=(?:when|by\s+when|what|how|who|whom|which|why|where|whether|on\s+what|in\s+what|"
@@ -71,13 +74,31 @@ class Extractor:
         self.retriever = retriever
         self.weights = weights
         self.analyse = analyse  # text -> Question, weighed against the index
+        self._titles: OrderedDict[tuple[int, frozenset[str]], scoping.Titles] = OrderedDict()
+        self._titles_lock = threading.Lock()
 
     # -- scope and evidence ---------------------------------------------------------------------
 
+    def titles(self, allowed: set[str] | frozenset[str]) -> scoping.Titles:
+        """The titles of the documents `allowed`, counted once per index generation and set of
+        documents (a caller's audiences and filters), not once per question."""
+        state = self.retriever.state
+        key = (state.generation, frozenset(allowed))
+        with self._titles_lock:
+            found = self._titles.get(key)
+            if found is not None:
+                self._titles.move_to_end(key)
+                return found
+        titles = scoping.Titles.of(d for d in state.docs.values() if d.doc_id in allowed)
+        with self._titles_lock:
+            self._titles[key] = titles
+            while len(self._titles) > TITLE_SETS_KEPT:
+                self._titles.popitem(last=False)
+        return titles
+
     def scope(self, ctx: AskContext) -> scoping.Scope:
-        docs = [d for d in self.retriever.state.docs.values() if d.doc_id in ctx.allowed]
         return scoping.Scope(
-            scoping.references(ctx.question.text, docs, self.retriever.state.lexical.idf),
+            scoping.references(ctx.question.text, self.titles(ctx.allowed), self.retriever.state.lexical.idf),
             frozenset(ctx.resolution.prefer_docs),
             tuple(match_key(q) for q in ctx.resolution.previous_quotes),
         )

@@ -67,36 +67,75 @@ def words(text: str) -> set[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Titles:
+    """The words of the titles of the documents a caller may read, counted once per set of
+    documents rather than for every question: a question names a document by a word that only some
+    of these titles have, and with thousands of papers re-reading every title per question costs
+    more than the rest of the answer."""
+
+    docs: tuple[Document, ...]
+    words: dict[str, frozenset[str]]  # doc id -> its title's words, stopwords aside
+    counts: dict[str, int]  # title word -> how many of the titles have it
+    having: dict[str, tuple[Document, ...]]  # title word -> the documents whose title has it
+    dated: tuple[Document, ...]  # documents filed under a meeting date
+    committees: frozenset[str]
+    position: dict[str, int]  # doc id -> its place in `docs`
+
+    @classmethod
+    def of(cls, docs: Iterable[Document]) -> Titles:
+        docs = tuple(docs)
+        title_words = {d.doc_id: frozenset(words(d.title) - STOPWORDS) for d in docs}
+        counts: dict[str, int] = {}
+        having: dict[str, list[Document]] = {}
+        for d in docs:
+            for t in title_words[d.doc_id]:
+                counts[t] = counts.get(t, 0) + 1
+                having.setdefault(t, []).append(d)
+        return cls(
+            docs,
+            title_words,
+            counts,
+            {t: tuple(ds) for t, ds in having.items()},
+            tuple(d for d in docs if d.meeting_date),
+            frozenset(d.committee for d in docs if d.meeting_date and d.committee),
+            {d.doc_id: i for i, d in enumerate(docs)},
+        )
+
+
 def references(
-    text: str, docs: Iterable[Document], weight: Callable[[str], float] | None = None
+    text: str, docs: Iterable[Document] | Titles, weight: Callable[[str], float] | None = None
 ) -> tuple[dict[str, int], ...]:
     """The documents a question names, one group per way of naming them.
 
     Documents named by the same words form one group: in a large archive "the peer challenge" may
     name several, and a comparison searches each group once.
     """
-    docs = list(docs)
-    title_tokens = {d.doc_id: words(d.title) - STOPWORDS for d in docs}
-    counts: dict[str, int] = {}
-    for toks in title_tokens.values():
-        for t in toks:
-            counts[t] = counts.get(t, 0) + 1
+    titles = docs if isinstance(docs, Titles) else Titles.of(docs)
     q_tokens = words(text)
-    share = max(1, len(docs) // 2)
+    share = max(1, len(titles.docs) // 2)
+    # Only a document whose title shares a word with the question can be named by it; they are
+    # taken in the documents' order, so the groups come out as if every title were read.
+    seen: dict[str, Document] = {}
+    for t in q_tokens:
+        for d in titles.having.get(t, ()):
+            seen.setdefault(d.doc_id, d)
+    candidates = sorted(seen.values(), key=lambda d: titles.position[d.doc_id])
     groups: dict[frozenset[str], dict[str, int]] = {}
-    for d in docs:
-        own = {t for t in title_tokens[d.doc_id] if counts[t] <= share and not t.isdigit()}
+    for d in candidates:
+        title_tokens = titles.words[d.doc_id]
+        own = {t for t in title_tokens if titles.counts[t] <= share and not t.isdigit()}
         named = own & q_tokens
         year = str(d.year) if d.year is not None and str(d.year) in q_tokens else None
-        if not named and not (year and title_tokens[d.doc_id] & q_tokens):
+        if not named and not (year and title_tokens & q_tokens):
             continue
-        firm = bool(year) or bool(_GENERIC & q_tokens & title_tokens[d.doc_id])
+        firm = bool(year) or bool(_GENERIC & q_tokens & title_tokens)
         key = frozenset(named | ({year} if year else set()))
         groups.setdefault(key, {})[d.doc_id] = FIRMLY if firm else NAMED
     # A group named by a subset of another group's words is the vaguer reference: drop it.
     keys = list(groups)
     out = tuple(groups[k] for k in keys if not any(k < other for other in keys))
-    meeting = meeting_references(text, docs, weight)
+    meeting = meeting_references(text, titles, weight)
     return (*out, meeting) if meeting else out
 
 
@@ -159,17 +198,20 @@ def committees_named(
 
 
 def meeting_references(
-    text: str, docs: Iterable[Document], weight: Callable[[str], float] | None = None
+    text: str, docs: Iterable[Document] | Titles, weight: Callable[[str], float] | None = None
 ) -> dict[str, int]:
     """The papers of the meeting a question names: a day and month ("on 30 January"), or a month
     with a committee or year ("at the March council", "Cabinet in January 2025"). Named, not
     firmly: a meeting has many papers and the question may be about any of them."""
-    docs = [d for d in docs if d.meeting_date]
     when = meeting_named(text)
-    committees = {d.committee for d in docs if d.committee}
-    named = committees_named(text, committees, weight)
+    if not (when.day or when.month):
+        return {}
+    titles = docs if isinstance(docs, Titles) else Titles.of(docs)
+    named = committees_named(text, set(titles.committees), weight)
     if not (when.day or (when.month and (named or when.year))):
         return {}
     return {
-        d.doc_id: NAMED for d in docs if when.matches(d.meeting_date) and (not named or d.committee in named)
+        d.doc_id: NAMED
+        for d in titles.dated
+        if when.matches(d.meeting_date) and (not named or d.committee in named)
     }
