@@ -23,6 +23,7 @@ def _point(mode: str, chunks: int, ask: float) -> dict:
         "bm25_p50_ms": 0.5,
         "bm25_p95_ms": 0.7,
         "api_rss_loaded_mb": 700 + chunks // 100,
+        "api_peak_rss_mb": 750 + chunks // 100,
         "chroma_server_peak_rss_mb": 150 if mode == "server" else None,
         "index_load_seconds": 1.0,
     }
