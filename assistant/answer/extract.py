@@ -173,6 +173,8 @@ class Extractor:
             if best is None or found.answerable < self.weights.abstain_below:
                 unanswered.append(part)
                 continue
+            if part.own and _answered_already(part.question, found.candidates, {c.key for _, c in chosen}):
+                continue  # the evidence chosen for an earlier part states this part too: quote it once
             if best.key not in {c.key for _, c in chosen}:
                 chosen.append((part, best))
             if len(parts) == 1 and _TWO_PART.search(q.text):
@@ -315,6 +317,13 @@ def score_candidates(
     for c, row, s, p in zip(cands, x, scores, softmax(scores), strict=True):
         c.features, c.score, c.share = row, float(s), float(p)
     return ranked(cands)
+
+
+def _answered_already(q: Question, found: list[Candidate], chosen: set[tuple[str, int, int]]) -> bool:
+    """Whether a unit already chosen for an earlier part of the question holds this part's answer
+    too: of the kind asked for, and with every one of this part's key terms."""
+    key = {t for t, w in q.weights.items() if w >= 1.0}
+    return any(c.key in chosen and c.type_ok and not (c.missing & key) for c in found)
 
 
 def extractive_answer(quotes: list[Quote], ctx: AskContext, lead: str | None = None) -> Answer:
