@@ -295,6 +295,20 @@ def decision_lead(d: Decision, asked: Asked, told: bool = True) -> str:
     return "; ".join(parts) if parts else d.text
 
 
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+
+
+def _names_another(r: Role, text: str) -> bool:
+    """Whether `text` names in full a person other than `r.name` whom the role's quote names."""
+    own = set(r.name.split())
+    for first, last in _FULL_NAME.findall(r.quote):
+        if first in own or last in own or f"{first} {last}" in r.role:
+            continue  # the person themselves, or words of their role ("English Devolution")
+        if re.search(rf"\b{first}\s+{last}\b", text):
+            return True
+    return False
+
+
 def find_role(
     q: Question, roles: list[Role], docs: dict[str, Document], allowed: set[str] | frozenset[str]
 ) -> Found | None:
@@ -309,7 +323,7 @@ def find_role(
     when = meeting_named(q.text)
     asked = _ROLE_ASKED.search(q.text)
     kinds = set(tokenize(_ROLE_WORDS[asked.group(1).lower()])) if asked else set()
-    best: tuple[tuple[float, float], Role] | None = None
+    best: tuple[tuple[bool, float, float], Role] | None = None
     for r in roles:
         doc = docs.get(r.doc_id)
         if r.doc_id not in allowed or doc is None or not when.matches(doc.meeting_date or doc.date):
@@ -317,10 +331,14 @@ def find_role(
         own = _tokens(f"{r.role} {r.name}")
         if kinds and not kinds & own:
             continue
-        key = (_cover(q, own | _tokens(doc.title)), _cover(q, own))
+        # A question that names, in full, someone the role's quote names with them ("Paul Stepto's
+        # question" and "Question by Paul Stepto to Rory Love, Cabinet Member for ...") asks about
+        # that pairing, whatever else it says of the subject.
+        linked = bool(kinds) and _names_another(r, q.text)
+        key = (linked, _cover(q, own | _tokens(doc.title)), _cover(q, own))
         if best is None or key > best[0]:
             best = (key, r)
-    if best is None or best[0][0] < ROLE_MIN_COVER:
+    if best is None or not (best[0][0] or best[0][1] >= ROLE_MIN_COVER):
         return None
     r = best[1]
     return Found([Quote(docs[r.doc_id], r.page, None, r.quote)], f"{r.name} — {r.role}")

@@ -170,3 +170,20 @@ def test_a_common_word_of_a_committee_name_does_not_name_it() -> None:
     assert committees_named(
         "What did the Selection and Member Services Committee decide?", committees, weight
     ) == {"Selection and Member Services Committee"}
+
+
+@pytest.mark.unit
+def test_a_question_naming_the_asker_finds_the_member_it_was_put_to() -> None:
+    from assistant.answer.meetings import _names_another
+    from core.records import Role
+
+    role = Role(
+        "qa",
+        "Rory Love",
+        "Cabinet Member for Education and Skills",
+        1,
+        "Question by Paul Stepto to Rory Love, Cabinet Member for Education and Skills",
+    )
+    assert _names_another(role, "Which cabinet member responded to Paul Stepto's question?")
+    assert not _names_another(role, "Which cabinet member answered about Education and Skills?")
+    assert not _names_another(role, "Who is Rory Love?")
