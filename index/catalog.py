@@ -161,7 +161,33 @@ def _fact_data(fact: Fact) -> dict[str, object]:
     return {k: v for k, v in fact.to_dict().items() if k not in ("doc_id", "id")}
 
 
-class Catalog:
+class _FactStore:
+    """Reading the facts table, shared by the catalog and its per-generation reader: each supplies
+    `_all`, the query on its own connection."""
+
+    def _all(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    def _iter_facts(self, kind: str) -> Iterator[Fact]:
+        """The facts of `kind` in the order they were stored, parsed one at a time."""
+        record = _FACT_KINDS[kind]
+        rows = self._all("SELECT id, doc_id, data FROM facts WHERE kind = ? ORDER BY id", (kind,))
+        for fid, doc_id, data in rows:
+            yield record.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid})
+
+    def _facts(self, kind: str) -> list[Fact]:
+        return list(self._iter_facts(kind))
+
+    def decisions(self) -> list[Decision]:
+        """Every resolution, amendment, motion and decision found in minutes and records of decision."""
+        return [f for f in self._facts("decision") if isinstance(f, Decision)]
+
+    def roles(self) -> list[Role]:
+        """Every person named with a role ("From: Leader of the Council", "Report author", "Chair")."""
+        return [f for f in self._facts("role") if isinstance(f, Role)]
+
+
+class Catalog(_FactStore):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,21 +273,6 @@ class Catalog:
         """Every target, requirement and planned reduction (facts of kind "target")."""
         return [f for f in self._facts("target") if isinstance(f, Target)]
 
-    def decisions(self) -> list[Decision]:
-        """Every resolution, amendment, motion and decision found in minutes and records of decision."""
-        return [f for f in self._facts("decision") if isinstance(f, Decision)]
-
-    def roles(self) -> list[Role]:
-        """Every person named with a role ("From: Leader of the Council", "Report author", "Chair")."""
-        return [f for f in self._facts("role") if isinstance(f, Role)]
-
-    def _facts(self, kind: str) -> list[Fact]:
-        record = _FACT_KINDS[kind]
-        rows = self._all("SELECT id, doc_id, data FROM facts WHERE kind = ? ORDER BY id", (kind,))
-        return [
-            record.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid}) for fid, doc_id, data in rows
-        ]
-
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction, so a reader sees one generation even while an ingest commits."""
@@ -345,7 +356,7 @@ class Catalog:
         return generation
 
 
-class CatalogReader:
+class CatalogReader(_FactStore):
     """One generation of the catalog, read on demand: the chunks of the top hits by id, a
     document's chunks, the facts. The API keeps only ids and filter metadata in memory and reads
     the rest here.
@@ -457,22 +468,4 @@ class CatalogReader:
 
     def figures(self) -> Iterator[Figure]:
         """Every table cell, in the order they were stored, parsed one at a time."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT id, doc_id, data FROM facts WHERE kind = 'figure' ORDER BY id"
-            ).fetchall()
-        for fid, doc_id, data in rows:
-            yield Figure.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid})
-
-    def decisions(self) -> list[Decision]:
-        return [f for f in self._facts("decision") if isinstance(f, Decision)]
-
-    def roles(self) -> list[Role]:
-        return [f for f in self._facts("role") if isinstance(f, Role)]
-
-    def _facts(self, kind: str) -> list[Fact]:
-        record = _FACT_KINDS[kind]
-        rows = self._all("SELECT id, doc_id, data FROM facts WHERE kind = ? ORDER BY id", (kind,))
-        return [
-            record.from_dict({**json.loads(data), "doc_id": doc_id, "id": fid}) for fid, doc_id, data in rows
-        ]
+        return (f for f in self._iter_facts("figure") if isinstance(f, Figure))
