@@ -11,7 +11,7 @@ Nothing here writes a fact that is not in a quote: leads are words taken from th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
@@ -110,26 +110,38 @@ def list_pieces(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]
     first = chunk.units[intro]
     pieces = [Piece(chunk, first.start, first.end, first.page, first.section)]
     items, words = 0, len(chunk.unit_text(first).split())
-    i = intro + 1
+    for at, u in _units_after(chunk, intro, neighbour):
+        text = at.unit_text(u)
+        if not _continues_list(first, u, items) or words + len(text.split()) > MAX_LIST_WORDS:
+            break
+        _extend(pieces, at, u)
+        items += 1
+        words += len(text.split())
+    return pieces if items else None
+
+
+def _units_after(
+    chunk: Chunk, index: int, neighbour: Callable[[Chunk, int], Chunk | None]
+) -> Iterator[tuple[Chunk, Unit]]:
+    """The units after `chunk.units[index]`, on into the following chunks of the document."""
+    i = index + 1
     while True:
         if i >= len(chunk.units):
             nxt = neighbour(chunk, 1)
             if nxt is None or not nxt.units:
-                break
+                return
             chunk, i = nxt, 0
-        u = chunk.units[i]
-        text = chunk.unit_text(u)
-        if not _continues_list(first, u, items) or words + len(text.split()) > MAX_LIST_WORDS:
-            break
-        last = pieces[-1]
-        if last.chunk is chunk and last.page == u.page:
-            last.end = u.end
-        else:
-            pieces.append(Piece(chunk, u.start, u.end, u.page, u.section))
-        items += 1
-        words += len(text.split())
+        yield chunk, chunk.units[i]
         i += 1
-    return pieces if items else None
+
+
+def _extend(pieces: list[Piece], chunk: Chunk, u: Unit) -> None:
+    """Add a unit to a stretch: the last piece grows when the unit is of its chunk and page."""
+    last = pieces[-1]
+    if last.chunk is chunk and last.page == u.page:
+        last.end = u.end
+    else:
+        pieces.append(Piece(chunk, u.start, u.end, u.page, u.section))
 
 
 # How much of a section a heading brings with it, as the answer to what the heading names.
@@ -140,27 +152,16 @@ def section_opening(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | N
     """A heading ("Financial Implications", "Background Papers") is not itself an answer: what it
     names is the text under it. The heading with the first units of its section, on its page, up
     to about a paragraph; None where nothing follows it in the section."""
-    chunk, i = best.chunk, best.index
-    head = chunk.units[i]
-    pieces = [Piece(chunk, head.start, head.end, head.page, head.section)]
+    head = best.chunk.units[best.index]
+    pieces = [Piece(best.chunk, head.start, head.end, head.page, head.section)]
     words = 0
-    i += 1
-    while words < SECTION_OPENING_WORDS:
-        if i >= len(chunk.units):
-            nxt = neighbour(chunk, 1)
-            if nxt is None or not nxt.units:
-                break
-            chunk, i = nxt, 0
-        u = chunk.units[i]
+    for at, u in _units_after(best.chunk, best.index, neighbour):
+        if words >= SECTION_OPENING_WORDS:
+            break
         if u.kind == "heading" or u.page != head.page or (u.section or "") != (head.section or ""):
             break
-        last = pieces[-1]
-        if last.chunk is chunk:
-            last.end = u.end
-        else:
-            pieces.append(Piece(chunk, u.start, u.end, u.page, u.section))
-        words += len(chunk.unit_text(u).split())
-        i += 1
+        _extend(pieces, at, u)
+        words += len(at.unit_text(u).split())
     return pieces if words else None
 
 
