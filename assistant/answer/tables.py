@@ -62,8 +62,13 @@ def asked_words(q: Question) -> set[str]:
 def lookup_words(q: Question) -> set[str]:
     """The key words of a question, with the words of the acronyms it uses that the documents
     define: only a row whose label uses one can be a `table_lookup`."""
-    spelled = {t for words in q.alternatives.values() for t in words}
-    return {t for t, w in q.weights.items() if w >= 1.0} | spelled
+    return {t for t, w in q.weights.items() if w >= 1.0} | _spelled(q)
+
+
+def _spelled(q: Question) -> set[str]:
+    """The words of the acronyms a question uses that the documents define ("GET" -> growth,
+    environ, transport): they name a table row as its label writes it."""
+    return {t for words in q.alternatives.values() for t in words}
 
 
 def named_rows(q: Question, rows: list[TableRow]) -> list[TableRow]:
@@ -280,7 +285,7 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     rows = in_named_table(text, rows)
     # An acronym the documents define names a row by its words: "GET" is the row "Growth,
     # Environment & Transport".
-    spelled = {t for words in q.alternatives.values() for t in words}
+    spelled = _spelled(q)
     direct = set(tokenize(text)) | spelled
     asked = direct | {s for t in direct for s in _synonyms_of(t)}
     key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}  # `lookup_words`
