@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 
@@ -40,20 +40,31 @@ def _expansion(phrase: str, acronym: str) -> str | None:
     return None
 
 
-def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
-    """Acronym -> its expansion, the most frequent where a corpus spells one out in several ways."""
+def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
+    """(acronym, expansion) for each definition in `text`, in the order they appear."""
+    flat = " ".join(text.split())
+    for m in _LONG_THEN_SHORT.finditer(flat):
+        expansion = _expansion(m.group(1), m.group(2))
+        if expansion:
+            yield m.group(2), expansion
+    for m in _SHORT_THEN_LONG.finditer(flat):
+        phrase = m.group(2).split(",")[0].strip()
+        if _initials(phrase.split()) == "".join(ch for ch in m.group(1) if ch.isupper()):
+            yield m.group(1), phrase
+
+
+def most_frequent(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Acronym -> its expansion, the most frequent where a corpus spells one out in several ways
+    (the first seen among equals)."""
     seen: dict[str, Counter[str]] = {}
-    for text in texts:
-        flat = " ".join(text.split())
-        for m in _LONG_THEN_SHORT.finditer(flat):
-            expansion = _expansion(m.group(1), m.group(2))
-            if expansion:
-                seen.setdefault(m.group(2), Counter())[expansion] += 1
-        for m in _SHORT_THEN_LONG.finditer(flat):
-            phrase = m.group(2).split(",")[0].strip()
-            if _initials(phrase.split()) == "".join(ch for ch in m.group(1) if ch.isupper()):
-                seen.setdefault(m.group(1), Counter())[phrase] += 1
+    for acronym, expansion in pairs:
+        seen.setdefault(acronym, Counter())[expansion] += 1
     return {acronym: counts.most_common(1)[0][0] for acronym, counts in seen.items()}
+
+
+def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronym -> its expansion over a corpus of texts (`most_frequent` of their `acronym_pairs`)."""
+    return most_frequent(pair for text in texts for pair in acronym_pairs(text))
 
 
 @cache

@@ -36,6 +36,11 @@ class IngestError(AssistantError):
     code = "ingest_error"
 
 
+class IngestBusy(IngestError):
+    code = "ingest_busy"
+    status = 409
+
+
 class PdfError(IngestError):
     code = "bad_pdf"
 

@@ -299,60 +299,100 @@ class Catalog(_FactStore):
             (key, value),
         )
 
-    def commit_ingest(
-        self,
-        documents: Iterable[Document],
-        pages: Iterable[tuple[str, int, str]],
-        chunks: Iterable[Chunk],
-        facts: Iterable[Fact],
-        replace_doc_ids: Iterable[str],
-        meta: dict[str, str],
-    ) -> int:
-        """Replace the listed documents (and everything hanging off them) in one transaction."""
+    @contextmanager
+    def writing(self) -> Iterator[CatalogWrite]:
+        """The one write transaction of an ingest, open while it parses and embeds, so that each
+        document's rows go to disk as it is read instead of waiting in memory for the end. Readers
+        (the API, `reader`) go on seeing the last committed generation; a crash, or leaving the
+        block without `CatalogWrite.commit`, rolls everything back. A second ingest waits for the
+        lock (`busy_timeout`) and then fails with "database is locked"."""
         with self._lock:
-            return self._commit_ingest(documents, pages, chunks, facts, replace_doc_ids, meta)
+            self._conn.execute("BEGIN IMMEDIATE")
+            write = CatalogWrite(self)
+            try:
+                yield write
+            finally:
+                if not write.committed:
+                    self._conn.execute("ROLLBACK")
 
-    def _commit_ingest(
+
+class CatalogWrite:
+    """What an ingest writes inside `Catalog.writing`: documents put whole, one at a time."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._conn = catalog._conn
+        self.committed = False
+
+    def remove(self, doc_id: str) -> None:
+        """Take a document and everything hanging off it out of the index."""
+        for table in ("documents", "pages", "chunks", "facts"):
+            self._conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def put(
         self,
-        documents: Iterable[Document],
+        doc: Document,
         pages: Iterable[tuple[str, int, str]],
         chunks: Iterable[Chunk],
         facts: Iterable[Fact],
-        replace_doc_ids: Iterable[str],
-        meta: dict[str, str],
-    ) -> int:
+    ) -> None:
+        """Replace a document (its pages, chunks and facts) by this version of it."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for doc_id in set(replace_doc_ids):
-                for table in ("documents", "pages", "chunks", "facts"):
-                    conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
-            doc_cols = (*_DOCUMENT_COLUMNS, "year")
-            conn.executemany(
-                f"INSERT INTO documents ({', '.join(doc_cols)}) VALUES ({', '.join('?' * len(doc_cols))})",
-                [_document_values(d) for d in documents],
+        self.remove(doc.doc_id)
+        doc_cols = (*_DOCUMENT_COLUMNS, "year")
+        conn.execute(
+            f"INSERT INTO documents ({', '.join(doc_cols)}) VALUES ({', '.join('?' * len(doc_cols))})",
+            _document_values(doc),
+        )
+        conn.executemany("INSERT INTO pages (doc_id, page, text) VALUES (?, ?, ?)", list(pages))
+        for c in chunks:
+            row = _chunk_values(c)
+            conn.execute(
+                f"INSERT INTO chunks ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
             )
-            conn.executemany("INSERT INTO pages (doc_id, page, text) VALUES (?, ?, ?)", list(pages))
-            for c in chunks:
-                row = _chunk_values(c)
-                conn.execute(
-                    f"INSERT INTO chunks ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                    tuple(row.values()),
+        conn.executemany(
+            "INSERT INTO facts (doc_id, kind, data) VALUES (?, ?, ?)",
+            [(f.doc_id, _fact_kind(f), json.dumps(_fact_data(f))) for f in facts],
+        )
+
+    def restore(self, doc_id: str, before: CatalogReader) -> bool:
+        """Put back the version of a document that `before` (a reader opened before this write)
+        holds, after its new version was refused; False if it was not indexed before."""
+        self.remove(doc_id)
+        found = False
+        for table in ("documents", "pages", "chunks", "facts"):
+            rows = before._all(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,))
+            for row in rows:
+                cols = row.keys()
+                self._conn.execute(
+                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    tuple(row),
                 )
-            conn.executemany(
-                "INSERT INTO facts (doc_id, kind, data) VALUES (?, ?, ?)",
-                [(f.doc_id, _fact_kind(f), json.dumps(_fact_data(f))) for f in facts],
-            )
-            generation = self.generation + 1
-            meta = {**meta, "generation": str(generation)}
-            conn.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                list(meta.items()),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            found = found or bool(rows)
+        return found
+
+    def searched_texts(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+        """(doc id, chunk ids, searched texts) of these documents as this transaction holds them,
+        one document at a time (for the lexical index of the chunks an ingest keeps)."""
+        for doc_id in doc_ids:
+            rows = self._conn.execute(
+                "SELECT id, embed_text FROM chunks WHERE doc_id = ? ORDER BY seq", (doc_id,)
+            ).fetchall()
+            yield doc_id, [r[0] for r in rows], [r[1] for r in rows]
+
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT doc_id FROM chunks ORDER BY doc_id")]
+
+    def commit(self, meta: dict[str, str]) -> int:
+        """Make everything written visible at once, as the next generation."""
+        generation = self._catalog.generation + 1
+        self._conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [*{**meta, "generation": str(generation)}.items()],
+        )
+        self._conn.execute("COMMIT")
+        self.committed = True
         return generation
 
 

@@ -11,14 +11,17 @@ import logging
 import math
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from core.acronyms import find_acronyms
+from core.acronyms import acronym_pairs, most_frequent
 from core.tokens import tokenize
 
 IDS_FILE = "chunk_ids.json"
+K1, B = 1.2, 0.75  # BM25's usual constants (bm25s's defaults, Lucene's scoring)
+EMPTY = "∅"  # the token of a chunk with no words, so that every chunk is a row of the matrix
 
 
 def _bm25s():
@@ -57,21 +60,10 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
-        bm25s = _bm25s()
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        df: dict[str, int] = {}
-        vocabulary: set[str] = set()
-        lowercase_words: set[str] = set()
-        if texts:
-            corpus_tokens = [tokenize(t) or ["∅"] for t in texts]
-            retriever.index(corpus_tokens, show_progress=False)
-            for toks in corpus_tokens:
-                for t in set(toks):
-                    df[t] = df.get(t, 0) + 1
-            for t in texts:
-                vocabulary.update(re.findall(r"[a-z]+", t.lower()))
-                lowercase_words.update(re.findall(r"\b[a-z]+\b", t))
-        return cls(retriever, list(ids), df, vocabulary, lowercase_words, find_acronyms(texts))
+        """The index of these chunks, in this order (`LexicalBuilder` for a corpus a document at a time)."""
+        builder = LexicalBuilder()
+        builder.add("", ids, texts)
+        return builder.build()
 
     @property
     def size(self) -> int:
@@ -152,3 +144,135 @@ def id_array(ids: list[str] | np.ndarray) -> np.ndarray:
 
 def id_strings(ids: np.ndarray) -> list[str]:
     return [i.decode() for i in ids.tolist()]
+
+
+@dataclass
+class _Block:
+    """One document's chunks, reduced to what scoring needs: each chunk's distinct token ids and
+    their counts (6 bytes a distinct token, where the token strings would take about 60)."""
+
+    ids: np.ndarray  # chunk ids, UTF-8 bytes
+    tokens: np.ndarray  # int32: the distinct token ids of each chunk, chunk after chunk
+    counts: np.ndarray  # uint16: how often each of `tokens` occurs in its chunk
+    distinct: np.ndarray  # int32: how many distinct tokens each chunk has
+    lengths: np.ndarray  # int32: how many tokens each chunk has
+    acronyms: list[tuple[str, str]]  # the definitions its texts make, in order
+    words: frozenset[str]  # its words, lowercased
+    lowercase: frozenset[str]  # the words it writes in lower case
+
+
+class LexicalBuilder:
+    """Builds the BM25 index of a corpus a document at a time, without holding the corpus.
+
+    The ingest hands each document's chunks over as it parses them, and may take a document back
+    (the vector store refused it). The rows of the finished index are the `kept` documents (those
+    already indexed, in doc id order) and then the new ones in the order they were added: the order
+    the catalog lists them. The scores are bm25s's (Lucene's BM25 with K1 and B, float32), computed
+    the same way term by term, so the index is the one `bm25s.BM25.index` builds from the same texts
+    (tests/ingest/test_lexical_builder.py compares them).
+    """
+
+    def __init__(self) -> None:
+        self._vocab: dict[str, int] = {}
+        self._kept: dict[str, _Block] = {}
+        self._new: dict[str, _Block] = {}
+
+    def add(self, key: str, ids: list[str], texts: list[str], kept: bool = False) -> None:
+        """Add a document's chunks under `key` (its doc id), replacing what was added under it."""
+        self.discard(key)
+        tokens, counts, distinct, lengths = [], [], [], []
+        words: set[str] = set()
+        lowercase: set[str] = set()
+        acronyms: list[tuple[str, str]] = []
+        for text in texts:
+            found = tokenize(text) or [EMPTY]
+            numbers = np.fromiter((self._vocab.setdefault(t, len(self._vocab)) for t in found), np.int32)
+            unique, count = np.unique(numbers, return_counts=True)
+            tokens.append(unique)
+            # a count past 65,535 in one chunk is saturated in BM25 long before (tf / (K1 + tf))
+            counts.append(np.minimum(count, np.iinfo(np.uint16).max).astype(np.uint16))
+            distinct.append(len(unique))
+            lengths.append(len(found))
+            words.update(re.findall(r"[a-z]+", text.lower()))
+            lowercase.update(re.findall(r"\b[a-z]+\b", text))
+            acronyms.extend(acronym_pairs(text))
+        block = _Block(
+            id_array(list(ids)),
+            np.concatenate(tokens) if tokens else np.zeros(0, np.int32),
+            np.concatenate(counts) if counts else np.zeros(0, np.uint16),
+            np.array(distinct, np.int32),
+            np.array(lengths, np.int32),
+            acronyms,
+            frozenset(words),
+            frozenset(lowercase),
+        )
+        (self._kept if kept else self._new)[key] = block
+
+    def discard(self, key: str) -> None:
+        self._kept.pop(key, None)
+        self._new.pop(key, None)
+
+    def build(self) -> LexicalIndex:
+        bm25s = _bm25s()
+        blocks = [self._kept[k] for k in sorted(self._kept)] + list(self._new.values())
+        ids = np.concatenate([b.ids for b in blocks]) if blocks else np.zeros(0, dtype="S1")
+        vocabulary = frozenset().union(*(b.words for b in blocks))
+        lowercase = frozenset().union(*(b.lowercase for b in blocks))
+        acronyms = most_frequent(pair for b in blocks for pair in b.acronyms)
+        retriever = bm25s.BM25(k1=K1, b=B)
+        if not len(ids):
+            return LexicalIndex(retriever, ids, {}, set(vocabulary), set(lowercase), acronyms)
+        # Chunks holding each token; tokens only taken-back documents used are left out.
+        df = np.zeros(len(self._vocab), np.int64)
+        for b in blocks:
+            df += np.bincount(b.tokens, minlength=len(self._vocab))
+        used = df > 0
+        column = np.cumsum(used) - 1  # old token id -> column of the matrix
+        names = np.array(list(self._vocab), dtype=object)[used]
+        df = df[used]
+        lengths = np.concatenate([b.lengths for b in blocks])
+        avg_len = lengths.mean()  # float64, as bm25s computes it
+        idf = _idf(df, len(ids))
+        indptr = np.zeros(len(df) + 1, np.int64)
+        np.cumsum(df, out=indptr[1:])
+        data = np.empty(int(indptr[-1]), np.float32)
+        rows = np.empty(int(indptr[-1]), np.int32)
+        fill = indptr[:-1].copy()
+        first_row = 0
+        for b in blocks:
+            cols = column[b.tokens]
+            length = np.repeat(b.lengths, b.distinct)  # each entry's chunk length
+            tf = b.counts.astype(np.float32)
+            # bm25s.scoring._score_tfc_robertson's expression, with the same types, elementwise
+            tfc = tf / (K1 * ((1 - B) + B * length / avg_len) + tf)
+            # Each entry goes to its column after the entries of earlier chunks (rows stay sorted).
+            order = np.argsort(cols, kind="stable")
+            ranked = cols[order]
+            starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+            rank = np.arange(len(ranked)) - np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
+            at = fill[ranked] + rank
+            data[at] = idf[ranked] * tfc[order]
+            rows[at] = first_row + np.repeat(np.arange(len(b.lengths), dtype=np.int32), b.distinct)[order]
+            fill += np.bincount(cols, minlength=len(fill))
+            first_row += len(b.lengths)
+        vocab_dict = {str(name): i for i, name in enumerate(names)}
+        vocab_dict[""] = len(vocab_dict)  # bm25s's empty token, which no query token matches
+        retriever.scores = {
+            "data": data,
+            "indices": rows,
+            "indptr": indptr,
+            "num_docs": len(ids),
+        }
+        retriever.vocab_dict = vocab_dict
+        retriever.nonoccurrence_array = None  # Lucene's BM25 has no score for absent tokens
+        retriever.unique_token_ids_set = set(vocab_dict.values())
+        doc_freq = {str(name): int(n) for name, n in zip(names, df, strict=True)}
+        return LexicalIndex(retriever, ids, doc_freq, set(vocabulary), set(lowercase), acronyms)
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Lucene's IDF per token, float32, computed as bm25s computes it (in Python floats, then stored)."""
+    out = np.zeros(len(df), np.float32)
+    for i, n in enumerate(df.tolist()):
+        out[i] = math.log(1 + (n_docs - n + 0.5) / (n + 0.5))
+    return out

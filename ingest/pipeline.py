@@ -20,17 +20,18 @@ import json
 import logging
 import re
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import AssistantError, IngestError, StoreUnavailable, storage_full
-from core.records import Chunk, Decision, Document
+from core.errors import AssistantError, IngestBusy, IngestError, StoreUnavailable, storage_full
+from core.records import Decision, Document
 from core.settings import Settings
 from core.text import squash
 from index.catalog import Catalog, Fact
-from index.lexical import LexicalIndex
+from index.lexical import LexicalBuilder
 from ingest.confirm import confirmed_window
 from ingest.corpus import discover
 from ingest.decisions import extract_decisions, states_person
@@ -44,6 +45,9 @@ from ingest.people import extract_roles
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+# Texts sorted by length and embedded together: 8 steps of 8 batches (2,048 chunks at the default
+# batch of 32) pad about as little as sorting the whole corpus, and hold a few MB.
+EMBED_WINDOW_STEPS = 8
 MIN_DECISION_QUOTE = 40  # characters: a cut quote shorter than this no longer shows what was decided
 
 
@@ -152,6 +156,13 @@ def run_ingest(
             return _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, started)
         finally:
             catalog.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        raise IngestBusy(
+            f"another `assistant ingest` is writing the index in {settings.data_dir}; "
+            "run this one again when it has finished"
+        ) from exc
     except Exception as exc:
         # Nothing is visible before the catalog's one commit, so a full disk loses nothing: say so.
         full = storage_full(exc, f"the data folder ({settings.data_dir})")
@@ -228,106 +239,67 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
             default_audience=settings.default_audience,
         )
 
-    # -- 1 and 2. parse in a worker process while this one embeds -------------------------------
+    # -- 1 and 2. parse, write and embed a document at a time ------------------------------------
     collection = old_collection or collection_name(settings)
     if rebuild:
         collection = collection_name(settings, f"-g{catalog.generation + 1}")
     crashed_before = catalog.meta("ingest_started") not in (None, "")
     catalog.set_meta("ingest_started", dt.datetime.now(dt.UTC).isoformat())
 
-    queue = _EmbedQueue(settings, vectors, collection, embedder, tick)
-    doc_rows: list[Document] = []
-    page_rows: list[tuple[str, int, str]] = []
-    chunk_rows: list[Chunk] = []
-    fact_rows: list[Fact] = []
-    per_doc: dict[str, DocReport] = {}
-    for done, (_path, declared_meta, fp, status, doc) in enumerate(_parse_stream(todo, settings)):
-        tick("parse", done + 1, len(todo))
-        if isinstance(doc, str):
-            reports.append(DocReport(declared_meta.file, declared_meta.doc_id, "failed", error=doc))
-            continue
-        meta = doc.meta  # with what the pages say: title, date
-        try:
-            decisions = confirmed_decisions(extract_decisions(meta, doc.pages), doc.second)
-            roles = [
-                r
-                for r in extract_roles(meta, doc.pages)
-                if confirmed_window(r.quote, doc.second, r.page) == r.quote
-            ]
-            facts: list[Fact] = [*extract_facts(meta, doc), *decisions, *roles]
-        except Exception as exc:  # one document's facts must not cost the batch
-            log.exception("facts of %s failed", meta.file)
-            reports.append(
-                DocReport(meta.file, meta.doc_id, "failed", error=_stage_error(meta, "facts", exc))
-            )
-            continue
-        texts = [embed_text(meta, c) for c in doc.chunks]
-        ids = _chunk_ids(meta.doc_id, texts, settings.embedding_model)
-        queue.add(
-            meta.doc_id,
-            [
-                (cid, text, chroma_metadata(meta, c.page_start, c.page_end))
-                for cid, text, c in zip(ids, texts, doc.chunks, strict=True)
-            ],
-        )
-        chunk_rows.extend(
-            chunk.record(cid, meta.doc_id, text)
-            for cid, text, chunk in zip(ids, texts, doc.chunks, strict=True)
-        )
-        page_rows.extend((meta.doc_id, p.number, p.text) for p in doc.pages)
-        fact_rows.extend(facts)
-        doc_rows.append(_document_row(meta, doc, fp))
-        per_doc[meta.doc_id] = DocReport(
-            meta.file,
-            meta.doc_id,
-            status,
-            len(doc.pages),
-            len(doc.chunks),
-            seconds=doc.seconds,
-            warnings=doc.warnings,
-        )
-    queue.flush()
-    # A document the vector store refused is reported like a bad PDF; the others still commit.
-    for doc_id, error in queue.failed.items():
-        bad = per_doc.pop(doc_id)
-        reports.append(DocReport(bad.file, doc_id, "failed", error=error))
-    if queue.failed:
-        chunk_rows = [c for c in chunk_rows if c.doc_id not in queue.failed]
-        page_rows = [r for r in page_rows if r[0] not in queue.failed]
-        fact_rows = [f for f in fact_rows if f.doc_id not in queue.failed]
-        doc_rows = [d for d in doc_rows if d.doc_id not in queue.failed]
-        queue.discard_written(set(queue.failed))
-    for doc_id, report in per_doc.items():
-        report.embedded = queue.embedded_by_doc.get(doc_id, 0)
-        report.seconds += queue.seconds_by_doc.get(doc_id, 0.0)
-    embedded_total, reused_total = queue.embedded, queue.reused
-
-    # -- 3. lexical ---------------------------------------------------------------------------
-    replaced = set(per_doc) | set(removed)
-    keep = [c for c in catalog.chunks() if c.doc_id not in replaced]
-    lex_ids = [c.id for c in keep] + [c.id for c in chunk_rows]
-    lex_texts = [c.embed_text for c in keep] + [c.embed_text for c in chunk_rows]
-    generation = catalog.generation + 1
-    lexical_name = f"g{generation}"
-    tick("lexical", 0, 1)
-    LexicalIndex.build(lex_ids, lex_texts).save(settings.lexical_dir / lexical_name)
-    tick("lexical", 1, 1)
-
-    # -- 4. commit ----------------------------------------------------------------------------
     old_ids = catalog.chunk_ids()
-    generation = catalog.commit_ingest(
-        doc_rows,
-        page_rows,
-        chunk_rows,
-        fact_rows,
-        replaced,
-        {
-            "collection": collection,
-            "lexical": lexical_name,
-            "embedding_model": settings.embedding_model,
-            "ingest_started": "",
-        },
-    )
+    before = catalog.reader()  # the committed index, to put back a document the store refuses
+    lexical = LexicalBuilder()
+    per_doc: dict[str, DocReport] = {}
+    try:
+        with catalog.writing() as write:
+            queue = _EmbedQueue(settings, vectors, collection, embedder, tick)
+            replaced = {meta.doc_id for _, meta, _, _ in todo} | set(removed)
+            for doc_id, ids, texts in write.searched_texts(d for d in write.doc_ids() if d not in replaced):
+                lexical.add(doc_id, ids, texts, kept=True)
+            for doc_id in removed:
+                write.remove(doc_id)
+            for done, (_path, declared_meta, fp, status, doc) in enumerate(_parse_stream(todo, settings)):
+                tick("parse", done + 1, len(todo))
+                report = _put(doc, declared_meta, fp, status, settings, write, queue, lexical)
+                if report.status == "failed":
+                    reports.append(report)
+                    _keep_old(declared_meta.doc_id, write, lexical)
+                else:
+                    per_doc[declared_meta.doc_id] = report
+            queue.flush()
+            # A document the vector store refused is reported like a bad PDF, and its previous
+            # version (if any) stays; the others still commit.
+            for doc_id, error in queue.failed.items():
+                bad = per_doc.pop(doc_id)
+                reports.append(DocReport(bad.file, doc_id, "failed", error=error))
+                write.restore(doc_id, before)
+                _keep_old(doc_id, write, lexical)
+            if queue.failed:
+                queue.discard_written(set(queue.failed))
+            for doc_id, report in per_doc.items():
+                report.embedded = queue.embedded_by_doc.get(doc_id, 0)
+                report.seconds += queue.seconds_by_doc.get(doc_id, 0.0)
+
+            # -- 3. lexical -------------------------------------------------------------------
+            generation = catalog.generation + 1
+            lexical_name = f"g{generation}"
+            tick("lexical", 0, 1)
+            lexical.build().save(settings.lexical_dir / lexical_name)
+            tick("lexical", 1, 1)
+            del lexical
+
+            # -- 4. commit --------------------------------------------------------------------
+            generation = write.commit(
+                {
+                    "collection": collection,
+                    "lexical": lexical_name,
+                    "embedding_model": settings.embedding_model,
+                    "ingest_started": "",
+                }
+            )
+    finally:
+        before.close()
+    embedded_total, reused_total = queue.embedded, queue.reused
 
     # -- 5. sweep -----------------------------------------------------------------------------
     live = catalog.chunk_ids()
@@ -354,6 +326,63 @@ def _run(settings, catalog, paths, rebuild, prune, embedder, vectors, tick, star
         unlisted=unlisted,
         default_audience=settings.default_audience,
     )
+
+
+def _put(
+    doc, declared_meta: Document, fp: str, status: str, settings: Settings, write, queue, lexical
+) -> DocReport:
+    """Write one parsed document to the open catalog transaction, queue its chunks for the vector
+    store and hand them to the lexical index. A failure comes back as a failed report."""
+    if isinstance(doc, str):
+        return DocReport(declared_meta.file, declared_meta.doc_id, "failed", error=doc)
+    meta = doc.meta  # with what the pages say: title, date
+    try:
+        decisions = confirmed_decisions(extract_decisions(meta, doc.pages), doc.second)
+        roles = [
+            r
+            for r in extract_roles(meta, doc.pages)
+            if confirmed_window(r.quote, doc.second, r.page) == r.quote
+        ]
+        facts: list[Fact] = [*extract_facts(meta, doc), *decisions, *roles]
+    except Exception as exc:  # one document's facts must not cost the batch
+        log.exception("facts of %s failed", meta.file)
+        return DocReport(meta.file, meta.doc_id, "failed", error=_stage_error(meta, "facts", exc))
+    texts = [embed_text(meta, c) for c in doc.chunks]
+    ids = _chunk_ids(meta.doc_id, texts, settings.embedding_model)
+    write.put(
+        _document_row(meta, doc, fp),
+        [(meta.doc_id, p.number, p.text) for p in doc.pages],
+        [
+            chunk.record(cid, meta.doc_id, text)
+            for cid, text, chunk in zip(ids, texts, doc.chunks, strict=True)
+        ],
+        facts,
+    )
+    lexical.add(meta.doc_id, ids, texts)
+    queue.add(
+        meta.doc_id,
+        [
+            (cid, text, chroma_metadata(meta, c.page_start, c.page_end))
+            for cid, text, c in zip(ids, texts, doc.chunks, strict=True)
+        ],
+    )
+    return DocReport(
+        meta.file,
+        meta.doc_id,
+        status,
+        len(doc.pages),
+        len(doc.chunks),
+        seconds=doc.seconds,
+        warnings=doc.warnings,
+    )
+
+
+def _keep_old(doc_id: str, write, lexical: LexicalBuilder) -> None:
+    """A document that failed keeps its previous version, if it had one, in the lexical index too."""
+    lexical.discard(doc_id)
+    for _, ids, texts in write.searched_texts([doc_id]):
+        if ids:
+            lexical.add(doc_id, ids, texts, kept=True)
 
 
 def _check_vectors_present(catalog: Catalog, vectors, collection: str | None) -> None:
@@ -395,10 +424,11 @@ def _parse_stream(todo, settings: Settings):
 
 
 class _EmbedQueue:
-    """Collects the chunks of every document, then embeds them in length-sorted batches.
+    """Collects the chunks of the documents as they are parsed and embeds them a window at a time,
+    in length-sorted batches.
 
-    Sorting all texts by length before batching pads each batch as little as one big encode() call
-    would. Vectors that already exist under the same content-addressed id are reused. When the
+    Sorting a window of texts by length before batching pads each batch nearly as little as
+    sorting the whole corpus would, and the corpus is never held. Vectors that already exist under the same content-addressed id are reused. When the
     vector store refuses a batch, each document in it is tried alone: the ones it still refuses
     are failed (`failed`), the rest go on. A store that is down or a full disk stops the run
     instead, since then every document would fail the same way.
@@ -411,6 +441,7 @@ class _EmbedQueue:
         self.embedder = embedder
         self.tick = tick
         self.step = max(settings.embedding_batch_size * 8, 64)
+        self.window = self.step * EMBED_WINDOW_STEPS
         self.buffer: list[tuple[str, str, str, dict]] = []  # doc_id, chunk id, text, metadata
         self.embedded = self.reused = 0
         self.embedded_by_doc: dict[str, int] = {}
@@ -431,6 +462,8 @@ class _EmbedQueue:
             self._refused(doc_id, exc)
             return
         self.buffer.extend((doc_id, *i) for i in items if i[0] not in existing)
+        if len(self.buffer) >= self.window:
+            self.flush()
 
     def flush(self) -> None:
         self.buffer.sort(key=lambda i: len(i[2]))

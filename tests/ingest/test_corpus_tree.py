@@ -122,3 +122,42 @@ def test_identical_papers_in_two_meetings_and_a_refused_one(tmp_path: Path, embe
         "cabinet/2025-03-13/Peer review.pdf": "new"
     }
     assert refused in {d.doc_id for d in Catalog(settings.catalog_path).documents()}
+
+
+@pytest.mark.integration
+def test_a_refused_new_version_leaves_the_previous_one_whole(tmp_path: Path, embedder) -> None:
+    """Each document's rows are written as it is parsed; when the vector store then refuses its new
+    version, the version indexed before is put back, in the catalog and in the lexical index."""
+    from index.catalog import Catalog
+    from index.lexical import LexicalIndex
+    from ingest.pipeline import run_ingest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / PLAN, corpus / "plan.pdf")
+    shutil.copy(CORPUS / JOINT, corpus / "joint.pdf")
+    settings = make_settings(tmp_path / "data", corpus)
+    run_ingest(settings, embedder=embedder)
+    catalog = Catalog(settings.catalog_path)
+    old = {c.id: c.text for c in catalog.chunks("plan")}
+    old_doc = catalog.document("plan")
+    catalog.close()
+
+    shutil.copy(CORPUS / PEER, corpus / "plan.pdf")  # a new version of plan.pdf ...
+    shutil.copy(CORPUS / PLAN, corpus / "new.pdf")  # ... and a new document beside it
+    report = run_ingest(
+        settings, embedder=embedder, vectors=_RefusingStore(settings.chroma_path, refuse="plan")
+    )
+
+    assert {d.file: d.status for d in report.docs} == {
+        "plan.pdf": "failed",
+        "joint.pdf": "unchanged",
+        "new.pdf": "new",
+    }
+    catalog = Catalog(settings.catalog_path)
+    assert {c.id: c.text for c in catalog.chunks("plan")} == old
+    assert catalog.document("plan") == old_doc
+    lexical = LexicalIndex.load(settings.lexical_dir / (catalog.meta("lexical") or ""))
+    searched = {i.decode() for i in lexical.ids}
+    assert set(old) <= searched and {c.id for c in catalog.chunks("new")} <= searched
+    assert searched == catalog.chunk_ids()
