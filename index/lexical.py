@@ -157,8 +157,8 @@ class _Block:
     distinct: np.ndarray  # int32: how many distinct tokens each chunk has
     lengths: np.ndarray  # int32: how many tokens each chunk has
     acronyms: list[tuple[str, str]]  # the definitions its texts make, in order
-    words: frozenset[str]  # its words, lowercased
-    lowercase: frozenset[str]  # the words it writes in lower case
+    words: np.ndarray  # int32: its words, lowercased, as ids into the builder's `_words`
+    lowercase: np.ndarray  # int32: the words it writes in lower case, as such ids
 
 
 class LexicalBuilder:
@@ -174,6 +174,7 @@ class LexicalBuilder:
 
     def __init__(self) -> None:
         self._vocab: dict[str, int] = {}
+        self._words: dict[str, int] = {}  # every word seen -> its id (a block keeps ids, not strings)
         self._kept: dict[str, _Block] = {}
         self._new: dict[str, _Block] = {}
 
@@ -203,10 +204,19 @@ class LexicalBuilder:
             np.array(distinct, np.int32),
             np.array(lengths, np.int32),
             acronyms,
-            frozenset(words),
-            frozenset(lowercase),
+            self._word_ids(words),
+            self._word_ids(lowercase),
         )
         (self._kept if kept else self._new)[key] = block
+
+    def _word_ids(self, words: set[str]) -> np.ndarray:
+        return np.array(sorted(self._words.setdefault(w, len(self._words)) for w in words), np.int32)
+
+    def _word_set(self, ids: list[np.ndarray]) -> set[str]:
+        present = np.zeros(len(self._words), bool)
+        for some in ids:
+            present[some] = True
+        return {w for w, i in self._words.items() if present[i]}
 
     def discard(self, key: str) -> None:
         self._kept.pop(key, None)
@@ -216,12 +226,12 @@ class LexicalBuilder:
         bm25s = _bm25s()
         blocks = [self._kept[k] for k in sorted(self._kept)] + list(self._new.values())
         ids = np.concatenate([b.ids for b in blocks]) if blocks else np.zeros(0, dtype="S1")
-        vocabulary = frozenset().union(*(b.words for b in blocks))
-        lowercase = frozenset().union(*(b.lowercase for b in blocks))
+        vocabulary = self._word_set([b.words for b in blocks])
+        lowercase = self._word_set([b.lowercase for b in blocks])
         acronyms = most_frequent(pair for b in blocks for pair in b.acronyms)
         retriever = bm25s.BM25(k1=K1, b=B)
         if not len(ids):
-            return LexicalIndex(retriever, ids, {}, set(vocabulary), set(lowercase), acronyms)
+            return LexicalIndex(retriever, ids, {}, vocabulary, lowercase, acronyms)
         # Chunks holding each token; tokens only taken-back documents used are left out.
         df = np.zeros(len(self._vocab), np.int64)
         for b in blocks:
@@ -267,7 +277,7 @@ class LexicalBuilder:
         retriever.nonoccurrence_array = None  # Lucene's BM25 has no score for absent tokens
         retriever.unique_token_ids_set = set(vocab_dict.values())
         doc_freq = {str(name): int(n) for name, n in zip(names, df, strict=True)}
-        return LexicalIndex(retriever, ids, doc_freq, set(vocabulary), set(lowercase), acronyms)
+        return LexicalIndex(retriever, ids, doc_freq, vocabulary, lowercase, acronyms)
 
 
 def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:

@@ -4,6 +4,7 @@ chunk, the same hits, the same glossary of acronyms."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import numpy as np
@@ -64,6 +65,8 @@ def test_document_at_a_time_equals_bm25s_at_once(corpus: str, request: pytest.Fi
     assert [i.decode() for i in streamed.ids] == ids
     assert _columns(streamed) == _columns(whole)
     assert streamed.acronyms == find_acronyms(texts)
+    assert streamed.vocabulary == {w for t in texts for w in re.findall(r"[a-z]+", t.lower())}
+    assert streamed.lowercase_words == {w for t in texts for w in re.findall(r"\b[a-z]+\b", t)}
     assert "zanzibar" not in streamed.vocabulary and "quokka" not in streamed.df
     assert streamed.df == {t: len(rows) for t, (rows, _) in _columns(whole).items()}
     for question in ("What was the savings target?", "Who seconded the amendment?", "council tax 2025-26"):
