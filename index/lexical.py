@@ -11,6 +11,7 @@ import logging
 import math
 import re
 import shutil
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,8 +224,11 @@ class LexicalBuilder:
         self._new.pop(key, None)
 
     def build(self) -> LexicalIndex:
+        """The finished index. The builder is used up: each document's counts are let go as soon
+        as they are in the matrix, so the two are not held whole at once."""
         bm25s = _bm25s()
         blocks = [self._kept[k] for k in sorted(self._kept)] + list(self._new.values())
+        self._kept, self._new = {}, {}
         ids = np.concatenate([b.ids for b in blocks]) if blocks else np.zeros(0, dtype="S1")
         vocabulary = self._word_set([b.words for b in blocks])
         lowercase = self._word_set([b.lowercase for b in blocks])
@@ -235,7 +239,7 @@ class LexicalBuilder:
         # Chunks holding each token; tokens only taken-back documents used are left out.
         df = np.zeros(len(self._vocab), np.int64)
         for b in blocks:
-            df += np.bincount(b.tokens, minlength=len(self._vocab))
+            _add_counts(df, b.tokens)
         used = df > 0
         column = np.cumsum(used) - 1  # old token id -> column of the matrix
         names = np.array(list(self._vocab), dtype=object)[used]
@@ -249,7 +253,10 @@ class LexicalBuilder:
         rows = np.empty(int(indptr[-1]), np.int32)
         fill = indptr[:-1].copy()
         first_row = 0
-        for b in blocks:
+        pending = deque(blocks)
+        del blocks
+        while pending:
+            b = pending.popleft()
             cols = column[b.tokens]
             length = np.repeat(b.lengths, b.distinct)  # each entry's chunk length
             tf = b.counts.astype(np.float32)
@@ -263,7 +270,7 @@ class LexicalBuilder:
             at = fill[ranked] + rank
             data[at] = idf[ranked] * tfc[order]
             rows[at] = first_row + np.repeat(np.arange(len(b.lengths), dtype=np.int32), b.distinct)[order]
-            fill += np.bincount(cols, minlength=len(fill))
+            _add_counts(fill, cols)
             first_row += len(b.lengths)
         vocab_dict = {str(name): i for i, name in enumerate(names)}
         vocab_dict[""] = len(vocab_dict)  # bm25s's empty token, which no query token matches
@@ -278,6 +285,12 @@ class LexicalBuilder:
         retriever.unique_token_ids_set = set(vocab_dict.values())
         doc_freq = {str(name): int(n) for name, n in zip(names, df, strict=True)}
         return LexicalIndex(retriever, ids, doc_freq, vocabulary, lowercase, acronyms)
+
+
+def _add_counts(total: np.ndarray, values: np.ndarray) -> None:
+    """Count each value of `values` into `total` (as far as the largest value, not the whole array)."""
+    counts = np.bincount(values)
+    total[: len(counts)] += counts
 
 
 def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:

@@ -136,6 +136,18 @@ class VectorStore:
             yield from got["ids"]
             offset += len(got["ids"])
 
+    def vectors(self, name: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The stored vectors of those of `ids` the store holds: (their ids, one row each)."""
+        col = self.collection(name)
+        found: list[str] = []
+        rows: list[np.ndarray] = []
+        for i in range(0, len(ids), BATCH):
+            got = self._call("get", col.get, ids=ids[i : i + BATCH], include=["embeddings"])
+            found += got["ids"]
+            if len(got["ids"]):
+                rows.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return found, (np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+
     def query(
         self, name: str, vector: np.ndarray, n: int, where: dict | None = None
     ) -> list[tuple[str, float]]:
