@@ -17,7 +17,12 @@ from evals.suite import load_suite
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden" / "answers.json"
-SUITES = ("evals/suites/dev.yaml", "evals/suites/holdout.yaml")
+SUITES = (
+    "evals/suites/dev.yaml",
+    "evals/suites/holdout.yaml",
+    "evals/suites/paraphrase.yaml",
+    "evals/suites/blind.yaml",
+)
 # What identifies an answer's content; ids that are new on every call are left out, and so are the
 # filters, which echo the request (the golden answers are asked without any).
 _VOLATILE = ("conversation_id", "answer_id", "filters")
