@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from index.catalog import Catalog, CatalogReader
 from index.lexical import LexicalIndex, id_array, id_strings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Fusion, measured on the dev suite's gold evidence (evals/README.md): a convex combination of
 # min-max normalised scores, 35% dense and 65% BM25, found the gold chunk in the top 8 for 95% of
@@ -79,26 +81,52 @@ class Hit:
 @dataclass
 class TableRows:
     """The table rows of one generation (built from the figures once per load), with their document
-    numbers and an index from each word of a row label to the rows that use it, so that the table
-    tools look only at rows a question can name instead of every row of the index."""
+    numbers, an index from each word of a row label to the rows that use it, and one from each
+    figure to the tables that hold it, so that the table tools look only at rows a question can
+    name, or at tables holding a figure it states, instead of every row of the index."""
 
     rows: list[TableRow]
     doc_index: np.ndarray  # row -> document number
     by_word: dict[str, np.ndarray]  # label word -> row positions, ascending
+    table_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # row -> table
+    by_value: dict[float, frozenset[int]] = field(default_factory=dict)  # figure -> tables holding it
 
     @classmethod
     def build(
-        cls, rows: list[TableRow], doc_number: dict[str, int], label_words: Callable[[str], frozenset[str]]
+        cls,
+        rows: list[TableRow],
+        doc_number: dict[str, int],
+        label_words: Callable[[str], frozenset[str]],
+        cell_value: Callable[[str], float | None] = lambda cell: None,
     ) -> TableRows:
         postings: dict[str, list[int]] = {}
+        tables: dict[tuple[str, str], int] = {}
+        values: dict[float, set[int]] = {}
+        table_index = np.zeros(len(rows), dtype=np.int32)
         for i, r in enumerate(rows):
             for w in label_words(r.label):
                 postings.setdefault(w, []).append(i)
+            table = table_index[i] = tables.setdefault((r.doc.doc_id, r.table_id), len(tables))
+            for cell in r.cells.values():
+                value = cell_value(cell)
+                if value is not None:
+                    values.setdefault(value, set()).add(table)
         return cls(
             rows,
             np.array([doc_number[r.doc.doc_id] for r in rows], dtype=np.int32),
             {w: np.array(ps, dtype=np.int32) for w, ps in postings.items()},
+            table_index,
+            {v: frozenset(ts) for v, ts in values.items()},
         )
+
+    def holding(self, doc_mask: np.ndarray, values: Iterable[float]) -> list[TableRow]:
+        """Every row, in order, of the tables of the documents `doc_mask` keeps that hold one of
+        `values` in some cell."""
+        tables = [t for v in set(values) for t in self.by_value.get(v, ())]
+        if not tables:
+            return []
+        keep = np.flatnonzero(np.isin(self.table_index, tables) & doc_mask[self.doc_index])
+        return [self.rows[i] for i in keep.tolist()]
 
     def select(self, doc_mask: np.ndarray, words: Iterable[str] | None = None) -> list[TableRow]:
         """The rows of the documents `doc_mask` keeps, in their order; with `words`, only the rows
@@ -114,6 +142,35 @@ class TableRows:
             keep = np.unique(np.concatenate(found))
             keep = keep[doc_mask[self.doc_index[keep]]]
         return [self.rows[i] for i in keep.tolist()]
+
+
+class Later(Generic[T]):
+    """A value built in a background thread; reading it waits until it is there. The table rows of a
+    generation (1-2 s to build at 300k chunks) are built this way, so a new generation answers
+    everything else at once and only a table question waits for them."""
+
+    def __init__(self, build: Callable[[], T] | None = None, value: T | None = None) -> None:
+        self._value = value
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        if build is None:
+            self._done.set()
+        else:
+            threading.Thread(target=self._run, args=(build,), name="index-later", daemon=True).start()
+
+    def _run(self, build: Callable[[], T]) -> None:
+        try:
+            self._value = build()
+        except BaseException as exc:  # re-raised to whoever reads the value
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def get(self) -> T | None:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 @dataclass
@@ -136,7 +193,7 @@ class RetrievalState:
     lexical: LexicalIndex
     lex_pos: np.ndarray  # lexical position -> chunk number, -1 when not listed
     doc_ids: list[str] = field(default_factory=list)
-    tables: TableRows | None = None  # table cells as table rows, for the tools
+    tables: Later[TableRows] = field(default_factory=Later)  # table cells as table rows, for the tools
     decisions: list[Decision] = field(default_factory=list)  # from minutes and records of decision
     roles: list[Role] = field(default_factory=list)  # people named with their roles
     # The state as callers of fewer audiences see it, built on first use (`for_audiences`).
@@ -247,12 +304,20 @@ class RetrievalState:
 
     def rows_in(self, allowed: set[str] | frozenset[str]) -> list[TableRow]:
         """Every table row of the allowed documents."""
-        return self.tables.select(self.doc_mask(allowed)) if self.tables else []
+        tables = self.tables.get()
+        return tables.select(self.doc_mask(allowed)) if tables else []
+
+    def rows_holding(self, allowed: set[str] | frozenset[str], values: Iterable[float]) -> list[TableRow]:
+        """The rows of the allowed documents' tables that hold one of `values`, in `rows_in` order:
+        what a check of a stated total reads."""
+        tables = self.tables.get()
+        return tables.holding(self.doc_mask(allowed), values) if tables else []
 
     def rows_naming(self, allowed: set[str] | frozenset[str], words: Iterable[str]) -> list[TableRow]:
         """The table rows of the allowed documents whose label uses one of `words`, in the order
         `rows_in` gives them: what the table tools that need a row named by the question read."""
-        return self.tables.select(self.doc_mask(allowed), words) if self.tables else []
+        tables = self.tables.get()
+        return tables.select(self.doc_mask(allowed), words) if tables else []
 
 
 class Retriever:
@@ -315,7 +380,7 @@ class Retriever:
             self._lock.release()
 
     def _load(self) -> RetrievalState:
-        from assistant.answer.tables import label_words  # the answer package imports this module
+        from assistant.answer.tables import cell_value, label_words  # the answer package imports this module
 
         self.catalog.require_current()
         reader = self.catalog.reader()
@@ -353,7 +418,6 @@ class Retriever:
         hashes[number[in_lex]] = listed_hashes[in_lex]
         hashes[n_lex:] = listed_hashes[~in_lex]
         lex_pos = np.where(doc_index[:n_lex] >= 0, np.arange(n_lex), -1).astype(np.int64)
-        rows = table_rows(reader.figures(), docs)
         state = RetrievalState(
             generation=generation,
             collection=collection,
@@ -366,7 +430,11 @@ class Retriever:
             lexical=lexical,
             lex_pos=lex_pos,
             doc_ids=doc_ids,
-            tables=TableRows.build(rows, doc_number, label_words),
+            tables=Later(
+                lambda: TableRows.build(
+                    table_rows(reader.figures(), docs), doc_number, label_words, cell_value
+                )
+            ),
             decisions=reader.decisions(),
             roles=reader.roles(),
         )

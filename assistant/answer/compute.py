@@ -60,7 +60,8 @@ class Computer:
                 else None
             ) or tables.table_sum(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
         elif kind == "check":
-            outcome = tables.table_check(text, q, state.rows_in(ctx.allowed))
+            # Only tables holding a figure the question states can check it.
+            outcome = tables.table_check(text, q, state.rows_holding(ctx.allowed, tables.stated_values(text)))
         elif kind in ("share", "difference"):
             rows = state.rows_naming(ctx.allowed, tables.asked_words(q))
             outcome = (

@@ -95,9 +95,19 @@ def _header_columns(row: TableRow, q: Question) -> list[str]:
     return [h for h in row.cells if (words := set(tokenize(h)) - {"000"}) and words <= asked | {"£000", "£"}]
 
 
-def _value(row: TableRow, header: str) -> float | None:
-    value = arithmetic.parse_cell(row.cells.get(header, "")).value
+def cell_value(cell: str) -> float | None:
+    """The figure a table cell holds, as the table tools compare it."""
+    value = arithmetic.parse_cell(cell).value
     return float(value) if value is not None else None
+
+
+def _value(row: TableRow, header: str) -> float | None:
+    return cell_value(row.cells.get(header, ""))
+
+
+def stated_values(text: str) -> set[float]:
+    """The figures a question states ("the stated £15.6m", "38,000"), as `table_check` reads them."""
+    return {v for v in (parse_number(m.group(1)) for m in _STATED.finditer(text)) if v is not None}
 
 
 def _operand(row: TableRow, header: str) -> Operand | None:
@@ -182,9 +192,8 @@ def _components(table: list[TableRow], row: TableRow, header: str) -> _Total | N
 
 def table_check(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
     """A total the question states, recomputed from what it adds up in the table that holds it."""
-    stated = [parse_number(m.group(1)) for m in _STATED.finditer(text)]
-    stated_values = {v for v in stated if v is not None}
-    if not stated_values:
+    stated = stated_values(text)
+    if not stated:
         return None
     rows = in_named_table(text, rows)
     asked = set(tokenize(text))
@@ -196,7 +205,7 @@ def table_check(text: str, q: Question, rows: list[TableRow]) -> Computed | None
         for row in table:
             for header in row.cells:
                 value = _value(row, header)
-                if value is None or value not in stated_values:
+                if value is None or value not in stated:
                     continue
                 total = _components(table, row, header)
                 if total is None:
