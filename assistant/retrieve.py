@@ -538,13 +538,7 @@ class Retriever:
         if allowed <= exact_limit(state.size, pool):
             # Few chunks allowed: their vectors, scored exactly, cost less than an over-fetch deep
             # enough to find them (and far less than Chroma's metadata filter, 40-300 ms at 300k).
-            ids = id_strings(state.ids[np.flatnonzero(mask)])
-            found_ids, vecs = self.vectors.vectors(state.collection, ids)
-            if not found_ids:
-                return []
-            sims = unit(vecs) @ unit(vector[None, :])[0]  # cosine, as Chroma's space computes it
-            top = np.argsort(-sims, kind="stable")[:pool]
-            found = [(found_ids[i], float(sims[i])) for i in top]
+            found = self.exact_dense(vector, mask, pool)
         else:
             # Most of the index allowed: over-fetch without a filter, enough to hold `pool` allowed.
             n = min(state.size, int(pool * state.size / allowed) + 8)
@@ -552,6 +546,18 @@ class Retriever:
         positions = state.positions([cid for cid, _ in found])
         out = [(int(i), sim) for (_, sim), i in zip(found, positions, strict=True) if i >= 0 and mask[i]]
         return out[:pool]
+
+    def exact_dense(self, vector: np.ndarray, mask: np.ndarray, pool: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the `pool` chunks of `mask` nearest `vector`, best first,
+        from their stored vectors read by id: exact where Chroma's search is approximate."""
+        state = self.state
+        ids = id_strings(state.ids[np.flatnonzero(mask)])
+        found_ids, vecs = self.vectors.vectors(state.collection, ids)
+        if not found_ids:
+            return []
+        sims = unit(vecs) @ unit(vector[None, :])[0]  # cosine, as Chroma's space computes it
+        top = np.argsort(-sims, kind="stable")[:pool]
+        return [(found_ids[i], float(sims[i])) for i in top]
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]], k: int) -> list[Hit]:
         """The best `k` of both lists by fused score, near-duplicates dropped. Scores are fused on

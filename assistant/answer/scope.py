@@ -81,6 +81,8 @@ class Titles:
     dated: tuple[Document, ...]  # documents filed under a meeting date
     committees: frozenset[str]
     position: dict[str, int]  # doc id -> its place in `docs`
+    # doc id -> the words of its title that can name it: in at most half of the titles, not numbers
+    own: dict[str, frozenset[str]]
 
     @classmethod
     def of(cls, docs: Iterable[Document]) -> Titles:
@@ -100,6 +102,14 @@ class Titles:
             tuple(d for d in docs if d.meeting_date),
             frozenset(d.committee for d in docs if d.meeting_date and d.committee),
             {d.doc_id: i for i, d in enumerate(docs)},
+            {
+                d.doc_id: frozenset(
+                    t
+                    for t in title_words[d.doc_id]
+                    if counts[t] <= max(1, len(docs) // 2) and not t.isdigit()
+                )
+                for d in docs
+            },
         )
 
 
@@ -113,7 +123,6 @@ def references(
     """
     titles = docs if isinstance(docs, Titles) else Titles.of(docs)
     q_tokens = words(text)
-    share = max(1, len(titles.docs) // 2)
     # Only a document whose title shares a word with the question can be named by it; they are
     # taken in the documents' order, so the groups come out as if every title were read.
     seen: dict[str, Document] = {}
@@ -124,8 +133,7 @@ def references(
     groups: dict[frozenset[str], dict[str, int]] = {}
     for d in candidates:
         title_tokens = titles.words[d.doc_id]
-        own = {t for t in title_tokens if titles.counts[t] <= share and not t.isdigit()}
-        named = own & q_tokens
+        named = titles.own[d.doc_id] & q_tokens
         year = str(d.year) if d.year is not None and str(d.year) in q_tokens else None
         if not named and not (year and title_tokens & q_tokens):
             continue
