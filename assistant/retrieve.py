@@ -46,6 +46,9 @@ DENSE_WEIGHT = 0.35
 # Fused candidates read from the catalog at a time while near-duplicates are dropped: the top `k`
 # and as many again, so that one query almost always fetches all it keeps (a search keeps 8-12).
 FETCH_MARGIN = 2
+# Document masks kept per generation: a question builds two or three (the caller's documents, those it
+# names); 64 cover the questions in flight on a busy process.
+DOC_MASKS_KEPT = 64
 # Dense search under a filter (evals/bench/scale.py's index, 300k chunks, 2 CPUs): Chroma's top-n
 # costs about 0.003 ms a result past a fixed 1 ms (top 5,000: 16 ms), reading stored vectors by id
 # about 0.021 ms a vector (2,000: 42 ms), and a metadata `where` 40-300 ms. An over-fetch must go
@@ -199,6 +202,7 @@ class RetrievalState:
     # The state as callers of fewer audiences see it, built on first use (`for_audiences`).
     views: dict[frozenset[str], RetrievalState] = field(default_factory=dict, repr=False)
     views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    masks: OrderedDict[frozenset[str], np.ndarray] = field(default_factory=OrderedDict, repr=False)
     # Derived once per state: the listed chunks, their count, whether BM25 lists only those.
     listed: np.ndarray = field(init=False, repr=False)
     size: int = field(init=False)
@@ -248,13 +252,27 @@ class RetrievalState:
             lex_pos=pos.astype(np.int64),
             views={},
             views_lock=threading.Lock(),
+            masks=OrderedDict(),
         )
 
     # -- documents and chunks --------------------------------------------------------------
 
     def doc_mask(self, doc_ids: set[str] | frozenset[str]) -> np.ndarray:
-        """Document number -> whether it is one of `doc_ids`."""
-        return np.fromiter((d in doc_ids for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
+        """Document number -> whether it is one of `doc_ids`. A question asks for the same few sets
+        (what the caller may read, what it names) several times, so the last few are kept."""
+        key = frozenset(doc_ids)
+        with self.views_lock:
+            mask = self.masks.get(key)
+            if mask is not None:
+                self.masks.move_to_end(key)
+                return mask
+        mask = np.fromiter((d in key for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
+        mask.flags.writeable = False  # shared by every caller that asks for the same set
+        with self.views_lock:
+            self.masks[key] = mask
+            while len(self.masks) > DOC_MASKS_KEPT:
+                self.masks.popitem(last=False)
+        return mask
 
     def position(self, chunk_id: str) -> int | None:
         """The chunk number of a listed chunk, None for an id this generation does not list."""
@@ -418,6 +436,7 @@ class Retriever:
         hashes[number[in_lex]] = listed_hashes[in_lex]
         hashes[n_lex:] = listed_hashes[~in_lex]
         lex_pos = np.where(doc_index[:n_lex] >= 0, np.arange(n_lex), -1).astype(np.int64)
+        decisions, roles = reader.decisions(), reader.roles()  # before the table rows' thread reads
         state = RetrievalState(
             generation=generation,
             collection=collection,
@@ -435,8 +454,8 @@ class Retriever:
                     table_rows(reader.figures(), docs), doc_number, label_words, cell_value
                 )
             ),
-            decisions=reader.decisions(),
-            roles=reader.roles(),
+            decisions=decisions,
+            roles=roles,
         )
         log.info("index generation %s loaded: %d documents, %d chunks", generation, len(docs), state.size)
         return state

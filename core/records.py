@@ -9,6 +9,7 @@ attributes, so a misspelt field is a type error rather than a `KeyError` at answ
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 from collections.abc import Callable, Iterable
@@ -130,8 +131,9 @@ class Document(Record):
     ingested_at: str = ""
     seconds: float = 0.0
 
-    @property
+    @functools.cached_property
     def year(self) -> int | None:
+        """The year of `date` (read for every title a question might name, so worked out once)."""
         m = re.match(r"(\d{4})", self.date or "")
         return int(m.group(1)) if m else None
 

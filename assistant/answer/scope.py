@@ -77,23 +77,24 @@ class Titles:
     docs: tuple[Document, ...]
     words: dict[str, frozenset[str]]  # doc id -> its title's words, stopwords aside
     counts: dict[str, int]  # title word -> how many of the titles have it
-    having: dict[str, tuple[Document, ...]]  # title word -> the documents whose title has it
+    having: dict[str, tuple[int, ...]]  # title word -> the places in `docs` of the titles that have it
     dated: tuple[Document, ...]  # documents filed under a meeting date
     committees: frozenset[str]
     position: dict[str, int]  # doc id -> its place in `docs`
     # doc id -> the words of its title that can name it: in at most half of the titles, not numbers
     own: dict[str, frozenset[str]]
+    years: dict[str, str | None]  # doc id -> its year as a word ("2018"), None when undated
 
     @classmethod
     def of(cls, docs: Iterable[Document]) -> Titles:
         docs = tuple(docs)
         title_words = {d.doc_id: frozenset(words(d.title) - STOPWORDS) for d in docs}
         counts: dict[str, int] = {}
-        having: dict[str, list[Document]] = {}
-        for d in docs:
+        having: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
             for t in title_words[d.doc_id]:
                 counts[t] = counts.get(t, 0) + 1
-                having.setdefault(t, []).append(d)
+                having.setdefault(t, []).append(i)
         return cls(
             docs,
             title_words,
@@ -110,6 +111,7 @@ class Titles:
                 )
                 for d in docs
             },
+            {d.doc_id: str(d.year) if d.year is not None else None for d in docs},
         )
 
 
@@ -125,16 +127,16 @@ def references(
     q_tokens = words(text)
     # Only a document whose title shares a word with the question can be named by it; they are
     # taken in the documents' order, so the groups come out as if every title were read.
-    seen: dict[str, Document] = {}
+    seen: set[int] = set()
     for t in q_tokens:
-        for d in titles.having.get(t, ()):
-            seen.setdefault(d.doc_id, d)
-    candidates = sorted(seen.values(), key=lambda d: titles.position[d.doc_id])
+        seen.update(titles.having.get(t, ()))
     groups: dict[frozenset[str], dict[str, int]] = {}
-    for d in candidates:
+    for place in sorted(seen):
+        d = titles.docs[place]
         title_tokens = titles.words[d.doc_id]
         named = titles.own[d.doc_id] & q_tokens
-        year = str(d.year) if d.year is not None and str(d.year) in q_tokens else None
+        year = titles.years[d.doc_id]
+        year = year if year is not None and year in q_tokens else None
         if not named and not (year and title_tokens & q_tokens):
             continue
         firm = bool(year) or bool(_GENERIC & q_tokens & title_tokens)
