@@ -49,6 +49,8 @@ FETCH_MARGIN = 2
 # Document masks kept per generation: a question builds two or three (the caller's documents, those it
 # names); 64 cover the questions in flight on a busy process.
 DOC_MASKS_KEPT = 64
+# Chunk masks kept per generation (one byte a chunk: 300 KB each at 300k chunks, 5 MB for 16).
+CHUNK_MASKS_KEPT = 16
 # Dense search under a filter (evals/bench/scale.py's index, 300k chunks, 2 CPUs): Chroma's top-n
 # costs about 0.003 ms a result past a fixed 1 ms (top 5,000: 16 ms), reading stored vectors by id
 # about 0.021 ms a vector (2,000: 42 ms), and a metadata `where` 40-300 ms. An over-fetch must go
@@ -203,6 +205,7 @@ class RetrievalState:
     views: dict[frozenset[str], RetrievalState] = field(default_factory=dict, repr=False)
     views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     masks: OrderedDict[frozenset[str], np.ndarray] = field(default_factory=OrderedDict, repr=False)
+    chunk_masks: OrderedDict[frozenset[str], np.ndarray] = field(default_factory=OrderedDict, repr=False)
     # Derived once per state: the listed chunks, their count, whether BM25 lists only those.
     listed: np.ndarray = field(init=False, repr=False)
     size: int = field(init=False)
@@ -253,6 +256,7 @@ class RetrievalState:
             views={},
             views_lock=threading.Lock(),
             masks=OrderedDict(),
+            chunk_masks=OrderedDict(),
         )
 
     # -- documents and chunks --------------------------------------------------------------
@@ -272,6 +276,24 @@ class RetrievalState:
             self.masks[key] = mask
             while len(self.masks) > DOC_MASKS_KEPT:
                 self.masks.popitem(last=False)
+        return mask
+
+    def chunk_mask(self, doc_ids: set[str] | frozenset[str]) -> np.ndarray:
+        """Chunk number -> whether it is a listed chunk of one of `doc_ids`; the last few kept, as
+        `doc_mask`'s (a question searches the same documents several times)."""
+        key = frozenset(doc_ids)
+        with self.views_lock:
+            mask = self.chunk_masks.get(key)
+            if mask is not None:
+                self.chunk_masks.move_to_end(key)
+                return mask
+        allowed = np.append(self.doc_mask(key), False)  # document number -1: not listed
+        mask = allowed[self.doc_index] if len(self.doc_index) else np.zeros(0, dtype=bool)
+        mask.flags.writeable = False
+        with self.views_lock:
+            self.chunk_masks[key] = mask
+            while len(self.chunk_masks) > CHUNK_MASKS_KEPT:
+                self.chunk_masks.popitem(last=False)
         return mask
 
     def position(self, chunk_id: str) -> int | None:
@@ -498,10 +520,9 @@ class Retriever:
     def chunk_mask(self, docs: set[str]) -> np.ndarray:
         """Chunk number -> whether it is a listed chunk of one of `docs`."""
         state = self.state
-        if len(docs) == len(state.docs) and all(d in state.docs for d in docs):
+        if len(docs) == len(state.docs) and state.docs.keys() == docs:  # a set comparison, in C
             return state.listed
-        allowed = np.append(state.doc_mask(docs), False)  # document number -1: not listed
-        return allowed[state.doc_index] if len(state.doc_index) else np.zeros(0, dtype=bool)
+        return state.chunk_mask(docs)
 
     # -- search -------------------------------------------------------------------------------
 
@@ -536,6 +557,8 @@ class Retriever:
         dense = self._dense(query, mask, allowed_docs, pool)
         if mask is state.listed and state.lex_all_listed:
             allowed = None  # every chunk BM25 holds is allowed: the same scores without a mask
+        elif state.lex_all_listed:
+            allowed = mask[: state.lexical.size]  # chunk numbers begin with BM25's own order
         else:
             lex_mask = np.where(state.lex_pos >= 0, mask[np.clip(state.lex_pos, 0, None)], False)
             allowed = lex_mask.astype(np.int8)

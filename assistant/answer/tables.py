@@ -313,6 +313,10 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     scored.sort(key=lambda t: (-t[0], t[1]))
     best_share, best_len = scored[0][0], scored[0][1]
     found: list[tuple[float, Lookup]] = []
+    # Rows alike in label, title, cells and the key words of their document's title (the same
+    # appendix filed under several meetings) are judged alike: judged once.
+    relevant = set(key) | {t for words in q.alternatives.values() for t in words}
+    judged: dict[tuple, tuple[str | None, float, bool]] = {}
     for share, length, row in scored:
         if (share, length) != (best_share, best_len):
             if found or share < best_share:
@@ -320,18 +324,17 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
             # The rows named most fully have no column the question names ("Pages" of a contents
             # table): the next-longest labels named as fully are looked at.
             best_len = length
-        header, strength = _named_column(row, q, asked)
-        if header is None or not row.cells.get(header):
-            continue
-        context = set(tokenize(f"{row.label} {header} {row.title or ''} {row.doc.title}"))
-        context |= {s for t in context for s in _synonyms_of(t)}
-        context |= {t for c in q.councils if council_of(header) == c for t in tokenize(c)}
-        covered = sum(
-            w
-            for t, w in key.items()
-            if t in context or (t in q.alternatives and q.alternatives[t] <= context)
+        titled = set(tokenize(row.doc.title))
+        alike = (
+            row.label,
+            row.title,
+            tuple(row.cells.items()),
+            frozenset((titled | {s for t in titled for s in _synonyms_of(t)}) & relevant),
         )
-        if covered / (sum(key.values()) or 1.0) >= LOOKUP_KEY_COVER or council_of(header) in q.councils:
+        if alike not in judged:
+            judged[alike] = _judge_cell(row, q, asked, key)
+        header, strength, covers = judged[alike]
+        if header is not None and covers:
             found.append((strength, Lookup(row, header, row.cells[header])))
     if not found:
         return None
@@ -339,6 +342,24 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     if len(found) > 1 and found[0][0] == found[1][0] and found[0][1].value != found[1][1].value:
         return None  # two cells named as well as each other: not a lookup
     return found[0][1]
+
+
+def _judge_cell(
+    row: TableRow, q: Question, asked: set[str], key: dict[str, float]
+) -> tuple[str | None, float, bool]:
+    """The column a question names in `row`, how firmly, and whether the row, column and table
+    account for enough of the question's key words (`LOOKUP_KEY_COVER`) or a council it names."""
+    header, strength = _named_column(row, q, asked)
+    if header is None or not row.cells.get(header):
+        return None, 0, False
+    context = set(tokenize(f"{row.label} {header} {row.title or ''} {row.doc.title}"))
+    context |= {s for t in context for s in _synonyms_of(t)}
+    context |= {t for c in q.councils if council_of(header) == c for t in tokenize(c)}
+    covered = sum(
+        w for t, w in key.items() if t in context or (t in q.alternatives and q.alternatives[t] <= context)
+    )
+    enough = covered / (sum(key.values()) or 1.0) >= LOOKUP_KEY_COVER or council_of(header) in q.councils
+    return header, strength, enough
 
 
 def _named_column(row: TableRow, q: Question, asked: set[str]) -> tuple[str | None, float]:
