@@ -204,6 +204,9 @@ class RetrievalState:
     # The state as callers of fewer audiences see it, built on first use (`for_audiences`).
     views: dict[frozenset[str], RetrievalState] = field(default_factory=dict, repr=False)
     views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Document and chunk masks kept per set of documents, under a lock of their own (building a
+    # view, under `views_lock`, asks for masks).
+    masks_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     masks: OrderedDict[frozenset[str], np.ndarray] = field(default_factory=OrderedDict, repr=False)
     chunk_masks: OrderedDict[frozenset[str], np.ndarray] = field(default_factory=OrderedDict, repr=False)
     # Derived once per state: the listed chunks, their count, whether BM25 lists only those.
@@ -255,6 +258,7 @@ class RetrievalState:
             lex_pos=pos.astype(np.int64),
             views={},
             views_lock=threading.Lock(),
+            masks_lock=threading.Lock(),
             masks=OrderedDict(),
             chunk_masks=OrderedDict(),
         )
@@ -265,14 +269,14 @@ class RetrievalState:
         """Document number -> whether it is one of `doc_ids`. A question asks for the same few sets
         (what the caller may read, what it names) several times, so the last few are kept."""
         key = frozenset(doc_ids)
-        with self.views_lock:
+        with self.masks_lock:
             mask = self.masks.get(key)
             if mask is not None:
                 self.masks.move_to_end(key)
                 return mask
         mask = np.fromiter((d in key for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
         mask.flags.writeable = False  # shared by every caller that asks for the same set
-        with self.views_lock:
+        with self.masks_lock:
             self.masks[key] = mask
             while len(self.masks) > DOC_MASKS_KEPT:
                 self.masks.popitem(last=False)
@@ -282,7 +286,7 @@ class RetrievalState:
         """Chunk number -> whether it is a listed chunk of one of `doc_ids`; the last few kept, as
         `doc_mask`'s (a question searches the same documents several times)."""
         key = frozenset(doc_ids)
-        with self.views_lock:
+        with self.masks_lock:
             mask = self.chunk_masks.get(key)
             if mask is not None:
                 self.chunk_masks.move_to_end(key)
@@ -290,7 +294,7 @@ class RetrievalState:
         allowed = np.append(self.doc_mask(key), False)  # document number -1: not listed
         mask = allowed[self.doc_index] if len(self.doc_index) else np.zeros(0, dtype=bool)
         mask.flags.writeable = False
-        with self.views_lock:
+        with self.masks_lock:
             self.chunk_masks[key] = mask
             while len(self.chunk_masks) > CHUNK_MASKS_KEPT:
                 self.chunk_masks.popitem(last=False)
