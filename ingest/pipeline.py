@@ -1,13 +1,17 @@
 """Incremental, crash-safe ingest of a corpus folder into the catalog, Chroma and the BM25 index.
 
-The order of writes is what makes a SIGKILL harmless:
-1. parse the new and changed documents (nothing written yet);
-2. add their vectors to Chroma under content-addressed ids (invisible to queries: the catalog does
-   not list them yet; an id that already exists is reused, not embedded again);
-3. write the new BM25 index to a fresh folder;
-4. commit documents, pages, chunks, facts and the new lexical folder in one SQLite transaction;
-5. sweep vectors and lexical folders nothing refers to any more.
-A kill before step 4 leaves the previous index whole; the next run reuses the vectors step 2 added.
+It streams: a document at a time, so that memory does not grow with the corpus. The order of
+writes is what makes a SIGKILL harmless:
+1. one catalog write transaction is opened; each new or changed document is parsed and its pages,
+   chunks and facts written into it (readers go on seeing the last committed generation);
+2. its chunks' vectors go to Chroma a window at a time under content-addressed ids (invisible to
+   queries: the catalog does not list them yet; an id that already exists is reused, not embedded
+   again), and its tokens to the lexical builder;
+3. the new BM25 index is written to a fresh folder;
+4. the transaction commits documents, pages, chunks, facts and the new lexical folder at once;
+5. vectors and lexical folders nothing refers to any more are swept.
+A kill before step 4 rolls the transaction back and leaves the previous index whole; the next run
+reuses the vectors step 2 added.
 """
 
 from __future__ import annotations
