@@ -219,3 +219,19 @@ def test_sigkill_during_ingest_leaves_the_previous_index_queryable(index_copy, e
 
     live = catalog.chunk_ids()
     assert set(VectorStore(index_copy.chroma_path).all_ids(catalog.meta("collection") or "")) == live
+
+
+def test_a_second_ingest_while_one_writes_stops_with_a_clear_error(index_copy, embedder) -> None:
+    """The ingest writes in one long transaction; a second one started meanwhile waits SQLite's
+    busy timeout (30 s) and then says what is going on, and the index is as it was."""
+    from core.errors import IngestBusy
+    from index.catalog import Catalog
+    from ingest.pipeline import run_ingest
+
+    before = Catalog(index_copy.catalog_path)
+    generation, chunks = before.generation, before.chunk_ids()
+    with before.writing():
+        with pytest.raises(IngestBusy, match="another `assistant ingest` is writing the index"):
+            run_ingest(index_copy, rebuild=True, embedder=embedder)
+    after = Catalog(index_copy.catalog_path)
+    assert (after.generation, after.chunk_ids()) == (generation, chunks)
