@@ -230,8 +230,8 @@ def test_a_second_ingest_while_one_writes_stops_with_a_clear_error(index_copy, e
 
     before = Catalog(index_copy.catalog_path)
     generation, chunks = before.generation, before.chunk_ids()
-    with before.writing():
-        with pytest.raises(IngestBusy, match="another `assistant ingest` is writing the index"):
-            run_ingest(index_copy, rebuild=True, embedder=embedder)
+    busy = pytest.raises(IngestBusy, match="another `assistant ingest` is writing the index")
+    with before.writing(), busy:
+        run_ingest(index_copy, rebuild=True, embedder=embedder)
     after = Catalog(index_copy.catalog_path)
     assert (after.generation, after.chunk_ids()) == (generation, chunks)
