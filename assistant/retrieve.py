@@ -269,35 +269,44 @@ class RetrievalState:
         """Document number -> whether it is one of `doc_ids`. A question asks for the same few sets
         (what the caller may read, what it names) several times, so the last few are kept."""
         key = frozenset(doc_ids)
-        with self.masks_lock:
-            mask = self.masks.get(key)
-            if mask is not None:
-                self.masks.move_to_end(key)
-                return mask
-        mask = np.fromiter((d in key for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
-        mask.flags.writeable = False  # shared by every caller that asks for the same set
-        with self.masks_lock:
-            self.masks[key] = mask
-            while len(self.masks) > DOC_MASKS_KEPT:
-                self.masks.popitem(last=False)
-        return mask
+        return self._kept_mask(
+            self.masks,
+            key,
+            DOC_MASKS_KEPT,
+            lambda: np.fromiter((d in key for d in self.doc_ids), dtype=bool, count=len(self.doc_ids)),
+        )
 
     def chunk_mask(self, doc_ids: set[str] | frozenset[str]) -> np.ndarray:
         """Chunk number -> whether it is a listed chunk of one of `doc_ids`; the last few kept, as
         `doc_mask`'s (a question searches the same documents several times)."""
         key = frozenset(doc_ids)
+
+        def build() -> np.ndarray:
+            allowed = np.append(self.doc_mask(key), False)  # document number -1: not listed
+            return allowed[self.doc_index] if len(self.doc_index) else np.zeros(0, dtype=bool)
+
+        return self._kept_mask(self.chunk_masks, key, CHUNK_MASKS_KEPT, build)
+
+    def _kept_mask(
+        self,
+        kept: OrderedDict[frozenset[str], np.ndarray],
+        key: frozenset[str],
+        limit: int,
+        build: Callable[[], np.ndarray],
+    ) -> np.ndarray:
+        """The mask kept under `key`, else `build`'s, kept read-only (callers share it) among the
+        last `limit`."""
         with self.masks_lock:
-            mask = self.chunk_masks.get(key)
+            mask = kept.get(key)
             if mask is not None:
-                self.chunk_masks.move_to_end(key)
+                kept.move_to_end(key)
                 return mask
-        allowed = np.append(self.doc_mask(key), False)  # document number -1: not listed
-        mask = allowed[self.doc_index] if len(self.doc_index) else np.zeros(0, dtype=bool)
+        mask = build()
         mask.flags.writeable = False
         with self.masks_lock:
-            self.chunk_masks[key] = mask
-            while len(self.chunk_masks) > CHUNK_MASKS_KEPT:
-                self.chunk_masks.popitem(last=False)
+            kept[key] = mask
+            while len(kept) > limit:
+                kept.popitem(last=False)
         return mask
 
     def position(self, chunk_id: str) -> int | None:
