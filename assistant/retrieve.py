@@ -30,7 +30,7 @@ import numpy as np
 from assistant.models import Filters
 from core.councils import gazetteer
 from core.errors import IndexNotReady
-from core.records import Chunk, Decision, Document, Role, TableRow, table_rows
+from core.records import Chunk, Decision, Document, Indicator, Role, TableRow, table_rows
 from index.catalog import Catalog, CatalogReader
 from index.lexical import LexicalIndex, id_array, id_strings
 
@@ -201,6 +201,7 @@ class RetrievalState:
     tables: Later[TableRows] = field(default_factory=Later)  # table cells as table rows, for the tools
     decisions: list[Decision] = field(default_factory=list)  # from minutes and records of decision
     roles: list[Role] = field(default_factory=list)  # people named with their roles
+    indicators: list[Indicator] = field(default_factory=list)  # performance indicators and ratings
     # The state as callers of fewer audiences see it, built on first use (`for_audiences`).
     views: dict[frozenset[str], RetrievalState] = field(default_factory=dict, repr=False)
     views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -471,7 +472,8 @@ class Retriever:
         hashes[number[in_lex]] = listed_hashes[in_lex]
         hashes[n_lex:] = listed_hashes[~in_lex]
         lex_pos = np.where(doc_index[:n_lex] >= 0, np.arange(n_lex), -1).astype(np.int64)
-        decisions, roles = reader.decisions(), reader.roles()  # before the table rows' thread reads
+        # before the table rows' thread reads
+        decisions, roles, indicators = reader.decisions(), reader.roles(), reader.indicators()
         state = RetrievalState(
             generation=generation,
             collection=collection,
@@ -491,6 +493,7 @@ class Retriever:
             ),
             decisions=decisions,
             roles=roles,
+            indicators=indicators,
         )
         log.info("index generation %s loaded: %d documents, %d chunks", generation, len(docs), state.size)
         return state

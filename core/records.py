@@ -373,6 +373,27 @@ class Decision(Record):
 
 
 @dataclasses.dataclass(frozen=True)
+class Indicator(Record):
+    """A performance indicator as a performance report prints it: its name, the latest figure, the
+    target and floor it is judged against, the previous period's figure, and its RAG rating
+    ("Number of foster households RED / Latest: 613 Target: 700 Floor: 650 Previous: 612 (Red)"),
+    with the verbatim quote that states them."""
+
+    doc_id: str
+    name: str
+    latest: str
+    page: int
+    quote: str
+    target: str | None = None
+    floor: str | None = None
+    previous: str | None = None
+    rating: str | None = None  # RED, AMBER or GREEN, as the report rates the latest figure
+    previous_rating: str | None = None
+    rating_quote: str | None = None  # the name's last line and its rating badge, as printed
+    id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Role(Record):
     """A person named in a paper with the role the paper gives them ("From: Leader of the Council,
     Roger Gough"; "Author: ..."; "Chair"), and the verbatim quote that says so."""

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import IndexNotReady
-from core.records import Chunk, Decision, Document, Figure, Role, Target
+from core.records import Chunk, Decision, Document, Figure, Indicator, Role, Target
 
 # Chunks a reader keeps parsed. A question reads the text, units and tables of a few dozen chunks
 # (the top hits of two or three searches and their neighbours); 4,096 hold the hits of the last
@@ -125,8 +125,14 @@ _DOCUMENT_COLUMNS = (
     "seconds",
 )
 _CHUNK_JSON = ("spans", "units", "tables")
-Fact = Figure | Target | Decision | Role
-_FACT_KINDS: dict[str, type[Fact]] = {"figure": Figure, "target": Target, "decision": Decision, "role": Role}
+Fact = Figure | Target | Decision | Role | Indicator
+_FACT_KINDS: dict[str, type[Fact]] = {
+    "figure": Figure,
+    "target": Target,
+    "decision": Decision,
+    "role": Role,
+    "indicator": Indicator,
+}
 _KIND_OF: dict[type, str] = {record: kind for kind, record in _FACT_KINDS.items()}
 
 
@@ -191,6 +197,10 @@ class _FactStore:
     def roles(self) -> list[Role]:
         """Every person named with a role ("From: Leader of the Council", "Report author", "Chair")."""
         return [f for f in self._facts("role") if isinstance(f, Role)]
+
+    def indicators(self) -> list[Indicator]:
+        """Every performance indicator with its latest figure, target and rating."""
+        return [f for f in self._facts("indicator") if isinstance(f, Indicator)]
 
 
 class Catalog(_FactStore):

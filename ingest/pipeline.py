@@ -40,6 +40,7 @@ from ingest.confirm import confirmed_window
 from ingest.corpus import discover
 from ingest.decisions import extract_decisions, states_person
 from ingest.facts import extract_facts
+from ingest.indicators import extract_indicators
 from ingest.manifest import declared, described, load_manifest
 from ingest.metadata import load_sources
 from ingest.parse import PARSER_VERSION, ParsedDocument, embed_text, parse_document
@@ -347,7 +348,8 @@ def _put(
             for r in extract_roles(meta, doc.pages)
             if confirmed_window(r.quote, doc.second, r.page) == r.quote
         ]
-        facts: list[Fact] = [*extract_facts(meta, doc), *decisions, *roles]
+        indicators = extract_indicators(meta, doc.pages, doc.second)
+        facts: list[Fact] = [*extract_facts(meta, doc), *decisions, *roles, *indicators]
     except Exception as exc:  # one document's facts must not cost the batch
         log.exception("facts of %s failed", meta.file)
         return DocReport(meta.file, meta.doc_id, "failed", error=_stage_error(meta, "facts", exc))

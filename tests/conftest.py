@@ -111,7 +111,8 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):
 
 # A dozen real Kent County Council papers at most (the whole 128 take minutes to embed): minutes with
 # recorded votes, Cabinet minutes, a record of decision, a budget amendment form, an agenda, and two
-# meetings' "Appendix A" capital summaries whose file names differ only in punctuation.
+# meetings' "Appendix A" capital summaries whose file names differ only in punctuation, and a quarterly
+# performance report whose indicators carry targets and RAG ratings.
 KENT_SAMPLE = (
     "full_council/2025-01-09/Printed minutes 09th-Jan-2025 10.00 County Council.pdf",
     "full_council/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Council.pdf",
@@ -121,6 +122,7 @@ KENT_SAMPLE = (
     "cabinet/2025-03-04/Agenda frontsheet 04th-Mar-2025 10.00 Cabinet.pdf",
     "cabinet/2025-01-30/Appendix A Capital Investment Summary.pdf",
     "full_council/2025-02-13/Appendix A - Capital Investment Summary.pdf",
+    "cabinet/2025-03-04/QPR Q3 Cabinet appendix 1.pdf",
 )
 
 

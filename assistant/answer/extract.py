@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer import meetings, shapes, tables
+from assistant.answer import indicators, meetings, shapes, tables
 from assistant.answer import scope as scoping
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
@@ -245,14 +245,17 @@ class Extractor:
         return answer
 
     def from_meetings(self, ctx: AskContext) -> Answer | None:
-        """A vote, mover, outcome, decision or person's role, from the stores built at ingest."""
+        """A vote, mover, outcome, decision, person's role or indicator's figures, from the stores built
+        at ingest."""
         state = self.retriever.state
         q = ctx.question
         res = ctx.resolution
         earlier = meetings.Earlier(res.query if res.is_followup else "", res.previous_quotes)
-        found = meetings.find_decision(
-            q, state.decisions, state.docs, ctx.allowed, earlier, state.lexical.idf
-        ) or meetings.find_role(q, state.roles, state.docs, ctx.allowed)
+        found = (
+            meetings.find_decision(q, state.decisions, state.docs, ctx.allowed, earlier, state.lexical.idf)
+            or meetings.find_role(q, state.roles, state.docs, ctx.allowed)
+            or indicators.find_indicator(q, state.indicators, state.docs, ctx.allowed)
+        )
         if found is None:
             return None
         ctx.trace.chosen = [(f"{found.quotes[0].doc.doc_id}:p{found.quotes[0].page}", 1.0)]

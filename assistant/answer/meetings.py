@@ -93,11 +93,11 @@ def asked_fields(text: str) -> Asked:
     )
 
 
-def _cover(q: Question, have: frozenset[str] | set[str]) -> float:
-    """Share of the question's own weight the record accounts for. Field words ("vote", "moved")
-    and the meeting's date (already matched against the meeting) are not the subject."""
+def cover(q: Question, have: frozenset[str] | set[str], ignore: frozenset[str] = _FIELD_WORDS) -> float:
+    """Share of the question's own weight the record accounts for. Field words (`ignore`: "vote",
+    "moved") and dates (already matched against the meeting or report) are not the subject."""
     weights = {**q.carried, **q.weights}  # a follow-up's subject is partly the earlier turn's
-    own = {t: w for t, w in weights.items() if t not in _FIELD_WORDS and not _is_date_word(t)}
+    own = {t: w for t, w in weights.items() if t not in ignore and not _is_date_word(t)}
     total = sum(own.values())
     if total <= 0:
         return 0.0
@@ -173,16 +173,16 @@ def find_decision(
             continue  # it does not record the count or the people asked for
         quoted = _VOTER.sub(" ", d.quote)  # those who voted are not what the decision is about
         have = _tokens(f"{d.item or ''} {d.text} {quoted} {d.mover or ''} {d.seconder or ''} {d.kind}")
-        cover = _cover(q, have)
-        if cover < DECISION_MIN_COVER:
+        covered = cover(q, have)
+        if covered < DECISION_MIN_COVER:
             continue
         words = _tokens(d.text)
         key = (
             d in before,
-            cover,
+            covered,
             (d.committee, d.meeting_date) in meetings_before,
             _kind_named(d, q.text),
-            _cover(q, _tokens(f"{d.item or ''} {d.text}")),
+            cover(q, _tokens(f"{d.item or ''} {d.text}")),
             _answered(d, asked),
             # the record whose own words are most about the question: the motion on the Scrutiny
             # chair, not the amendment to a list of governance changes
@@ -335,7 +335,7 @@ def find_role(
         # question" and "Question by Paul Stepto to Rory Love, Cabinet Member for ...") asks about
         # that pairing, whatever else it says of the subject.
         linked = bool(kinds) and _names_another(r, q.text)
-        key = (linked, _cover(q, own | _tokens(doc.title)), _cover(q, own))
+        key = (linked, cover(q, own | _tokens(doc.title)), cover(q, own))
         if best is None or key > best[0]:
             best = (key, r)
     if best is None or not (best[0][0] or best[0][1] >= ROLE_MIN_COVER):

@@ -1,6 +1,7 @@
-"""[meetings] on real Kent County Council papers (a sample of eight, read from ../shared): decisions
-and votes listed by the CLI and the API under the usual audience rules, and questions about votes,
-movers and outcomes answered from the decisions store, citing the minute on the council's own site."""
+"""[meetings] on real Kent County Council papers (a sample of nine, read from ../shared): decisions
+and votes listed by the CLI and the API under the usual audience rules, questions about votes,
+movers and outcomes answered from the decisions store, citing the minute on the council's own site,
+and questions about a performance indicator answered from the indicators store."""
 
 from __future__ import annotations
 
@@ -138,6 +139,30 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_index, embed
     # A question about a decision the papers do not record is not answered from the nearest one.
     answer = assistant.ask("What was the vote on the community wardens amendment in March 2025?")
     assert "for and" not in answer.answer
+
+
+@pytest.mark.integration
+def test_an_indicator_question_is_answered_from_the_performance_report(kent_index, embedder) -> None:
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(kent_index, embedder=embedder)
+    verifier = PageVerifier(kent_index.corpus_dir)
+    answer = assistant.ask("How many foster households did KCC have at Quarter 3, against what target?")
+    # Page 48 of the Quarter 3 report: "Number of foster households RED / Latest: 613 Target: 700
+    # Floor: 650 Previous: 612 (Red)".
+    assert answer.answer.startswith("Number of foster households: latest 613 against a target of 700")
+    [c] = answer.citations
+    assert c.page == 48 and "Latest: 613 Target: 700" in c.quote
+    assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
+    # The rating is stated when it is asked for, citing the badge printed beside the name.
+    answer = assistant.ask("What RAG rating did the number of foster households get at Quarter 3?")
+    assert "rated Red" in answer.answer
+    assert any(c.quote.endswith("RED") for c in answer.citations), answer.citations
+    for c in answer.citations:
+        assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
+    # The same words about a quarter no report in the papers covers are not answered from Quarter 3's.
+    answer = assistant.ask("How many foster households did KCC have at Quarter 4, against what target?")
+    assert "latest 613" not in answer.answer
 
 
 def kent_index_file(assistant, doc_id: str) -> str:
