@@ -13,6 +13,12 @@ Every point runs in fresh processes so that memory figures are that point's own:
   each time), and the same questions go to Chroma alone (top 40) and to BM25 alone, so growth can be
   traced to its part.
 Writes scale.json, scale.md (a table) and scale.png (the plot) to --out.
+
+    python evals/bench/scale.py --sizes 10000 --modes server --serve DATA --serve-corpus CORPUS
+
+adds a server point for an index already built (an embedded point's data folder, kept with --work):
+a Chroma server is started on that index's own Chroma folder and only the query phase runs, so the
+server mode of a large index is measured without ingesting it again over HTTP (about 170 chunks/s).
 """
 
 from __future__ import annotations
@@ -147,6 +153,7 @@ def run_query_point(data: Path, corpus: Path, chroma_port: int | None, rounds: i
             assistant.ask(q, role="admin")
             ask_ms.append((time.perf_counter() - t) * 1000)
     return {
+        "chunks": state.size,
         "questions": len(ask_ms),
         "ask_p50_ms": _pct(ask_ms, 50),
         "ask_p95_ms": _pct(ask_ms, 95),
@@ -199,6 +206,24 @@ def measure(size: int, mode: str, work: Path, corpus: Path, rounds: int) -> dict
             server.stop()
             shutil.rmtree(server.path, ignore_errors=True)
         shutil.rmtree(data, ignore_errors=True)
+    return point
+
+
+def measure_serving(data: Path, corpus: Path, rounds: int) -> dict:
+    """The query phase of an index already built, served by a Chroma server on its Chroma folder
+    (left in place: the index is not this run's to delete)."""
+    from evals.bench.chroma_server import ChromaServer
+
+    server = ChromaServer(data / "chroma").start(timeout=600)
+    try:
+        point = {"mode": "server", "reused_index": True}
+        point |= _child("query", data, corpus, server.port, rounds)
+        point["target_chunks"] = point["chunks"]
+        point["chroma_server_peak_rss_mb"] = round(server.peak_rss_mb())
+        point["data_folder_mb"] = _size_mb(data)
+        point["chroma_disk_mb"] = _size_mb(data / "chroma")
+    finally:
+        server.stop()
     return point
 
 
@@ -275,7 +300,14 @@ def plot(points: list[dict], path: Path) -> None:
         ax1.plot(x, [p["chroma_p50_ms"] for p in ps], "s:", color=colour, label=f"{mode} Chroma p50")
         ax2.plot(x, [p["api_rss_loaded_mb"] for p in ps], "o-", color=colour, label=f"{mode} API loaded")
         ax2.plot(x, [p["api_peak_rss_mb"] for p in ps], "o:", color=colour, label=f"{mode} API serving")
-        ax2.plot(x, [p["ingest_peak_rss_mb"] for p in ps], "^--", color=colour, label=f"{mode} ingest peak")
+        ingested = [p for p in ps if p.get("ingest_peak_rss_mb") is not None]  # a served index has none
+        ax2.plot(
+            [p["chunks"] for p in ingested],
+            [p["ingest_peak_rss_mb"] for p in ingested],
+            "^--",
+            color=colour,
+            label=f"{mode} ingest peak",
+        )
         if mode == "server":
             ax2.plot(
                 x, [p["chroma_server_peak_rss_mb"] for p in ps], "s:", color=colour, label="Chroma server"
@@ -313,6 +345,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", type=Path, default=REPO / "evals" / "bench" / "out")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument(
+        "--serve", type=Path, default=None, help="an index's data folder to serve (server mode)"
+    )
+    parser.add_argument("--serve-corpus", type=Path, default=None, help="the corpus folder of --serve")
     parser.add_argument("--phase", choices=["ingest", "query"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -353,6 +389,17 @@ def main() -> None:
             ]
             write(kept + points, args.out, machine)
         shutil.rmtree(corpus, ignore_errors=True)
+    if args.serve is not None:
+        print(f"server mode on the index at {args.serve} …", flush=True)
+        point = measure_serving(args.serve, args.serve_corpus or args.serve.parent / "corpus", args.rounds)
+        print(json.dumps(point), flush=True)
+        points.append(point)
+        kept = [
+            p
+            for p in previous
+            if (p["mode"], p["target_chunks"]) not in {(q["mode"], q["target_chunks"]) for q in points}
+        ]
+        write(kept + points, args.out, machine)
     print((args.out / "scale.md").read_text())
 
 
