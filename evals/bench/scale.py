@@ -336,6 +336,12 @@ def write(points: list[dict], out: Path, machine: dict) -> None:
     plot(points, out / "scale.png")
 
 
+def merged(previous: list[dict], points: list[dict]) -> list[dict]:
+    """The points of earlier runs that this run did not measure again, and this run's."""
+    measured = {(q["mode"], q["target_chunks"]) for q in points}
+    return [p for p in previous if (p["mode"], p["target_chunks"]) not in measured] + points
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -382,24 +388,14 @@ def main() -> None:
             point = measure(size, mode, work, corpus, args.rounds)
             print(json.dumps(point), flush=True)
             points.append(point)
-            kept = [
-                p
-                for p in previous
-                if (p["mode"], p["target_chunks"]) not in {(q["mode"], q["target_chunks"]) for q in points}
-            ]
-            write(kept + points, args.out, machine)
+            write(merged(previous, points), args.out, machine)
         shutil.rmtree(corpus, ignore_errors=True)
     if args.serve is not None:
         print(f"server mode on the index at {args.serve} …", flush=True)
         point = measure_serving(args.serve, args.serve_corpus or args.serve.parent / "corpus", args.rounds)
         print(json.dumps(point), flush=True)
         points.append(point)
-        kept = [
-            p
-            for p in previous
-            if (p["mode"], p["target_chunks"]) not in {(q["mode"], q["target_chunks"]) for q in points}
-        ]
-        write(kept + points, args.out, machine)
+        write(merged(previous, points), args.out, machine)
     print((args.out / "scale.md").read_text())
 
 
