@@ -67,6 +67,10 @@ class Computer:
             outcome = (
                 tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
             )
+        if kind in ("rest", "remainder"):
+            q_money = self._money_question(res.query, q.carried)
+            order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
+            outcome = _rest_of_which(order, quote)
         if outcome is None and kind in ("sum", "difference", "change", "remainder", "share"):
             outcome = self._from_operands(ctx, kind, scope)
         if outcome is None and kind in ("shortfall", "excess", "difference", "check"):
@@ -148,6 +152,18 @@ class Computer:
             return router.Computed(
                 share, ops, f"{ops[0].amount.text} as a share of {ops[1].amount.text}: {share.formula}."
             )
+        change = _stated_change(ops[1])
+        if change is not None:
+            # "agency spend was £13.1m, we are targeting a reduction of circa £3m": the second figure
+            # is the change itself, not the new level, so the percentage is the change over the base.
+            moved = router.tolerant(arithmetic.share, amounts[1], amounts[0])
+            if isinstance(moved, router.Missing):
+                return moved
+            return router.Computed(
+                moved,
+                ops,
+                f"A {change} of {ops[1].amount.text} on {ops[0].amount.text}: {moved.formula}.",
+            )
         result = router.tolerant(arithmetic.percentage_change, amounts[0], amounts[1])
         if isinstance(result, router.Missing):
             return result
@@ -157,18 +173,101 @@ class Computer:
 
 
 WHOLE_PERCENT = 100
+# A figure stated as a change ("a reduction of circa £3m", "cut by £2m", "an increase of 5%").
+_CHANGE_BEFORE = re.compile(
+    r"\b(reduction|cut|decrease|fall|drop|saving|increase|rise|growth)s?\s+(?:of|by)\s+"
+    r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$|"
+    r"\b(reduc|cut|decreas|fall|fell|drop|increas|rais|ris|rose|grow|grew)\w*\s+(?:\w+\s+){0,3}?by\s+"
+    r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$",
+    re.I,
+)
+CHANGE_LOOKBACK = 48  # characters before a figure searched for the words that make it a change
+_CHANGE_NOUN = {
+    "reduc": "reduction",
+    "decreas": "decrease",
+    "increas": "increase",
+    "rais": "increase",
+    "ris": "rise",
+    "grow": "growth",
+    "grew": "growth",
+    "rose": "rise",
+    "fell": "fall",
+}
+
+
+def _stated_change(op: router.Operand) -> str | None:
+    """The kind of change ("reduction", "increase") when the operand's quote states its figure as a
+    change rather than a level."""
+    if op.quote is None:
+        return None
+    text = op.quote.text
+    at = text.find(op.amount.text)
+    if at < 0:
+        return None
+    m = _CHANGE_BEFORE.search(text[max(0, at - CHANGE_LOOKBACK) : at])
+    if m is None:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
+    return _CHANGE_NOUN.get(word, word)
+
+
 _PART_OF_WHOLE = re.compile(r"\b(?:proportion|fraction|share)\b", re.I)
 
 
 def intent(text: str) -> str | None:
     """Which computation a question asks for: a costing from its own figures, a document's rate
-    applied to its figures, or one of the router's kinds (sum, check, change, gap ...)."""
+    applied to its figures, the rest of a whole once the part the documents single out is taken
+    away, or one of the router's kinds (sum, check, change, gap ...)."""
     if formulas.costing_in(text) is not None:
         return "costing"
     kind = router.kind_of(text)
     if kind in (None, "sum") and formulas.asks_to_apply(text):
         return "apply"
+    if kind is None and _REST_Q.search(text):
+        return "rest"
     return kind
+
+
+# "How much of the 2018/19 saving target had not been specifically allocated?": the rest of a whole,
+# once the part the documents say was allocated (spent, agreed ...) is taken away.
+_REST_Q = re.compile(
+    r"\bhow\s+much\s+(?:of|was\s+left\s+of)\b.*\b(?:(?:had|has|have|was|were|is|are)(?:\s+still)?\s+not|"
+    r"(?:had|has|have|was|were|is|are)\s+(?:still\s+)?(?:un\w+ed|outstanding|left))\b",
+    re.I,
+)
+_SUM = r"(£\s?\d[\d,.]*\s*(?:m|bn|k|million|billion)?)"
+# A whole and its part in one sentence: "a saving target for 2018/19 of £11.9m of which £8.8m was
+# specifically allocated" (whole, part); "£1.2m out of a shared pot of £2.5m" (part, whole).
+_OF_WHICH = re.compile(rf"{_SUM}\b[^.;]{{0,40}}?\bof\s+which\s+{_SUM}", re.I)
+_OUT_OF = re.compile(
+    rf"{_SUM}\b[^.;£]{{0,20}}?\bout\s+of\s+(?:a|an|the)?\s*(?:[\w-]+\s+){{0,3}}?(?:of\s+)?{_SUM}", re.I
+)
+
+
+def _rest_of_which(ranked: list[Candidate], quote: Callable[..., Quote]) -> router.Computed | None:
+    """The whole less the part, from the best evidence that states both ("£11.9m of which £8.8m")."""
+    for c in ranked[:REST_DEPTH]:
+        m = _OF_WHICH.search(c.text)
+        n = None if m else _OUT_OF.search(c.text)
+        if m is not None:
+            whole, part = find_money(m.group(1)), find_money(m.group(2))
+        elif n is not None:
+            part, whole = find_money(n.group(1)), find_money(n.group(2))
+        else:
+            continue
+        if not whole or not part or part[0][1].value > whole[0][1].value:
+            continue  # a part larger than its whole is not what the sentence says
+        result = arithmetic.difference(whole[0][1], part[0][1])
+        ops = [
+            router.Operand("the whole", whole[0][1], quote(c)),
+            router.Operand("the part", part[0][1], quote(c)),
+        ]
+        lead = f"The rest of {whole[0][1].text} once the {part[0][1].text} of it is taken away: {result.formula}."
+        return router.Computed(result, ops, lead)
+    return None
+
+
+REST_DEPTH = 3  # the best few candidates searched for a whole and its part
 
 
 _REMAINDER_SPLIT = re.compile(

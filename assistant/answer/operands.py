@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
-from assistant.answer.question import Question, year_forms
+from assistant.answer.question import Question, same_period, year_forms
 from assistant.answer.select import Candidate, _tokens
 from core.councils import gazetteer
 from core.money import Amount, find_money, find_percent, parse_number
@@ -78,16 +78,31 @@ def _closeness(words: list[str], position: int, terms: dict[str, float]) -> floa
     return score
 
 
+_YEAR_MENTION = re.compile(r"(?<![\d£.,])(?:(?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?|\d{2}/\d{2})(?![\d%])")
+# A year after a figure ("£4.5m in 2015/16") is its period more often than one before it.
+BEFORE_GAP_FACTOR = 2
+
+
 def _years_near(text: str, start: int) -> set[str]:
-    """The years stated in the clause around a figure."""
+    """The period of a figure: of the years stated in its clause, the one nearest it ("an overspend
+    of £4.5m in 2015/16 and £3.7m in 2016/17": 2015/16 for the first, 2016/17 for the second)."""
     lo = max(text.rfind(p, 0, start) for p in (". ", "; ", " – ", ", and ", ", whereas"))
     his = [i for p in (". ", "; ", " – ", ", whereas", " but ") if (i := text.find(p, start)) >= 0]
-    return year_forms(text[lo + 1 if lo >= 0 else 0 : min(his) if his else len(text)])
+    lo, hi = (lo + 1 if lo >= 0 else 0), (min(his) if his else len(text))
+    mentions = list(_YEAR_MENTION.finditer(text, lo, hi))
+    if not mentions:
+        return set()
+
+    def gap(m: re.Match[str]) -> int:
+        return m.start() - start if m.start() >= start else BEFORE_GAP_FACTOR * (start - m.end())
+
+    return year_forms(min(mentions, key=gap).group(0))
 
 
-def figure_in(c: Candidate, q: Question, want: str = "money") -> Amount | None:
+def figure_in(c: Candidate, q: Question, want: str = "money", dated: bool = False) -> Amount | None:
     """The figure of a candidate that belongs to what `q` asks about: the one its words stand
-    nearest, of the period it names when it names one. `want` is money, percent or count."""
+    nearest, of the period it names when it names one. `want` is money, percent or count; `dated`
+    asks for a figure whose own clause names the period (not one the period is only implied for)."""
     terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 0.5}
     table = c.table
     if table is not None and table.cells:
@@ -111,11 +126,13 @@ def figure_in(c: Candidate, q: Question, want: str = "money") -> Amount | None:
 
     def merit(f: tuple[tuple[int, int], Amount]) -> tuple[bool, float]:
         (start, _), _amount = f
-        period = not q.years or bool(q.years & _years_near(c.text, start))
+        period = not q.years or same_period(q.years, _years_near(c.text, start))
         return period, _closeness(words, position(start), terms)
 
     best = max(found, key=merit)
     period_ok, close = merit(best)
+    if dated and q.years and not period_ok:
+        return None
     if len(found) > 1 and (close == 0 or not period_ok):
         return None  # several figures and none of them near what was asked, or of its period: do not guess
     return best[1]
@@ -169,13 +186,19 @@ def operands(
     for label in labels:
         q = analyse(label)
         hit = None
-        for c in rank(label)[:depth]:
-            amount = figure_in(c, q, want)
-            if amount is None or (*c.key, amount.text) in taken:
-                continue
-            taken.add((*c.key, amount.text))
-            hit = Found(label, amount, quote(c))
-            break
+        ranked = rank(label)[:depth]
+        # A phrase that names a period ("the overspend in 2016/17") takes the figure stated for that
+        # period where one of the evidence states it, before one the period is only implied for.
+        for dated in (True, False) if q.years else (False,):
+            for c in ranked:
+                amount = figure_in(c, q, want, dated)
+                if amount is None or (*c.key, amount.text) in taken:
+                    continue
+                taken.add((*c.key, amount.text))
+                hit = Found(label, amount, quote(c))
+                break
+            if hit is not None:
+                break
         if hit is None:
             missing.append(f"a figure for “{label}”")
         else:

@@ -77,7 +77,7 @@ SHARE_Q = re.compile(
 )
 CHANGE_Q = re.compile(
     r"\b(?:percentage|per\s*cent|%)\s+(?:change|increase|decrease|rise|fall|reduction|drop|growth|cut)\b|"
-    r"\bby\s+what\s+(?:percentage|per\s*cent|%|proportion)\b|\bhow\s+much\s+(?:did|has|had)\b.*\b(?:percentage|per\s*cent)\b|"
+    r"\bby\s+(?:roughly\s+|about\s+|approximately\s+|around\s+)?what\s+(?:percentage|per\s*cent|%|proportion)\b|\bhow\s+much\s+(?:did|has|had)\b.*\b(?:percentage|per\s*cent)\b|"
     r"\bwhat\s+(?:percentage|per\s*cent|%)\s+(?:growth|increase|rise|fall|drop|decrease|reduction|change)\b|"
     r"\b(?:percentage|per\s*cent|%)\s+(?:growth|increase|rise|fall|drop|decrease|reduction)\s+(?:is|was|would)\b",
     re.I,

@@ -367,3 +367,41 @@ def test_a_heading_brings_the_opening_of_its_section() -> None:
     [quote] = shapes.piece_quotes(opening, DOC)
     assert quote.text == "Financial Implications None directly arising from this report."
     assert q.answer_type is None
+
+
+# -- computations: which figure is an operand's ------------------------------------------------
+
+
+def test_a_figure_takes_the_year_stated_nearest_it_in_its_clause() -> None:
+    from assistant.answer.operands import _years_near
+
+    text = "This follows an overspend of £4.5m in 2015/16 and £3.7m in 2016/17."
+    assert "2015/16" in _years_near(text, text.index("£4.5m"))
+    assert "2016/17" in _years_near(text, text.index("£3.7m"))
+    assert "2016/17" not in _years_near(text, text.index("£4.5m"))
+    before = "In the same quarter of 2017/18 the budget is projecting an overspend of £14.5m."
+    assert "2017/18" in _years_near(before, before.index("£14.5m"))
+
+
+def test_a_figure_stated_as_a_change_is_recognised_with_its_kind() -> None:
+    from assistant.answer.compose import Quote
+    from assistant.answer.compute import _stated_change
+    from core.money import find_money
+
+    def operand(text: str, figure: str) -> router.Operand:
+        [(_, amount)] = [m for m in find_money(text) if m[1].text.endswith(figure)]
+        return router.Operand("x", amount, Quote(DOC, 1, None, text))
+
+    said = "Our agency spend for 23/24 was £13.1m, we are targeting a reduction of circa £3m in 24/25."
+    assert _stated_change(operand(said, "£3m")) == "reduction"
+    assert _stated_change(operand(said, "£13.1m")) is None
+    assert _stated_change(operand("Spend will be cut by £2m next year.", "£2m")) == "cut"
+    assert _stated_change(operand("Income rose by £1.5m.", "£1.5m")) == "rise"
+
+
+def test_the_rest_of_a_whole_is_asked_for_by_what_has_not_been_done_with_it() -> None:
+    from assistant.answer.compute import intent
+
+    assert intent("How much of the 2018/19 saving target had not been specifically allocated?") == "rest"
+    assert intent("How much of the savings target is still unallocated?") == "rest"
+    assert intent("How much of the budget was spent on agency staff?") is None
