@@ -60,17 +60,26 @@ class Computer:
                 else None
             ) or tables.table_sum(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
         elif kind == "check":
-            # Only tables holding a figure the question states can check it.
-            outcome = tables.table_check(text, q, state.rows_holding(ctx.allowed, tables.stated_values(text)))
+            # Only tables holding a figure the question states can check it; with no figure stated,
+            # the table it names.
+            stated = tables.stated_values(text)
+            rows = (
+                state.rows_holding(ctx.allowed, stated)
+                if stated
+                else tables.in_named_table(text, state.rows_in(ctx.allowed))
+                if tables.names_table(text)
+                else []
+            )
+            outcome = tables.table_check(text, q, rows)
         elif kind in ("share", "difference"):
             rows = state.rows_naming(ctx.allowed, tables.asked_words(q))
             outcome = (
                 tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
             )
-        if kind in ("rest", "remainder"):
+        if kind in ("rest", "remainder") or (kind == "share" and outcome is None):
             q_money = self._money_question(res.query, q.carried)
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
-            outcome = _rest_of_which(order, quote)
+            outcome = _whole_and_part(kind, order, quote)
         if outcome is None and kind in ("sum", "difference", "change", "remainder", "share"):
             outcome = self._from_operands(ctx, kind, scope)
         if outcome is None and kind in ("shortfall", "excess", "difference", "check"):
@@ -244,8 +253,12 @@ _OUT_OF = re.compile(
 )
 
 
-def _rest_of_which(ranked: list[Candidate], quote: Callable[..., Quote]) -> router.Computed | None:
-    """The whole less the part, from the best evidence that states both ("£11.9m of which £8.8m")."""
+def _whole_and_part(
+    kind: str, ranked: list[Candidate], quote: Callable[..., Quote]
+) -> router.Computed | None:
+    """From the best evidence that states a whole and its part in one sentence ("£11.9m of which
+    £8.8m", "£1.2m out of a shared pot of £2.5m"): the rest of the whole (`rest`, `remainder`) or the
+    part's share of it (`share`)."""
     for c in ranked[:REST_DEPTH]:
         m = _OF_WHICH.search(c.text)
         n = None if m else _OUT_OF.search(c.text)
@@ -257,13 +270,15 @@ def _rest_of_which(ranked: list[Candidate], quote: Callable[..., Quote]) -> rout
             continue
         if not whole or not part or part[0][1].value > whole[0][1].value:
             continue  # a part larger than its whole is not what the sentence says
-        result = arithmetic.difference(whole[0][1], part[0][1])
-        ops = [
-            router.Operand("the whole", whole[0][1], quote(c)),
-            router.Operand("the part", part[0][1], quote(c)),
-        ]
-        lead = f"The rest of {whole[0][1].text} once the {part[0][1].text} of it is taken away: {result.formula}."
-        return router.Computed(result, ops, lead)
+        w, p = whole[0][1], part[0][1]
+        ops = [router.Operand("the whole", w, quote(c)), router.Operand("the part", p, quote(c))]
+        if kind == "share":
+            share = arithmetic.share(p, w)
+            return router.Computed(share, ops, f"{p.text} of {w.text}: {share.formula}.")
+        result = arithmetic.difference(w, p)
+        return router.Computed(
+            result, ops, f"The rest of {w.text} once the {p.text} of it is taken away: {result.formula}."
+        )
     return None
 
 

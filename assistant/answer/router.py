@@ -191,6 +191,8 @@ def kind_of(text: str) -> str | None:
         return "check"
     if ADD_UP_Q.search(text) and (_YES_NO.match(text) or _YES_NO_CLAUSE.search(text)):
         return "check"  # a total named by words: the documents' own total is checked
+    if _TABLE.search(text) and CHECK_Q.search(text) and _YES_NO.match(text):
+        return "check"  # "Is the total for Shared Services in Table 4 correct?"
     if SHARE_Q.search(text):
         return "share"
     if CHANGE_Q.search(text):
@@ -484,9 +486,9 @@ def check_document_total(ranked: list[Candidate], quote) -> Computed | None:
     for c in ranked[:10]:
         found = [(span, _signed(c.text, span, a)) for span, a in find_money(c.text)]
         for i, (span, stated) in enumerate(found):
-            if not _TOTAL_WORD.search(c.text[: span[0]]):
-                continue
-            parts = [a for _, a in found[:i] if a.unit == stated.unit]
+            if not stated.value or not _TOTAL_WORD.search(c.text[: span[0]]):
+                continue  # a total of nothing ("TOTAL £ 000", a column's unit) totals nothing
+            parts = [a for _, a in found[:i] if a.unit == stated.unit and a.value]
             part_quotes: list[Quote] = []
             above = _preceding(c, ranked)[:TOTAL_PARTS_LOOKBACK]
             for step in range(len(above) + 1):

@@ -190,10 +190,16 @@ def _components(table: list[TableRow], row: TableRow, header: str) -> _Total | N
     return None
 
 
+def names_table(text: str) -> bool:
+    return _TABLE.search(text) is not None
+
+
 def table_check(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
-    """A total the question states, recomputed from what it adds up in the table that holds it."""
+    """A total the question states, recomputed from what it adds up in the table that holds it; or,
+    where it states none, the total of the table it names that its words name ("Does the Programme
+    Team total in Table 3 add up?")."""
     stated = stated_values(text)
-    if not stated:
+    if not stated and not names_table(text):
         return None
     rows = in_named_table(text, rows)
     asked = set(tokenize(text))
@@ -205,13 +211,21 @@ def table_check(text: str, q: Question, rows: list[TableRow]) -> Computed | None
         for row in table:
             for header in row.cells:
                 value = _value(row, header)
-                if value is None or value not in stated:
+                if value is None or (stated and value not in stated):
                     continue
+                if not stated and (not value or not (_TOTAL.search(row.label) or _TOTAL.search(header))):
+                    continue  # named by words only: a total the table labels as one
                 total = _components(table, row, header)
                 if total is None:
                     continue
                 named = len((label_words(row.label) | set(tokenize(header))) & asked)
+                named += council_of(header) in q.councils  # "the SSDC total": the SSDC column
                 found.append((named, total, value))
+    if not stated:
+        # No figure to find the total by: the one the question's words name, when one is named best.
+        found.sort(key=lambda t: -t[0])
+        if not found or found[0][0] == 0 or (len(found) > 1 and found[1][0] == found[0][0]):
+            return None
     if not found:
         return None
     _, total, value = max(found, key=lambda t: t[0])

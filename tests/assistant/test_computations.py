@@ -46,3 +46,29 @@ def test_the_rest_of_a_whole_is_the_whole_less_the_part_the_sentence_gives(assis
     assert _tool(answer) == "arithmetic.difference"
     [c] = answer.citations
     assert c.page == 8 and "of which £8.8m" in c.quote
+
+
+def test_a_part_of_a_whole_in_one_sentence_gives_its_share(assistant) -> None:
+    # Joint working report, p. 2: "… in the region of £1.2m out of a shared pot of £2.5m …"
+    answer = assistant.ask(
+        "What share of the £2.5m Joint Authority savings pot would go to SSDC?", role="admin"
+    )
+    assert "£1.2m ÷ £2.5m × 100 = 48.0%" in answer.answer
+    assert _tool(answer) == "arithmetic.share"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # Table 3 prints 59.0 for the Programme Team total; its rows add up to 57.
+        ("Does the Programme Team total in Table 3 add up?", "59.0 does not add up"),
+        # Table 4: Shared Services 42 + 31 + 27 + 128, less 35 of RIEP funding, is the 193 printed.
+        ("Is the total for Shared Services in Table 4 correct?", "193 adds up exactly"),
+        # Table 5: SSDC's NI 179 and NI 179a targets, 2,536 + 423, make its total 2,959.
+        ("Does the SSDC total efficiency target in Table 5 add up?", "2,536 + 423 = 2,959"),
+    ],
+)
+def test_a_total_named_by_words_in_a_named_table_is_checked(assistant, question: str, said: str) -> None:
+    answer = assistant.ask(question, role="admin")
+    assert said in answer.answer
+    assert _tool(answer) == "arithmetic.totals_check"
