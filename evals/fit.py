@@ -127,7 +127,7 @@ def _quoted_text(assistant: Assistant, q: Question, c: Candidate) -> str:
     """What the answer would quote if this candidate were chosen: a list's introduction is judged by
     the whole list it leads to."""
     if shapes.asks_for_list(q) or c.text.rstrip().endswith((":", ":-")):
-        pieces = shapes.list_pieces(c, assistant.retriever.neighbour)
+        pieces = shapes.list_pieces(c, assistant.retriever.neighbour, q)
         if pieces:
             return " ".join(p.chunk.text[p.start : p.end] for p in pieces)
     return c.text

@@ -184,7 +184,7 @@ class Extractor:
         if not picks:
             return extractive_answer([], ctx)
         if len(parts) == 1 and picks[0].unit.kind == "heading" and not q.yes_no:
-            opening = shapes.section_opening(picks[0], self.retriever.neighbour)
+            opening = shapes.section_opening(picks[0], self.retriever.neighbour, shapes.asks_for_list(q))
             if opening is not None:
                 quotes = shapes.piece_quotes(opening, picks[0].doc)
                 # "8. Financial Implications": the heading's number is not part of what it says.
@@ -194,7 +194,7 @@ class Extractor:
         if len(parts) == 1 and (
             shapes.asks_for_list(q) or in_list or picks[0].text.rstrip().endswith((":", ":-"))
         ):
-            pieces = shapes.list_pieces(picks[0], self.retriever.neighbour)
+            pieces = shapes.list_pieces(picks[0], self.retriever.neighbour, q)
             title = picks[0].doc.title
             item = shapes.item_asked(q, pieces, title) if pieces and q.yes_no else None
             if item is not None:

@@ -25,6 +25,9 @@ MAX_LIST_ITEMS = 12
 MAX_LIST_WORDS = 260
 LIST_INTRO_REACH = 12  # units back from the best one to look for the line that introduces its list
 LIST_INTRO_AHEAD = 3  # units forward, in the same section, for an introduction that follows a preamble
+# Units back, across pages, from a numbered paragraph to its section's introduction of the list.
+LIST_INTRO_REACH_BACK = 30
+KEY_TERM_WEIGHT = 1.0  # a question term weighs this much or more when it is one of its key terms
 LEAD_WORDS = 7  # words after a figure that belong to it ("£20m, by 2012/13"), up to punctuation
 ITEM_WORDS = 8  # words of an item named in a list's lead
 
@@ -86,6 +89,77 @@ def _intro_index(chunk: Chunk, index: int) -> int | None:
     return None
 
 
+def _names_asked(q: Question | None, text: str) -> bool:
+    """Whether `text` states one of the question's key terms ("the peer team's key
+    recommendations" for "What were the recommendations ...?")."""
+    if q is None:
+        return False
+    key = {t for t, w in q.weights.items() if w >= KEY_TERM_WEIGHT}
+    return bool(key & _tokens(text))
+
+
+def _base_section(section: str | None) -> str:
+    """ "2. Key recommendations (3)" -> "2. Key recommendations": the section a numbered paragraph
+    belongs to."""
+    return (section or "").split(" (")[0]
+
+
+def _intro_before(
+    best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]
+) -> tuple[Chunk, int] | None:
+    """For a numbered paragraph or item ("2. Key recommendations (3)"), the line that introduces its
+    list ("The following are the peer team's key recommendations to the council:"), earlier in the
+    same section, across pages and chunks; None when the section has no such line."""
+    base = _base_section(best.unit.section)
+    if not base or base == (best.unit.section or ""):
+        return None  # not a numbered paragraph of a section
+    chunk, i = best.chunk, best.index
+    for _ in range(LIST_INTRO_REACH_BACK):
+        i -= 1
+        if i < 0:
+            previous = neighbour(chunk, -1)
+            if previous is None or not previous.units:
+                return None
+            chunk, i = previous, len(previous.units) - 1
+        u = chunk.units[i]
+        if u.kind == "heading" or _base_section(u.section) != base:
+            return None
+        if (u.section or "") == base and _introduces(chunk, u):
+            return chunk, i  # the section's own introduction, not one inside a numbered paragraph
+    return None
+
+
+def _numbered_list(
+    chunk: Chunk, intro: int, neighbour: Callable[[Chunk, int], Chunk | None]
+) -> list[Piece] | None:
+    """A list of numbered paragraphs under its introduction: the introduction, then the opening
+    sentence of each paragraph, which states the item (the rest of a paragraph explains it)."""
+    first = chunk.units[intro]
+    base = first.section or ""
+    pieces = [Piece(chunk, first.start, first.end, first.page, first.section)]
+    seen: set[str] = set()
+    words = len(chunk.unit_text(first).split())
+    skipped = False  # a unit left out since the last one quoted: the next quote starts afresh
+    for at, u in _units_after(chunk, intro, neighbour):
+        section = u.section or ""
+        if u.kind in ("heading", "table_header") or u.is_table or _base_section(section) != base:
+            break
+        if section == base or section in seen:
+            skipped = True
+            continue
+        text = at.unit_text(u)
+        if len(seen) >= MAX_LIST_ITEMS or words + len(text.split()) > MAX_LIST_WORDS:
+            break
+        seen.add(section)
+        if skipped:
+            pieces.append(Piece(at, u.start, u.end, u.page, u.section))
+        else:
+            _extend(pieces, at, u)  # one-sentence items run on as one quote
+        skipped = False
+        words += len(text.split())
+    return pieces if seen else None
+
+
 def _introduces(chunk: Chunk, u: Unit) -> bool:
     return chunk.unit_text(u).rstrip().endswith((":", ":-"))
 
@@ -97,17 +171,38 @@ def _continues_list(first: Unit, u: Unit, items: int) -> bool:
     return (u.section or "").startswith(base) and items < MAX_LIST_ITEMS
 
 
-def list_pieces(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]) -> list[Piece] | None:
-    """The list the best candidate introduces or belongs to, from its introduction to its last item."""
+def list_pieces(
+    best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None], q: Question | None = None
+) -> list[Piece] | None:
+    """The list the best candidate introduces or belongs to, from its introduction to its last item.
+    A numbered paragraph leads back to its section's introduction of the list only when that
+    introduction names what the question `q` asks about (a key term of it)."""
     chunk = best.chunk
     intro = _intro_index(chunk, best.index + best.count - 1)
+    earlier = _intro_before(best, neighbour) if intro is None and q is not None else None
+    if earlier is not None and _names_asked(q, earlier[0].unit_text(earlier[0].units[earlier[1]])):
+        return _numbered_list(*earlier, neighbour)  # a numbered paragraph of a list begun earlier
     if intro is None:
         if best.unit.kind != "list_item":
             return None
         intro = best.index
         while intro > 0 and chunk.units[intro - 1].kind == "list_item":
             intro -= 1
+    return list_from(chunk, intro, neighbour)
+
+
+def list_from(
+    chunk: Chunk, intro: int, neighbour: Callable[[Chunk, int], Chunk | None], numbered: bool = False
+) -> list[Piece] | None:
+    """The list that `chunk.units[intro]` introduces (or begins), item after item; with `numbered`,
+    the opening sentence of each numbered paragraph when its items are numbered paragraphs of its
+    section (a long list, each item a paragraph)."""
     first = chunk.units[intro]
+    following = next(_units_after(chunk, intro, neighbour), None)
+    if numbered and following is not None:
+        section = following[1].section or ""
+        if first.section and section != first.section and _base_section(section) == first.section:
+            return _numbered_list(chunk, intro, neighbour)
     pieces = [Piece(chunk, first.start, first.end, first.page, first.section)]
     items, words = 0, len(chunk.unit_text(first).split())
     for at, u in _units_after(chunk, intro, neighbour):
@@ -148,10 +243,13 @@ def _extend(pieces: list[Piece], chunk: Chunk, u: Unit) -> None:
 SECTION_OPENING_WORDS = 60
 
 
-def section_opening(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]) -> list[Piece] | None:
+def section_opening(
+    best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None], listed: bool = False
+) -> list[Piece] | None:
     """A heading ("Financial Implications", "Background Papers") is not itself an answer: what it
     names is the text under it. The heading with the first units of its section, on its page, up
-    to about a paragraph; None where nothing follows it in the section."""
+    to about a paragraph; None where nothing follows it in the section. `listed`: the question asks
+    for a list, so a list the section opens with comes whole."""
     head = best.chunk.units[best.index]
     pieces = [Piece(best.chunk, head.start, head.end, head.page, head.section)]
     words = 0
@@ -160,6 +258,10 @@ def section_opening(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | N
             break
         if u.kind == "heading" or u.page != head.page or (u.section or "") != (head.section or ""):
             break
+        if listed and _introduces(at, u) and (items := list_from(at, at.units.index(u), neighbour, True)):
+            # The section opens with the list asked for ("The following are the key
+            # recommendations:"): the heading, then the list, items and all.
+            return pieces + items
         _extend(pieces, at, u)
         words += len(at.unit_text(u).split())
     return pieces if words else None
