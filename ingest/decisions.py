@@ -767,11 +767,15 @@ def _settle(resolution: _Draft, drafts: list[_Draft], since: int) -> None:
     amended = any(
         d.kind == "amendment" and d.status in ("carried", "agreed") and d.start > motion.start for d in drafts
     )
-    if basis.substantive:
+    if basis.substantive and not amended:
         motion.consumed = True  # the motion as moved is told by what it became
     if not amended:
         resolution.mover, resolution.seconder = motion.mover, motion.seconder
         resolution.proposed_at = motion.proposed_at
+    elif motion.status is None:
+        # Amended before it passed: the resolution is no longer the mover's words alone, but who
+        # moved and seconded the motion is still a fact of the meeting, kept as the motion proposed.
+        motion.status = "proposed"
 
 
 def _main_motion(drafts: list[_Draft], since: int) -> _Draft | None:
@@ -844,12 +848,15 @@ def _to_decision(
         page, quote = _resolution_quote(doc, d)
     else:
         page, quote = _proposal_quote(doc, d)
+    # The proposer's line and the count are quoted on their own as well: the second reader may
+    # confirm only part of the decision's quote (`ingest.pipeline.confirmed_decisions`), and what
+    # the confirmed part no longer shows is then cited from these.
     mover_page = mover_quote = None
-    if d.mover and d.proposed_at is not None and not states_person(quote, d.mover):
+    if d.mover and d.proposed_at is not None:
         mover_page, mover_quote = _proposer_quote(doc, d.proposed_at)
     vote_page = vote_quote = None
     counted = d.basis if d.kind == "resolution" and d.basis is not None else d
-    if counted.votes[0] is not None and not _counts_in(doc, counted, quote):
+    if counted.votes[0] is not None:
         vote_page, vote_quote = _vote_quote(doc, counted)
     return Decision(
         doc_id=meta.doc_id,

@@ -165,6 +165,24 @@ def test_an_indicator_question_is_answered_from_the_performance_report(kent_inde
     assert "latest 613" not in answer.answer
 
 
+@pytest.mark.integration
+def test_a_motion_amended_before_it_passed_keeps_its_mover(kent_index, embedder) -> None:
+    from assistant.service import Assistant
+
+    # 9 January 2025, item 285: "5) Mr Gough proposed, and Mr Oakford seconded the motion that …";
+    # Mr Streatfeild's amendment to it was carried, so the resolution is no longer the motion's
+    # words alone, but who moved and seconded the motion is still on the record.
+    assistant = Assistant.from_settings(kent_index, embedder=embedder)
+    verifier = PageVerifier(kent_index.corpus_dir)
+    answer = assistant.ask(
+        "Who proposed the English Devolution White Paper motion at full council in January 2025?"
+    )
+    assert "moved by Mr Gough and seconded by Mr Oakford" in answer.answer
+    [c] = answer.citations
+    assert "Mr Gough proposed, and Mr Oakford seconded the motion" in c.quote
+    assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
+
+
 def kent_index_file(assistant, doc_id: str) -> str:
     return assistant.retriever.state.docs[doc_id].file
 
