@@ -927,17 +927,21 @@ def _vote_quote(doc: _Text, d: _Draft) -> tuple[int | None, str | None]:
     """The call to vote and the count, when the decision's own quote leaves the count out (the
     resolution's words fill it, or the count begins a page before the outcome): whole lines of the
     page the vote opens on, from the call (or the first count) through the outcome or the page's end."""
-    opens = d.call if d.call is not None else d.tally
-    if opens is None:
-        return None, None
-    first = doc.line_at(opens)
-    page = doc.lines[first].page
-    last = first
-    stop = doc.line_at(d.outcome) if d.outcome is not None else None
-    while last + 1 < len(doc.lines) and doc.lines[last + 1].page == page and (stop is None or last < stop):
-        last += 1
-    quote = _window(doc, [first], last, keep="start")
-    return (page, quote) if _TALLY.search(quote) else (None, None)
+    for opens in dict.fromkeys((d.call, d.tally)):  # the call, or the count when it is on the next page
+        if opens is None:
+            continue
+        first = doc.line_at(opens)
+        page = doc.lines[first].page
+        last = first
+        stop = doc.line_at(d.outcome) if d.outcome is not None else None
+        while (
+            last + 1 < len(doc.lines) and doc.lines[last + 1].page == page and (stop is None or last < stop)
+        ):
+            last += 1
+        quote = _window(doc, [first], last, keep="start")
+        if _TALLY.search(quote):
+            return page, quote
+    return None, None
 
 
 def _proposal_quote(doc: _Text, d: _Draft) -> tuple[int, str]:

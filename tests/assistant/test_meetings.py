@@ -181,6 +181,15 @@ def test_a_motion_amended_before_it_passed_keeps_its_mover(kent_index, embedder)
     [c] = answer.citations
     assert "Mr Gough proposed, and Mr Oakford seconded the motion" in c.quote
     assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
+    # The call to vote on the substantive motion ends page 9 and the count, For (39) Against (19)
+    # Abstain (1), is on page 10: the count is quoted from its own page.
+    answer = assistant.ask(
+        "What was the vote on the substantive motion on the English Devolution White Paper in January 2025?"
+    )
+    assert "39 for and 19 against, with 1 abstaining" in answer.answer
+    [c] = answer.citations
+    assert c.page == 10 and c.quote.startswith("For (39)")
+    assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
 
 
 def kent_index_file(assistant, doc_id: str) -> str:
