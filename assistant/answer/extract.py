@@ -250,7 +250,7 @@ class Extractor:
         state = self.retriever.state
         q = ctx.question
         res = ctx.resolution
-        earlier = meetings.Earlier(res.query if res.is_followup else "", res.previous_quotes)
+        earlier = meetings.Earlier(res.query if res.is_followup else "", res.previous_quotes, res.last_quotes)
         found = (
             meetings.find_decision(q, state.decisions, state.docs, ctx.allowed, earlier, state.lexical.idf)
             or meetings.find_role(q, state.roles, state.docs, ctx.allowed)

@@ -32,6 +32,8 @@ class Resolution:
     years: set[str] = field(default_factory=set)
     prefer_docs: set[str] = field(default_factory=set)
     previous_quotes: tuple[str, ...] = ()  # what the earlier turn quoted: a follow-up asks for something else
+    # What the last turn quoted, follow-up or not: the meeting a conversation is about.
+    last_quotes: tuple[str, ...] = ()
     councils: list[str] = field(default_factory=list)  # the earlier turn's, when this one names none
     answer_type: str | None = None  # the earlier turn's, when this one asks for nothing in particular
     money: bool = False
@@ -141,9 +143,12 @@ def substitute(question: Question, previous: str) -> str | None:
 
 def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Question]) -> Resolution:
     """`analyse` weighs the earlier turn's terms the same way the current question's were."""
-    if not history or not is_followup(question):
+    if not history:
         return Resolution(query=question.text)
     last = history[-1]
+    quoted = tuple(c.quote for c in last.answer.citations) if last.answer is not None else ()
+    if not is_followup(question):
+        return Resolution(query=question.text, last_quotes=quoted)
     previous = last.resolved or last.question
     prev = analyse(previous)
     carried = {t: CARRY_WEIGHT * min(w, 3.0) for t, w in prev.weights.items() if t not in question.weights}
@@ -160,7 +165,6 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
     elif _AFTER.search(question.text):
         years |= shift_years(prev_years, +1)
     prefer = set(last.cited_docs)
-    quoted = tuple(c.quote for c in last.answer.citations) if last.answer is not None else ()
     again = substitute(question, previous)
     if again is not None:
         return Resolution(
@@ -168,6 +172,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
             years=year_forms(again),
             prefer_docs=prefer,
             previous_quotes=quoted,
+            last_quotes=quoted,
             is_followup=True,
             substituted=True,
         )
@@ -179,6 +184,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         years=years,
         prefer_docs=prefer,
         previous_quotes=quoted,
+        last_quotes=quoted,
         councils=[] if question.councils else prev.councils,
         answer_type=None if question.answer_type else prev.answer_type,
         money=prev.money,

@@ -126,6 +126,9 @@ class Earlier:
 
     question: str = ""
     quotes: tuple[str, ...] = ()
+    # What the last turn quoted even when this question is not a follow-up of it: the meeting the
+    # conversation is about, for a question that names none.
+    conversation: tuple[str, ...] = ()
 
 
 def find_decision(
@@ -141,7 +144,8 @@ def find_decision(
     Among the decisions that cover the question's subject, ties are common: an amendment's own paper
     and the minute that records its fate share its wording, and a motion and the amendment to it
     share theirs. So the order is: the decision the earlier turn cited (a follow-up asks about the
-    same one), then the cover, then one of the meeting the earlier turn cited, then a decision of
+    same one), then, when the question names no meeting, one of the meeting the earlier turn cited
+    (a conversation goes on about its meeting), then the cover, then a decision of
     the kind the question names ("the motion", "the amendment"), then the cover by its own words,
     then one that records more of the fields asked for (the minute has the vote; the amendment paper
     does not), then the one whose words are most about the question. Orderings, not weights: none
@@ -159,9 +163,12 @@ def find_decision(
     # The meetings of the decisions the earlier turn cited: a question that names no meeting goes on
     # about the same one ("What was the final vote on the substantive motion?").
     before = [d for d in decisions if _cited_before(d, earlier)]
-    meetings_before = {(d.committee, d.meeting_date) for d in before}
+    talked = Earlier(quotes=earlier.quotes + earlier.conversation)
+    meetings_before = {(d.committee, d.meeting_date) for d in decisions if _cited_before(d, talked)}
     asked_words = frozenset({**q.carried, **q.weights})
-    best: tuple[tuple[bool, float, bool, bool, float, int, float], Decision] | None = None
+    # A question that names no meeting of its own stays with the meeting the conversation is about.
+    stays = not (meeting_named(q.text).year or meeting_named(q.text).month or named)
+    best: tuple[tuple[bool, bool, float, bool, bool, float, int, float], Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):
             continue
@@ -171,16 +178,20 @@ def find_decision(
             continue  # asked for a person, and this record names none the question asks about
         if (asked.vote or asked.mover or asked.seconder) and not _records_asked(d, asked):
             continue  # it does not record the count or the people asked for
-        quoted = _VOTER.sub(" ", d.quote)  # those who voted are not what the decision is about
+        # Those who voted are not what the decision is about; the count's own quote ("Substantive
+        # Motion carried.") is part of the record.
+        quoted = _VOTER.sub(" ", f"{d.quote} {d.vote_quote or ''}")
         have = _tokens(f"{d.item or ''} {d.text} {quoted} {d.mover or ''} {d.seconder or ''} {d.kind}")
         covered = cover(q, have)
         if covered < DECISION_MIN_COVER:
             continue
         words = _tokens(d.text)
+        same_meeting = (d.committee, d.meeting_date) in meetings_before
         key = (
             d in before,
+            stays and same_meeting,
             covered,
-            (d.committee, d.meeting_date) in meetings_before,
+            same_meeting,
             _kind_named(d, q.text),
             cover(q, _tokens(f"{d.item or ''} {d.text}")),
             _answered(d, asked),

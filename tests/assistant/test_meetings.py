@@ -239,3 +239,37 @@ def test_a_question_naming_the_asker_finds_the_member_it_was_put_to() -> None:
     assert _names_another(role, "Which cabinet member responded to Paul Stepto's question?")
     assert not _names_another(role, "Which cabinet member answered about Education and Skills?")
     assert not _names_another(role, "Who is Rory Love?")
+
+
+@pytest.mark.unit
+def test_a_question_that_names_no_meeting_stays_with_the_meeting_the_conversation_is_about() -> None:
+    from assistant.answer.meetings import Earlier, find_decision
+    from assistant.answer.question import analyse
+    from core.records import Decision
+
+    def resolution(doc: str, date: str, votes: tuple[int, int], quote: str) -> Decision:
+        return Decision(
+            doc, "resolution", "the substantive motion be agreed", "carried", 3, quote,
+            committee="full council", meeting_date=date, votes_for=votes[0], votes_against=votes[1],
+        )  # fmt: skip
+
+    january = resolution(
+        "jan", "2025-01-09", (39, 19), "The substantive motion was put: For (39) Against (19)"
+    )
+    february = resolution(
+        "feb", "2025-02-13", (41, 10), "The substantive motion was put: For (41) Against (10)"
+    )
+    moved = Decision(
+        "jan", "motion", "the devolution motion", "proposed", 2, "Mr Gough proposed the motion",
+        committee="full council", meeting_date="2025-01-09", mover="Mr Gough",
+    )  # fmt: skip
+    docs = {d: Document(d, f"{d}.pdf", f"Minutes {d}") for d in ("jan", "feb")}
+    q = analyse("What was the final vote on the substantive motion?", lambda t: 1.0, lambda t: 0.01)
+    decisions = [february, january, moved]
+    # Out of a conversation the two votes match equally; the first stored is taken.
+    alone = find_decision(q, decisions, docs, set(docs))
+    assert alone is not None and "41 for" in alone.lead
+    # The last turn cited January's minutes: a question that names no meeting is about that one.
+    talked = Earlier(conversation=("Mr Gough proposed the motion",))
+    found = find_decision(q, decisions, docs, set(docs), talked)
+    assert found is not None and "39 for and 19 against" in found.lead
