@@ -115,7 +115,7 @@ def figure_in(c: Candidate, q: Question, want: str = "money", dated: bool = Fals
                 if value is not None:
                     unit = "£" if (cell.unit or "").startswith("£") else (cell.unit or "")
                     return Amount(value * cell.scale, unit, text=f"{cell.value} ({cell.header})")
-    found = _figures(c.text, want)
+    found = _figures(c.text, want, rates=bool(_RATE_ASKED.search(q.text)))
     if not found:
         return None
     words = c.text.split()
@@ -148,11 +148,19 @@ _BOUND = re.compile(
 BOUND_LOOKBACK = 24  # characters before a figure searched for a bound's words
 
 
-def _figures(text: str, want: str) -> list[tuple[tuple[int, int], Amount]]:
+# A figure followed by these words is a rate ("£2000 per day", "£750 a day"), not an amount: adding
+# it to a cost would mix a day's price with a year's.
+_RATE_AFTER = re.compile(r"^\s*(?:per|a|an|each)\s+(?:day|hour|week)\b", re.I)
+RATE_LOOKAHEAD = 16  # characters after a figure searched for a rate's words
+_RATE_ASKED = re.compile(r"\b(?:rate|daily|hourly|weekly|per\s+(?:day|hour|week))\b", re.I)
+
+
+def _figures(text: str, want: str, rates: bool = True) -> list[tuple[tuple[int, int], Amount]]:
     return [
         f
         for f in _all_figures(text, want)
         if not _BOUND.search(text[max(0, f[0][0] - BOUND_LOOKBACK) : f[0][0]])
+        and (rates or not _RATE_AFTER.search(text[f[0][1] : f[0][1] + RATE_LOOKAHEAD]))
     ]
 
 

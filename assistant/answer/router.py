@@ -148,7 +148,8 @@ def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidat
 
 _STATED_NUMBER = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\d/%])")
 _SUM_VERB = re.compile(
-    r"^\s*(?:please\s+)?(?:sum|add|total|tot|counting\s+(?:both|up|together))\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b",
+    r"^\s*(?:please\s+)?(?:sum|add|total|tot|counting\s+(?:both|up|together))\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b|"
+    r"^\s*(?:if\s+you\s+)?add(?:ing|ed)?\s+(?!up\b)[^?]*?\bto\b",  # "Adding A to B, what is ...?"
     re.I,
 )
 # A check of a total the question names by words, not by figure: "Do the PWLB and bank loans add

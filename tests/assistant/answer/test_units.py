@@ -405,3 +405,19 @@ def test_the_rest_of_a_whole_is_asked_for_by_what_has_not_been_done_with_it() ->
     assert intent("How much of the 2018/19 saving target had not been specifically allocated?") == "rest"
     assert intent("How much of the savings target is still unallocated?") == "rest"
     assert intent("How much of the budget was spent on agency staff?") is None
+
+
+def test_a_rate_is_not_an_amount_to_add_unless_a_rate_is_asked_for() -> None:
+    from assistant.answer.compute import intent
+    from assistant.answer.operands import _figures
+
+    cell = (
+        "£120,000 based on annual contract of 60 days at £2000 per day. £75,000 for Programme Manager support"
+    )
+    assert [a.text for _, a in _figures(cell, "money", rates=False)] == ["£120,000", "£75,000"]
+    assert "£2000" in [a.text for _, a in _figures(cell, "money")]
+    assert (
+        intent("Adding the project lead's contract to the Programme Manager support, what is the total?")
+        == "sum"
+    )
+    assert intent("Do the figures add up to the stated total of £15.6m?") == "check"
