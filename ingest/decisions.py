@@ -918,15 +918,11 @@ def _proposer_quote(doc: _Text, at: int) -> tuple[int, str]:
     return page, _window(doc, [first], last, keep="start")
 
 
-def _counts_in(doc: _Text, d: _Draft, quote: str) -> bool:
-    """Whether `quote` holds the line of the first count ("For (41)")."""
-    return d.tally is not None and doc.lines[doc.line_at(d.tally)].text in quote
-
-
 def _vote_quote(doc: _Text, d: _Draft) -> tuple[int | None, str | None]:
-    """The call to vote and the count, when the decision's own quote leaves the count out (the
-    resolution's words fill it, or the count begins a page before the outcome): whole lines of the
-    page the vote opens on, from the call (or the first count) through the outcome or the page's end."""
+    """The call to vote and the count, quoted on their own (`ingest.pipeline.confirmed_decisions`
+    keeps it where the decision's own confirmed quote does not show the whole count): whole lines of
+    the page the vote opens on, from the call through the outcome or the page's end; from the first
+    count when the call ends the page before it."""
     for opens in dict.fromkeys((d.call, d.tally)):  # the call, or the count when it is on the next page
         if opens is None:
             continue

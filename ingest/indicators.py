@@ -28,7 +28,7 @@ from core.records import Document, Indicator
 from core.text import match_key
 from ingest.clean import CleanPage
 
-_VALUE = r"([-+]?£?\d(?:[\d,]*\d)?(?:\.\d+)?%?)"
+_VALUE = r"([-+]?£?\d(?:[\d,]*\d)?(?:\.\d+)?(?:%|\s?(?:k|m|bn|million|billion)\b)?)"
 _RATING = r"(RED|AMBER|GREEN)"
 _LATEST = re.compile(rf"^\s*Latest:\s*{_VALUE}", re.I)
 _TARGET = re.compile(rf"\bTarget:?\s*{_VALUE}", re.I)

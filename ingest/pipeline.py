@@ -548,8 +548,12 @@ def confirmed_decisions(decisions: list[Decision], second: dict[int, str] | None
             counted = confirmed_window(d.vote_quote, second, d.vote_page)
         tally = [str(n) for n in (d.votes_for, d.votes_against, d.abstentions) if n is not None]
         counted = counted if counted and tally and tally[0] in squash(counted) else None
-        if counted and d.votes_for is not None and re.search(rf"\bFor\W{{0,3}}{d.votes_for}\b", quote):
-            counted = None  # the decision's own confirmed quote shows the count ("For (41)")
+        if counted and all(
+            re.search(rf"\b{label}\W{{0,3}}{n}\b", quote, re.I)
+            for label, n in (("For", d.votes_for), ("Against", d.votes_against), ("Abstain", d.abstentions))
+            if n is not None
+        ):
+            counted = None  # the decision's own confirmed quote shows the whole count ("For (41)" ...)
         if quote != d.quote or counted != d.vote_quote:
             shows = squash(f"{quote} {counted or ''}")  # a count may run over two pages
             shown = all(n in shows for n in tally)

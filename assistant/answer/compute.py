@@ -17,6 +17,7 @@ from assistant.models import Answer, ToolCall
 from assistant.tools import arithmetic
 from core.councils import gazetteer
 from core.money import find_money
+from core.tokens import tokenize
 
 
 class Computer:
@@ -79,7 +80,7 @@ class Computer:
         if kind in ("rest", "remainder") or (kind == "share" and outcome is None):
             q_money = self._money_question(res.query, q.carried)
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
-            outcome = _whole_and_part(kind, order, quote)
+            outcome = _whole_and_part(kind, q_money, order, quote)
         if outcome is None and kind in ("sum", "difference", "change", "remainder", "share"):
             outcome = self._from_operands(ctx, kind, scope)
         if outcome is None and kind in ("shortfall", "excess", "difference", "check"):
@@ -161,17 +162,19 @@ class Computer:
             return router.Computed(
                 share, ops, f"{ops[0].amount.text} as a share of {ops[1].amount.text}: {share.formula}."
             )
-        change = _stated_change(ops[1])
-        if change is not None:
-            # "agency spend was £13.1m, we are targeting a reduction of circa £3m": the second figure
-            # is the change itself, not the new level, so the percentage is the change over the base.
-            moved = router.tolerant(arithmetic.share, amounts[1], amounts[0])
+        for delta, base in ((1, 0), (0, 1)):
+            change = _stated_change(ops[delta])
+            if change is None or _stated_change(ops[base]) is not None:
+                continue
+            # "agency spend was £13.1m, we are targeting a reduction of circa £3m": one figure is the
+            # change itself, not a level, so the percentage is the change over the other, the base.
+            moved = router.tolerant(arithmetic.share, amounts[delta], amounts[base])
             if isinstance(moved, router.Missing):
                 return moved
             return router.Computed(
                 moved,
                 ops,
-                f"A {change} of {ops[1].amount.text} on {ops[0].amount.text}: {moved.formula}.",
+                f"A {change} of {ops[delta].amount.text} on {ops[base].amount.text}: {moved.formula}.",
             )
         result = router.tolerant(arithmetic.percentage_change, amounts[0], amounts[1])
         if isinstance(result, router.Missing):
@@ -186,21 +189,27 @@ WHOLE_PERCENT = 100
 _CHANGE_BEFORE = re.compile(
     r"\b(reduction|cut|decrease|fall|drop|saving|increase|rise|growth)s?\s+(?:of|by)\s+"
     r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$|"
-    r"\b(reduc|cut|decreas|fall|fell|drop|increas|rais|ris|rose|grow|grew)\w*\s+(?:\w+\s+){0,3}?by\s+"
+    r"\b(reduc(?:e|ed|es|ing)|cut(?:s|ting)?|decreas(?:e|ed|es|ing)|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|"
+    r"increas(?:e|ed|es|ing)|rais(?:e|ed|es|ing)|ris(?:e|es|ing)|rose|grow(?:s|ing)?|grew)\s+(?:\w+\s+){0,3}?by\s+"
     r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$",
     re.I,
 )
 CHANGE_LOOKBACK = 48  # characters before a figure searched for the words that make it a change
-_CHANGE_NOUN = {
+_CHANGE_NOUN = {  # the verb's stem -> the noun the answer names the change by
+    "reduction": "reduction",
     "reduc": "reduction",
+    "cut": "cut",
     "decreas": "decrease",
+    "fall": "fall",
+    "fell": "fall",
+    "drop": "drop",
     "increas": "increase",
     "rais": "increase",
+    "rise": "rise",
     "ris": "rise",
+    "rose": "rise",
     "grow": "growth",
     "grew": "growth",
-    "rose": "rise",
-    "fell": "fall",
 }
 
 
@@ -217,7 +226,7 @@ def _stated_change(op: router.Operand) -> str | None:
     if m is None:
         return None
     word = (m.group(1) or m.group(2)).lower()
-    return _CHANGE_NOUN.get(word, word)
+    return next((noun for stem, noun in _CHANGE_NOUN.items() if word.startswith(stem)), word)
 
 
 _PART_OF_WHOLE = re.compile(r"\b(?:proportion|fraction|share)\b", re.I)
@@ -244,45 +253,59 @@ _REST_Q = re.compile(
     r"(?:had|has|have|was|were|is|are)\s+(?:still\s+)?(?:un\w+ed|outstanding|left))\b",
     re.I,
 )
+REST_DEPTH = 3  # the best few candidates searched for a whole and its part
+REST_CONTEXT_WORDS = 8  # words either side of a whole-and-part phrase that say what it is about
 _SUM = r"(£\s?\d[\d,.]*\s*(?:m|bn|k|million|billion)?)"
 # A whole and its part in one sentence: "a saving target for 2018/19 of £11.9m of which £8.8m was
 # specifically allocated" (whole, part); "£1.2m out of a shared pot of £2.5m" (part, whole).
-_OF_WHICH = re.compile(rf"{_SUM}\b[^.;]{{0,40}}?\bof\s+which\s+{_SUM}", re.I)
+_OF_WHICH = re.compile(rf"{_SUM}\b[^.;£]{{0,40}}?\bof\s+which\s+{_SUM}", re.I)
 _OUT_OF = re.compile(
     rf"{_SUM}\b[^.;£]{{0,20}}?\bout\s+of\s+(?:a|an|the)?\s*(?:[\w-]+\s+){{0,3}}?(?:of\s+)?{_SUM}", re.I
 )
 
 
 def _whole_and_part(
-    kind: str, ranked: list[Candidate], quote: Callable[..., Quote]
-) -> router.Computed | None:
+    kind: str, q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
+) -> router.Computed | router.Missing | None:
     """From the best evidence that states a whole and its part in one sentence ("£11.9m of which
-    £8.8m", "£1.2m out of a shared pot of £2.5m"): the rest of the whole (`rest`, `remainder`) or the
-    part's share of it (`share`)."""
+    £8.8m", "£1.2m out of a shared pot of £2.5m") about what the question asks (one of its key terms
+    stands near them): the rest of the whole (`rest`, `remainder`) or the part's share of it
+    (`share`). The figures are read from the quote that is cited."""
+    key = {t for t, w in q.weights.items() if w >= 1.0}
     for c in ranked[:REST_DEPTH]:
-        m = _OF_WHICH.search(c.text)
-        n = None if m else _OUT_OF.search(c.text)
+        cited = quote(c)
+        text = cited.text
+        m = _OF_WHICH.search(text)
+        n = None if m else _OUT_OF.search(text)
         if m is not None:
             whole, part = find_money(m.group(1)), find_money(m.group(2))
         elif n is not None:
             part, whole = find_money(n.group(1)), find_money(n.group(2))
         else:
             continue
+        found = m or n
+        assert found is not None
+        around = " ".join(
+            text[: found.start()].split()[-REST_CONTEXT_WORDS:]
+            + text[found.start() : found.end()].split()
+            + text[found.end() :].split()[:REST_CONTEXT_WORDS]
+        )
+        if not key & set(tokenize(around)):
+            continue  # a whole and part about something else
         if not whole or not part or part[0][1].value > whole[0][1].value:
             continue  # a part larger than its whole is not what the sentence says
         w, p = whole[0][1], part[0][1]
-        ops = [router.Operand("the whole", w, quote(c)), router.Operand("the part", p, quote(c))]
+        ops = [router.Operand("the whole", w, cited), router.Operand("the part", p, cited)]
         if kind == "share":
-            share = arithmetic.share(p, w)
+            share = router.tolerant(arithmetic.share, p, w)
+            if isinstance(share, router.Missing):
+                return share
             return router.Computed(share, ops, f"{p.text} of {w.text}: {share.formula}.")
         result = arithmetic.difference(w, p)
         return router.Computed(
             result, ops, f"The rest of {w.text} once the {p.text} of it is taken away: {result.formula}."
         )
     return None
-
-
-REST_DEPTH = 3  # the best few candidates searched for a whole and its part
 
 
 _REMAINDER_SPLIT = re.compile(

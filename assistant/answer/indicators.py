@@ -54,7 +54,7 @@ def find_indicator(
         return None
     quarters = quarters_in(q.text)
     years = year_forms(q.text)
-    best: tuple[tuple[float, float], Indicator] | None = None
+    best: tuple[tuple[float, float, str], Indicator] | None = None
     for ind in indicators:
         doc = docs.get(ind.doc_id)
         if doc is None or ind.doc_id not in allowed or not _of_period(doc, quarters, years):
@@ -63,7 +63,8 @@ def find_indicator(
         name = _tokens(ind.name)
         by_title = cover(q, title - name, _FIELD_WORDS)
         own = cover(q, name, _FIELD_WORDS) / max(1e-9, 1.0 - by_title)
-        key = (own, cover(q, name | title, _FIELD_WORDS))
+        # Between equal matches, the latest report: a question that names no period asks for now.
+        key = (own, cover(q, name | title, _FIELD_WORDS), doc.meeting_date or doc.date or "")
         if best is None or key > best[0]:
             best = (key, ind)
     if best is None or best[0][0] < INDICATOR_MIN_COVER:

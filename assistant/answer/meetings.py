@@ -144,18 +144,20 @@ def find_decision(
     Among the decisions that cover the question's subject, ties are common: an amendment's own paper
     and the minute that records its fate share its wording, and a motion and the amendment to it
     share theirs. So the order is: the decision the earlier turn cited (a follow-up asks about the
-    same one), then, when the question names no meeting, one of the meeting the earlier turn cited
-    (a conversation goes on about its meeting), then the cover, then a decision of
+    same one), then, when the question names no meeting or committee, one of the meeting the last
+    turn cited (a conversation goes on about its meeting, so "What was the final vote on the
+    substantive motion?" is about that meeting's), then the cover, then a decision of
     the kind the question names ("the motion", "the amendment"), then the cover by its own words,
     then one that records more of the fields asked for (the minute has the vote; the amendment paper
     does not), then the one whose words are most about the question. Orderings, not weights: none
-    of them outweighs a better cover except the earlier turn's decision.
+    of them outweighs a better cover except the earlier turn's decision and the conversation's
+    meeting; every decision considered covers at least `DECISION_MIN_COVER` of the question.
     """
     asked = asked_fields(q.text)
     if not asked.any or not decisions:
         return None
     earlier = earlier or Earlier()
-    when = meeting_named(q.text)
+    when = own = meeting_named(q.text)
     if not (when.year or when.month or when.day) and earlier.question:
         when = meeting_named(earlier.question)
     committees = {d.committee for d in decisions if d.committee}
@@ -167,7 +169,7 @@ def find_decision(
     meetings_before = {(d.committee, d.meeting_date) for d in decisions if _cited_before(d, talked)}
     asked_words = frozenset({**q.carried, **q.weights})
     # A question that names no meeting of its own stays with the meeting the conversation is about.
-    stays = not (meeting_named(q.text).year or meeting_named(q.text).month or named)
+    stays = not (own.year or own.month or own.day or named)
     best: tuple[tuple[bool, bool, float, bool, bool, float, int, float], Decision] | None = None
     for d in decisions:
         if d.doc_id not in allowed or not when.matches(d.meeting_date):

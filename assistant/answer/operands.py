@@ -78,7 +78,7 @@ def _closeness(words: list[str], position: int, terms: dict[str, float]) -> floa
     return score
 
 
-_YEAR_MENTION = re.compile(r"(?<![\d£.,])(?:(?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?|\d{2}/\d{2})(?![\d%])")
+_YEAR_MENTION = re.compile(r"(?<![\d£.,/])(?:(?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?|\d{2}/\d{2})(?![\d%/])")
 # A year after a figure ("£4.5m in 2015/16") is its period more often than one before it.
 BEFORE_GAP_FACTOR = 2
 
@@ -89,7 +89,8 @@ def _years_near(text: str, start: int) -> set[str]:
     lo = max(text.rfind(p, 0, start) for p in (". ", "; ", " – ", ", and ", ", whereas"))
     his = [i for p in (". ", "; ", " – ", ", whereas", " but ") if (i := text.find(p, start)) >= 0]
     lo, hi = (lo + 1 if lo >= 0 else 0), (min(his) if his else len(text))
-    mentions = list(_YEAR_MENTION.finditer(text, lo, hi))
+    # Only what reads as a period ("12/20 schemes done" is not one).
+    mentions = [m for m in _YEAR_MENTION.finditer(text, lo, hi) if year_forms(m.group(0))]
     if not mentions:
         return set()
 

@@ -98,10 +98,13 @@ def _names_asked(q: Question | None, text: str) -> bool:
     return bool(key & _tokens(text))
 
 
+_NUMBERED = re.compile(r"\s\(\d{1,3}\)$")  # "2. Key recommendations (3)": the third numbered paragraph
+
+
 def _base_section(section: str | None) -> str:
     """ "2. Key recommendations (3)" -> "2. Key recommendations": the section a numbered paragraph
     belongs to."""
-    return (section or "").split(" (")[0]
+    return _NUMBERED.sub("", section or "")
 
 
 def _intro_before(
@@ -258,7 +261,8 @@ def section_opening(
             break
         if u.kind == "heading" or u.page != head.page or (u.section or "") != (head.section or ""):
             break
-        if listed and _introduces(at, u) and (items := list_from(at, at.units.index(u), neighbour, True)):
+        index = next(i for i, x in enumerate(at.units) if x is u)
+        if listed and _introduces(at, u) and (items := list_from(at, index, neighbour, True)):
             # The section opens with the list asked for ("The following are the key
             # recommendations:"): the heading, then the list, items and all.
             return pieces + items

@@ -14,11 +14,12 @@ Every point runs in fresh processes so that memory figures are that point's own:
   traced to its part.
 Writes scale.json, scale.md (a table) and scale.png (the plot) to --out.
 
-    python evals/bench/scale.py --sizes 10000 --modes server --serve DATA --serve-corpus CORPUS
+    python evals/bench/scale.py --sizes "" --serve DATA --serve-corpus CORPUS
 
-adds a server point for an index already built (an embedded point's data folder, kept with --work):
-a Chroma server is started on that index's own Chroma folder and only the query phase runs, so the
-server mode of a large index is measured without ingesting it again over HTTP (about 170 chunks/s).
+adds a server point for an index already built (a data folder of `assistant ingest` with embedded
+Chroma, and the corpus it was built from): a Chroma server is started on that index's own Chroma
+folder and only the query phase runs, so the server mode of a large index is measured without
+ingesting it again over HTTP (about 270 chunks/s). With --sizes as well, those points run first.
 """
 
 from __future__ import annotations
@@ -209,12 +210,15 @@ def measure(size: int, mode: str, work: Path, corpus: Path, rounds: int) -> dict
     return point
 
 
+SERVE_START_TIMEOUT_S = 600  # a Chroma server reading a large index's segments before it answers
+
+
 def measure_serving(data: Path, corpus: Path, rounds: int) -> dict:
     """The query phase of an index already built, served by a Chroma server on its Chroma folder
     (left in place: the index is not this run's to delete)."""
     from evals.bench.chroma_server import ChromaServer
 
-    server = ChromaServer(data / "chroma").start(timeout=600)
+    server = ChromaServer(data / "chroma").start(timeout=SERVE_START_TIMEOUT_S)
     try:
         point = {"mode": "server", "reused_index": True}
         point |= _child("query", data, corpus, server.port, rounds)
@@ -380,7 +384,7 @@ def main() -> None:
         else []
     )
     points: list[dict] = []
-    for size in [int(s) for s in args.sizes.split(",")]:
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         corpus = work / f"corpus-{size}"
         generate(corpus, max(1, round(size / CHUNKS_PER_COPY * PAGES_PER_COPY)))
         for mode in args.modes.split(","):
@@ -392,7 +396,9 @@ def main() -> None:
         shutil.rmtree(corpus, ignore_errors=True)
     if args.serve is not None:
         print(f"server mode on the index at {args.serve} …", flush=True)
-        point = measure_serving(args.serve, args.serve_corpus or args.serve.parent / "corpus", args.rounds)
+        if args.serve_corpus is None:
+            parser.error("--serve needs --serve-corpus, the corpus the index was built from")
+        point = measure_serving(args.serve, args.serve_corpus, args.rounds)
         print(json.dumps(point), flush=True)
         points.append(point)
         write(merged(previous, points), args.out, machine)

@@ -117,3 +117,13 @@ def test_a_paper_without_indicator_blocks_has_none() -> None:
     path = shared("corpus") / "2024-07-somerset-council-productivity-plan.pdf"
     meta = Document(doc_id="pp", file=path.name, path=path.name, title="Productivity Plan")
     assert extract_indicators(meta, clean_pages(read_pdf(path).pages), second_reading(path)) == []
+
+
+def test_figures_keep_their_scale_and_a_badge_beside_the_name_is_the_rating() -> None:
+    from ingest.clean import CleanPage
+
+    meta = Document(doc_id="r", file="r.pdf", path="r.pdf", title="Performance report")
+    page = CleanPage(1, ("Spend on agency staff RED", "Latest: £1.2m Target: £0.9m Previous: £1.1m (Red)"))
+    [ind] = extract_indicators(meta, [page])
+    assert (ind.latest, ind.target, ind.previous) == ("£1.2m", "£0.9m", "£1.1m")
+    assert (ind.rating, ind.previous_rating, ind.rating_quote) == ("RED", "RED", "Spend on agency staff RED")
