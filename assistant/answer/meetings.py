@@ -322,6 +322,20 @@ def _names_another(r: Role, text: str) -> bool:
     return False
 
 
+def _held(doc: Document) -> str | None:
+    """The meeting a paper tells of: minutes tell of the meeting they record (their own date; they
+    are filed with the next meeting, which approves them), other papers of the meeting they are for."""
+    minutes = doc.category == "minutes" or doc.title.lower().startswith("minutes")
+    return (doc.date if minutes and doc.date else None) or doc.meeting_date or doc.date
+
+
+def _role_tokens(text: str) -> frozenset[str]:
+    """A role's words, with "Chairman", "Chairwoman" and "Chairperson" also read as "chair": a
+    question asks who chaired, the minutes say who was Chairman."""
+    tokens = _tokens(text)
+    return tokens | ({"chair"} if any(t.startswith("chair") for t in tokens) else set())
+
+
 def find_role(
     q: Question, roles: list[Role], docs: dict[str, Document], allowed: set[str] | frozenset[str]
 ) -> Found | None:
@@ -339,9 +353,9 @@ def find_role(
     best: tuple[tuple[bool, float, float], Role] | None = None
     for r in roles:
         doc = docs.get(r.doc_id)
-        if r.doc_id not in allowed or doc is None or not when.matches(doc.meeting_date or doc.date):
+        if r.doc_id not in allowed or doc is None or not when.matches(_held(doc)):
             continue
-        own = _tokens(f"{r.role} {r.name}")
+        own = _role_tokens(f"{r.role} {r.name}")
         if kinds and not kinds & own:
             continue
         # A question that names, in full, someone the role's quote names with them ("Paul Stepto's

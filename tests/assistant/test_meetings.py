@@ -273,3 +273,30 @@ def test_a_question_that_names_no_meeting_stays_with_the_meeting_the_conversatio
     talked = Earlier(conversation=("Mr Gough proposed the motion",))
     found = find_decision(q, decisions, docs, set(docs), talked)
     assert found is not None and "39 for and 19 against" in found.lead
+
+
+@pytest.mark.unit
+def test_minutes_tell_of_the_meeting_they_record_not_the_one_they_are_filed_with() -> None:
+    from assistant.answer.meetings import _held, _role_tokens
+
+    filed_later = Document(
+        "m", "m.pdf", "Minutes of a meeting of the Cabinet held on Thursday, 9 January 2025",
+        date="2025-01-09", meeting_date="2025-01-30", category="minutes",
+    )  # fmt: skip
+    report = Document(
+        "r", "r.pdf", "Quarterly Performance Report", date="2025-01-20", meeting_date="2025-01-30"
+    )
+    assert _held(filed_later) == "2025-01-09" and _held(report) == "2025-01-30"
+    assert "chair" in _role_tokens("Chairman") and "chair" not in _role_tokens("Leader of the Council")
+
+
+@pytest.mark.integration
+def test_who_chaired_a_meeting_is_read_from_its_own_minutes(kent_index, embedder) -> None:
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(kent_index, embedder=embedder)
+    answer = assistant.ask("Who chaired the Cabinet meeting on 30 January 2025?")
+    assert answer.answer.startswith("Mr R W Gough — Chairman")
+    [c] = answer.citations
+    assert "Mr R W Gough (Chairman)" in c.quote
+    assert "30 January 2025" in assistant.retriever.state.docs[c.doc_id].title
