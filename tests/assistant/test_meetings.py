@@ -160,6 +160,11 @@ def test_an_indicator_question_is_answered_from_the_performance_report(kent_inde
     assert any(c.quote.endswith("RED") for c in answer.citations), answer.citations
     for c in answer.citations:
         assert verifier.on_page(kent_index_file(assistant, c.doc_id), c.page, c.quote)
+    # A share that the report states as an indicator's latest figure is looked up, not computed.
+    answer = assistant.ask(
+        "What proportion of new Care Needs Assessments were delivered within 28 days at Q3, against what target?"
+    )
+    assert "latest 74% against a target of 85%" in answer.answer and not answer.tools
     # The same words about a quarter no report in the papers covers are not answered from Quarter 3's.
     answer = assistant.ask("How many foster households did KCC have at Quarter 4, against what target?")
     assert "latest 613" not in answer.answer
