@@ -23,7 +23,7 @@ from assistant.answer import scope as scoping
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
-from assistant.answer.question import Question
+from assistant.answer.question import Question, quarters_in
 from assistant.answer.router import row_quote, verify_quoted_costing
 from assistant.answer.select import Candidate, best_page, candidates, ranked, strip_marker, synonyms
 from assistant.answer.weights import ScoringWeights, softmax
@@ -142,6 +142,10 @@ class Extractor:
         if part.question is not ctx.question:
             part.question.carried = ctx.question.carried
         cands = candidates(hits)
+        if part.question.quarters:
+            # A report of another quarter than the one asked about ("the Quarter 4 report" when the
+            # papers hold Quarter 3's) does not answer it, however well its words match.
+            cands = [c for c in cands if not _other_quarter(part.question, c)]
         ranked = score_candidates(
             part.question, cands, self.weights, scope, self.retriever.state.lexical.lowercase_words
         )
@@ -288,6 +292,11 @@ class Extractor:
             ):
                 return [c]
         return []
+
+
+def _other_quarter(q: Question, c: Candidate) -> bool:
+    told = quarters_in(c.doc.title)
+    return bool(told) and not told & q.quarters
 
 
 def question_parts(text: str) -> list[str]:

@@ -168,6 +168,9 @@ def test_an_indicator_question_is_answered_from_the_performance_report(kent_inde
     # The same words about a quarter no report in the papers covers are not answered from Quarter 3's.
     answer = assistant.ask("How many foster households did KCC have at Quarter 4, against what target?")
     assert "latest 613" not in answer.answer
+    # Nor is any passage of the Quarter 3 report the answer about Quarter 4.
+    answer = assistant.ask("How many KPIs were green in the Quarter 4 2024/25 performance report?")
+    assert answer.abstained and not answer.citations
 
 
 @pytest.mark.integration
