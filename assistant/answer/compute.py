@@ -62,12 +62,12 @@ class Computer:
             ) or tables.table_sum(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
         elif kind == "check":
             # Only tables holding a figure the question states can check it; with no figure stated,
-            # the table it names.
+            # the table it names (`table_check` keeps that table's rows).
             stated = tables.stated_values(text)
             rows = (
                 state.rows_holding(ctx.allowed, stated)
                 if stated
-                else tables.in_named_table(text, state.rows_in(ctx.allowed))
+                else state.rows_in(ctx.allowed)
                 if tables.names_table(text)
                 else []
             )

@@ -55,11 +55,19 @@ def find_indicator(
     quarters = quarters_in(q.text)
     years = year_forms(q.text)
     best: tuple[tuple[float, float, str], Indicator] | None = None
+    # A report holds many indicators: whether it is of the period asked and its title's words are
+    # worked out once per report.
+    reports: dict[str, frozenset[str] | None] = {}
     for ind in indicators:
         doc = docs.get(ind.doc_id)
-        if doc is None or ind.doc_id not in allowed or not _of_period(doc, quarters, years):
+        if doc is None or ind.doc_id not in allowed:
             continue
-        title = _tokens(doc.title) | _acronyms(q, doc.title)
+        if ind.doc_id not in reports:
+            of_period = _of_period(doc, quarters, years)
+            reports[ind.doc_id] = _tokens(doc.title) | _acronyms(q, doc.title) if of_period else None
+        title = reports[ind.doc_id]
+        if title is None:
+            continue
         name = _tokens(ind.name)
         by_title = cover(q, title - name, _FIELD_WORDS)
         own = cover(q, name, _FIELD_WORDS) / max(1e-9, 1.0 - by_title)
