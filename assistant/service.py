@@ -81,10 +81,13 @@ class Assistant:
         from index.vectors import VectorStore
 
         if embedder is None:
-            from index.embed import get_embedder
+            from index.embed import get_query_embedder
 
-            embedder = get_embedder(
-                settings.embedding_model, settings.embedding_device, settings.embedding_batch_size
+            embedder = get_query_embedder(
+                settings.embedding_model,
+                settings.embedding_device,
+                settings.embedding_batch_size,
+                settings.query_encoder,
             )
         catalog = Catalog(settings.catalog_path)
         vectors = VectorStore(

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     embedding_model: str = PACKAGED_MODEL
     embedding_device: str = "cpu"
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    # How answering processes embed questions: "numpy" runs the packaged BERT-type model without torch
+    # (the same vectors to 1e-7, about 300 MB less per process); "torch" uses sentence-transformers.
+    # Models numpy cannot run, and any GPU device, use torch whatever this says. Ingest always uses torch.
+    query_encoder: Literal["numpy", "torch"] = "numpy"
 
     # Chroma: embedded PersistentClient under data_dir unless a server host is named.
     chroma_host: str | None = None

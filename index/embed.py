@@ -8,6 +8,7 @@ must not load a model.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from functools import cache
@@ -18,6 +19,8 @@ import numpy as np
 
 from core.errors import ConfigError
 from core.settings import PACKAGED_MODEL
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -122,6 +125,22 @@ class SentenceTransformerEmbedder:
 @cache
 def get_embedder(model: str, device: str = "cpu", batch_size: int = 32) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(model, device, batch_size)
+
+
+@cache
+def get_query_embedder(
+    model: str, device: str = "cpu", batch_size: int = 32, encoder: str = "numpy"
+) -> Embedder:
+    """The encoder for questions: torch-free where the model allows (see `index.bert_numpy`), since
+    an answering process embeds one short text at a time and need not carry torch for it."""
+    if encoder == "numpy" and device == "cpu":
+        from index.bert_numpy import NumpyBertEncoder, UnsupportedModel
+
+        try:
+            return NumpyBertEncoder(resolve_model_path(model), model)
+        except UnsupportedModel as exc:
+            log.info("query encoder: %s; using sentence-transformers", exc)
+    return get_embedder(model, device, batch_size)
 
 
 class HashEmbedder:

@@ -1,19 +1,23 @@
-"""BM25 over chunks with bm25s, saved beside the vectors as one folder per index generation.
+"""BM25 over chunks, saved beside the vectors as one folder per index generation.
 
 A saved index is loaded memory-mapped: the score matrix stays in the page cache, shared by every
 API process and read only where a query's tokens point, and the chunk ids are one compact array.
+
+The folder is in bm25s's format (its score matrix, vocabulary and parameters files), so bm25s can
+read it, but answering does not import bm25s: scoring is a sum over a query's columns of the matrix,
+and importing bm25s pulls in numba and llvmlite (about 90 MB of every API process at 300k chunks).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 import shutil
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -25,17 +29,61 @@ K1, B = 1.2, 0.75  # BM25's usual constants (bm25s's defaults, Lucene's scoring)
 EMPTY = "∅"  # the token of a chunk with no words, so that every chunk is a row of the matrix
 
 
-def _bm25s():
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger at import
-    return bm25s
-
-
 DF_FILE = "doc_freq.json"
 ACRONYMS_FILE = "acronyms.json"
 VOCAB_FILE = "vocabulary.json"
 LOWER_FILE = "lowercase_words.json"
+# bm25s's file names, so that a saved index is also a bm25s index
+DATA_FILE, INDICES_FILE, INDPTR_FILE = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
+TOKENS_FILE, PARAMS_FILE = "vocab.index.json", "params.index.json"
+
+
+@dataclass
+class Postings:
+    """BM25's score matrix by token (compressed sparse columns): column `vocab[token]` holds, for
+    each chunk with the token, its row in `indices` and its score in `data`. A query's score for a
+    chunk is the sum of its tokens' entries, added token by token in the query's order, in float32,
+    as bm25s adds them (`tests/ingest/test_lexical_builder.py` compares the two)."""
+
+    data: np.ndarray  # float32
+    indices: np.ndarray  # int32 chunk rows
+    indptr: np.ndarray  # int64 column starts, one more than there are tokens
+    num_docs: int
+    vocab: dict[str, int]
+
+    @classmethod
+    def empty(cls) -> Postings:
+        return cls(np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64), 0, {})
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """Each chunk's BM25 score for these tokens (each must be in `vocab`; a repeat counts twice)."""
+        out = np.zeros(self.num_docs, np.float32)
+        for token in tokens:
+            column = self.vocab[token]
+            start, end = int(self.indptr[column]), int(self.indptr[column + 1])
+            out[self.indices[start:end]] += self.data[start:end]  # a column names each row once
+        return out
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / DATA_FILE, self.data)
+        np.save(folder / INDICES_FILE, self.indices)
+        np.save(folder / INDPTR_FILE, self.indptr)
+        (folder / TOKENS_FILE).write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        params = {"k1": K1, "b": B, "method": "lucene", "idf_method": "lucene", "dtype": "float32"}
+        params |= {"int_dtype": "int32", "num_docs": self.num_docs, "backend": "numpy"}
+        (folder / PARAMS_FILE).write_text(json.dumps(params, indent=4))
+
+    @classmethod
+    def load(cls, folder: Path, mmap: bool) -> Postings:
+        mode: Literal["r"] | None = "r" if mmap else None
+        params = json.loads((folder / PARAMS_FILE).read_text())
+        return cls(
+            np.load(folder / DATA_FILE, mmap_mode=mode),
+            np.load(folder / INDICES_FILE, mmap_mode=mode),
+            np.load(folder / INDPTR_FILE, mmap_mode=mode),
+            int(params["num_docs"]),
+            json.loads((folder / TOKENS_FILE).read_text(encoding="utf-8")),
+        )
 
 
 class LexicalIndex:
@@ -45,14 +93,14 @@ class LexicalIndex:
 
     def __init__(
         self,
-        retriever,
+        postings: Postings,
         ids: list[str] | np.ndarray,
         df: dict[str, int] | None = None,
         vocabulary: set[str] | None = None,
         lowercase_words: set[str] | None = None,
         acronyms: dict[str, str] | None = None,
     ) -> None:
-        self._retriever = retriever
+        self.postings = postings
         self.ids = id_array(ids)  # chunk ids as UTF-8 bytes, in BM25 order
         self.df = df or {}
         self.vocabulary = vocabulary or set()  # every word, lowercased
@@ -81,7 +129,7 @@ class LexicalIndex:
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
         if self.size:
-            self._retriever.save(str(tmp))
+            self.postings.save(tmp)
         (tmp / IDS_FILE).write_text(json.dumps(id_strings(self.ids)))
         (tmp / DF_FILE).write_text(json.dumps(self.df))
         (tmp / VOCAB_FILE).write_text(json.dumps(sorted(self.vocabulary)))
@@ -94,9 +142,8 @@ class LexicalIndex:
     @classmethod
     def load(cls, folder: Path, mmap: bool = True) -> LexicalIndex:
         """`mmap`: leave the score matrix on disk, mapped (the API); False reads it into memory."""
-        bm25s = _bm25s()
         ids = id_array(json.loads((folder / IDS_FILE).read_text()))
-        retriever = bm25s.BM25.load(str(folder), mmap=mmap) if len(ids) else bm25s.BM25()
+        postings = Postings.load(folder, mmap) if len(ids) else Postings.empty()
         df = json.loads((folder / DF_FILE).read_text()) if (folder / DF_FILE).exists() else {}
         vocab = (
             set(json.loads((folder / VOCAB_FILE).read_text())) if (folder / VOCAB_FILE).exists() else set()
@@ -107,7 +154,7 @@ class LexicalIndex:
         acronyms = (
             json.loads((folder / ACRONYMS_FILE).read_text()) if (folder / ACRONYMS_FILE).exists() else {}
         )
-        return cls(retriever, ids, df, vocab, lower, acronyms)
+        return cls(postings, ids, df, vocab, lower, acronyms)
 
     def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first; `allowed` is a 0/1 mask over `ids` for filters."""
@@ -120,11 +167,10 @@ class LexicalIndex:
         tokens = tokenize(query)
         if not self.size or not tokens:
             return []
-        vocab = self._retriever.vocab_dict
-        known = [t for t in tokens if t in vocab]
+        known = [t for t in tokens if t in self.postings.vocab]
         if not known:
             return []
-        scores = self._retriever.get_scores(known)
+        scores = self.postings.scores(known)
         if allowed is not None:
             scores = np.where(allowed > 0, scores, 0.0)
         n = min(n, self.size)
@@ -226,16 +272,14 @@ class LexicalBuilder:
     def build(self) -> LexicalIndex:
         """The finished index. The builder is used up: each document's counts are let go as soon
         as they are in the matrix, so the two are not held whole at once."""
-        bm25s = _bm25s()
         blocks = [self._kept[k] for k in sorted(self._kept)] + list(self._new.values())
         self._kept, self._new = {}, {}
         ids = np.concatenate([b.ids for b in blocks]) if blocks else np.zeros(0, dtype="S1")
         vocabulary = self._word_set([b.words for b in blocks])
         lowercase = self._word_set([b.lowercase for b in blocks])
         acronyms = most_frequent(pair for b in blocks for pair in b.acronyms)
-        retriever = bm25s.BM25(k1=K1, b=B)
         if not len(ids):
-            return LexicalIndex(retriever, ids, {}, vocabulary, lowercase, acronyms)
+            return LexicalIndex(Postings.empty(), ids, {}, vocabulary, lowercase, acronyms)
         # Chunks holding each token; tokens only taken-back documents used are left out.
         df = np.zeros(len(self._vocab), np.int64)
         for b in blocks:
@@ -272,19 +316,12 @@ class LexicalBuilder:
             rows[at] = first_row + np.repeat(np.arange(len(b.lengths), dtype=np.int32), b.distinct)[order]
             _add_counts(fill, cols)
             first_row += len(b.lengths)
-        vocab_dict = {str(name): i for i, name in enumerate(names)}
-        vocab_dict[""] = len(vocab_dict)  # bm25s's empty token, which no query token matches
-        retriever.scores = {
-            "data": data,
-            "indices": rows,
-            "indptr": indptr,
-            "num_docs": len(ids),
-        }
-        retriever.vocab_dict = vocab_dict
-        retriever.nonoccurrence_array = None  # Lucene's BM25 has no score for absent tokens
-        retriever.unique_token_ids_set = set(vocab_dict.values())
+        vocab = {str(name): i for i, name in enumerate(names)}
+        vocab[""] = len(vocab)  # bm25s's empty token, which no query token matches
+        # Lucene's BM25 scores only the tokens a chunk has (bm25s's nonoccurrence array is None)
+        postings = Postings(data, rows, indptr, len(ids), vocab)
         doc_freq = {str(name): int(n) for name, n in zip(names, df, strict=True)}
-        return LexicalIndex(retriever, ids, doc_freq, vocabulary, lowercase, acronyms)
+        return LexicalIndex(postings, ids, doc_freq, vocabulary, lowercase, acronyms)
 
 
 def _add_counts(total: np.ndarray, values: np.ndarray) -> None:

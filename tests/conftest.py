@@ -98,6 +98,18 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
+def query_embedder():
+    """The encoder answering processes embed questions with (torch-free; `index.bert_numpy`)."""
+    from core.settings import PACKAGED_MODEL
+    from index.bert_numpy import NumpyBertEncoder
+    from index.embed import get_query_embedder
+
+    model = get_query_embedder(PACKAGED_MODEL)
+    assert isinstance(model, NumpyBertEncoder)
+    return model
+
+
+@pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):
     """Settings of a read-only index of the real corpus. Copy it (`index_copy`) before changing it."""
     from ingest.pipeline import run_ingest
@@ -244,11 +256,12 @@ def key(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def assistant(built_index, embedder):
-    """The real assistant on the real index: packaged MiniLM, embedded Chroma, BM25, SQLite stores."""
+def assistant(built_index, query_embedder):
+    """The real assistant on the real index: packaged MiniLM (questions embedded as the API embeds
+    them), embedded Chroma, BM25, SQLite stores."""
     from assistant.service import Assistant
 
-    a = Assistant.from_settings(built_index, embedder=embedder)
+    a = Assistant.from_settings(built_index, embedder=query_embedder)
     a.warm_up()
     return a
 

@@ -93,9 +93,9 @@ def main() -> dict:
     from core.settings import PACKAGED_MODEL, Settings
     from evals.suite import load_suite
     from index.catalog import Catalog
-    from index.embed import get_embedder
+    from index.embed import get_embedder, get_query_embedder
 
-    embedder = get_embedder(PACKAGED_MODEL)
+    embedder = get_embedder(PACKAGED_MODEL)  # ingest's encoder
     embedder.warm_up()
     if args.corpus:
         from ingest.pipeline import run_ingest
@@ -114,7 +114,11 @@ def main() -> dict:
         settings, _, build_s = build_index(work, args.chunks, embedder)
     n_chunks = len(Catalog(settings.catalog_path).chunk_ids())
 
-    assistant = Assistant.from_settings(settings, embedder=embedder)
+    # Questions are embedded as the API embeds them (settings.query_encoder), not by ingest's encoder.
+    query_embedder = get_query_embedder(
+        PACKAGED_MODEL, settings.embedding_device, settings.embedding_batch_size, settings.query_encoder
+    )
+    assistant = Assistant.from_settings(settings, embedder=query_embedder)
     assistant.warm_up()
     questions = [c.q for c in load_suite(args.suite).cases if not c.conversation]
     for q in questions[:10]:  # warm caches and code paths
@@ -126,7 +130,7 @@ def main() -> dict:
         for q in questions:
             assistant.retriever._qcache.clear()
             t = time.perf_counter()
-            embedder.embed_query(q)
+            query_embedder.embed_query(q)
             embed_ms.append((time.perf_counter() - t) * 1000)
             assistant.retriever._qcache.clear()
             t = time.perf_counter()

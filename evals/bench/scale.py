@@ -123,12 +123,15 @@ def run_query_point(data: Path, corpus: Path, chroma_port: int | None, rounds: i
     from assistant.service import Assistant
     from core.settings import PACKAGED_MODEL
     from evals.suite import load_suite
-    from index.embed import get_embedder
+    from index.embed import get_query_embedder
 
-    embedder = get_embedder(PACKAGED_MODEL)
-    embedder.warm_up()
+    settings = _settings(data, corpus, chroma_port)
+    embedder = get_query_embedder(
+        PACKAGED_MODEL, settings.embedding_device, settings.embedding_batch_size, settings.query_encoder
+    )
+    embedder.embed_query("warm up")
     rss_model = _rss_mb()
-    assistant = Assistant.from_settings(_settings(data, corpus, chroma_port), embedder=embedder)
+    assistant = Assistant.from_settings(settings, embedder=embedder)
     started = time.perf_counter()
     assistant.warm_up()
     load_s = time.perf_counter() - started
@@ -213,21 +216,32 @@ def measure(size: int, mode: str, work: Path, corpus: Path, rounds: int) -> dict
 SERVE_START_TIMEOUT_S = 600  # a Chroma server reading a large index's segments before it answers
 
 
-def measure_serving(data: Path, corpus: Path, rounds: int) -> dict:
-    """The query phase of an index already built, served by a Chroma server on its Chroma folder
-    (left in place: the index is not this run's to delete)."""
+def measure_serving(data: Path, corpus: Path, rounds: int, mode: str = "server") -> dict:
+    """The query phase of an index already built: embedded, or served by a Chroma server on its
+    Chroma folder (left in place: the index is not this run's to delete)."""
     from evals.bench.chroma_server import ChromaServer
 
-    server = ChromaServer(data / "chroma").start(timeout=SERVE_START_TIMEOUT_S)
+    server = ChromaServer(data / "chroma").start(timeout=SERVE_START_TIMEOUT_S) if mode == "server" else None
     try:
-        point = {"mode": "server", "reused_index": True}
-        point |= _child("query", data, corpus, server.port, rounds)
+        point = {"mode": mode, "reused_index": True}
+        point |= _child("query", data, corpus, server.port if server else None, rounds)
         point["target_chunks"] = point["chunks"]
-        point["chroma_server_peak_rss_mb"] = round(server.peak_rss_mb())
+        point["chroma_server_peak_rss_mb"] = round(server.peak_rss_mb()) if server else None
         point["data_folder_mb"] = _size_mb(data)
         point["chroma_disk_mb"] = _size_mb(data / "chroma")
     finally:
-        server.stop()
+        if server:
+            server.stop()
+    return point
+
+
+def with_earlier_ingest(point: dict, previous: list[dict]) -> dict:
+    """A reused index's point keeps the ingest figures an earlier run measured for the same mode and
+    size (this run did not ingest), marked as such."""
+    for p in previous:
+        if (p["mode"], p["chunks"]) == (point["mode"], point["chunks"]) and p.get("ingest_peak_rss_mb"):
+            earlier = {k: v for k, v in p.items() if k.startswith("ingest_") or k == "encoder_seconds"}
+            return point | earlier | {"target_chunks": p["target_chunks"], "ingest_from_earlier_run": True}
     return point
 
 
@@ -359,6 +373,9 @@ def main() -> None:
         "--serve", type=Path, default=None, help="an index's data folder to serve (server mode)"
     )
     parser.add_argument("--serve-corpus", type=Path, default=None, help="the corpus folder of --serve")
+    parser.add_argument(
+        "--serve-modes", default="server", help="how to serve --serve: embedded, server or both"
+    )
     parser.add_argument("--phase", choices=["ingest", "query"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -394,11 +411,13 @@ def main() -> None:
             points.append(point)
             write(merged(previous, points), args.out, machine)
         shutil.rmtree(corpus, ignore_errors=True)
-    if args.serve is not None:
-        print(f"server mode on the index at {args.serve} …", flush=True)
-        if args.serve_corpus is None:
-            parser.error("--serve needs --serve-corpus, the corpus the index was built from")
-        point = measure_serving(args.serve, args.serve_corpus, args.rounds)
+    if args.serve is not None and args.serve_corpus is None:
+        parser.error("--serve needs --serve-corpus, the corpus the index was built from")
+    for mode in args.serve_modes.split(",") if args.serve is not None else []:
+        print(f"{mode} mode on the index at {args.serve} …", flush=True)
+        point = with_earlier_ingest(
+            measure_serving(args.serve, args.serve_corpus, args.rounds, mode), previous
+        )
         print(json.dumps(point), flush=True)
         points.append(point)
         write(merged(previous, points), args.out, machine)
