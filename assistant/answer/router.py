@@ -218,8 +218,9 @@ def costing_question(text: str) -> bool:
 # -- sums of table figures ------------------------------------------------------------------------
 
 
-def _code_matches(label: str, code: tuple[str, str]) -> bool:
-    return re.search(rf"\b{code[0]}\s*{re.escape(code[1])}(?![a-z0-9])", label, re.I) is not None
+def _code_pattern(code: tuple[str, str]) -> re.Pattern[str]:
+    """A row label that carries the code ("SP 1", "SP1"), compiled once per code, not per row."""
+    return re.compile(rf"\b{code[0]}\s*{re.escape(code[1])}(?![a-z0-9])", re.I)
 
 
 def _columns_for(row: TableRow, councils: list[str]) -> list[str]:
@@ -249,7 +250,8 @@ def sum_of_table_figures(text: str, rows: list[TableRow], councils: list[str]) -
     chosen: list[tuple[TableRow, str]] = []
     missing: list[str] = []
     for code in dict.fromkeys(codes):
-        matches = [r for r in rows if _code_matches(r.label, code)]
+        pattern = _code_pattern(code)
+        matches = [r for r in rows if pattern.search(r.label)]
         if not matches:
             missing.append(f"a table row for {code[0]} {code[1]}")
             continue

@@ -58,9 +58,10 @@ class Scope:
 
 
 def words(text: str) -> set[str]:
-    """Words as written ("planned" is not "plan"), folding plurals and possessives and keeping years."""
+    """Words as written ("planned" is not "plan"), folding plurals and possessives and keeping years
+    (a number that cannot be a year, "copy 5660", names nothing and would set titles apart)."""
     out = set()
-    for w in re.findall(r"[a-z]+|\d{4}", text.lower().replace("’", "'")):
+    for w in re.findall(r"[a-z]+|(?:19|20)\d{2}", text.lower().replace("’", "'")):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
         out.add(w)
@@ -84,6 +85,9 @@ class Titles:
     # doc id -> the words of its title that can name it: in at most half of the titles, not numbers
     own: dict[str, frozenset[str]]
     years: dict[str, str | None]  # doc id -> its year as a word ("2018"), None when undated
+    # word of `own` -> the places of the documents it can name; year -> the places of that year's
+    own_having: dict[str, tuple[int, ...]]
+    year_having: dict[str, tuple[int, ...]]
 
     @classmethod
     def of(cls, docs: Iterable[Document]) -> Titles:
@@ -95,24 +99,49 @@ class Titles:
             for t in title_words[d.doc_id]:
                 counts[t] = counts.get(t, 0) + 1
                 having.setdefault(t, []).append(i)
+        common = max(1, len(docs) // 2)
+        own = {
+            d.doc_id: frozenset(t for t in title_words[d.doc_id] if counts[t] <= common and not t.isdigit())
+            for d in docs
+        }
+        years = {d.doc_id: str(d.year) if d.year is not None else None for d in docs}
+        own_having: dict[str, list[int]] = {}
+        year_having: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            for t in own[d.doc_id]:
+                own_having.setdefault(t, []).append(i)
+            if years[d.doc_id] is not None:
+                year_having.setdefault(str(years[d.doc_id]), []).append(i)
         return cls(
             docs,
             title_words,
             counts,
-            {t: tuple(ds) for t, ds in having.items()},
+            _tuples(having),
             tuple(d for d in docs if d.meeting_date),
             frozenset(d.committee for d in docs if d.meeting_date and d.committee),
             {d.doc_id: i for i, d in enumerate(docs)},
-            {
-                d.doc_id: frozenset(
-                    t
-                    for t in title_words[d.doc_id]
-                    if counts[t] <= max(1, len(docs) // 2) and not t.isdigit()
-                )
-                for d in docs
-            },
-            {d.doc_id: str(d.year) if d.year is not None else None for d in docs},
+            own,
+            years,
+            _tuples(own_having),
+            _tuples(year_having),
         )
+
+
+def _tuples(places: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+    return {k: tuple(v) for k, v in places.items()}
+
+
+def _naming(
+    title_tokens: frozenset[str], own: frozenset[str], year: str | None, q_tokens: set[str]
+) -> tuple[frozenset[str], int] | None:
+    """How a question names a document of these title words and year: (the words that name it,
+    NAMED or FIRMLY), or None when it does not."""
+    named = own & q_tokens
+    year = year if year is not None and year in q_tokens else None
+    if not named and not (year and title_tokens & q_tokens):
+        return None
+    firm = bool(year) or bool(_GENERIC & q_tokens & title_tokens)
+    return frozenset(named | ({year} if year else set())), FIRMLY if firm else NAMED
 
 
 def references(
@@ -125,23 +154,25 @@ def references(
     """
     titles = docs if isinstance(docs, Titles) else Titles.of(docs)
     q_tokens = words(text)
-    # Only a document whose title shares a word with the question can be named by it; they are
-    # taken in the documents' order, so the groups come out as if every title were read.
+    # Only a document with a word of its own in the question, or of a year the question names, can
+    # be named by it; they are taken in the documents' order, so the groups come out as if every
+    # title were read.
     seen: set[int] = set()
     for t in q_tokens:
-        seen.update(titles.having.get(t, ()))
+        seen.update(titles.own_having.get(t, ()))
+        seen.update(titles.year_having.get(t, ()))
     groups: dict[frozenset[str], dict[str, int]] = {}
+    # Documents of the same title words and year are named alike (the same paper filed under many
+    # meetings): each such kind is judged once.
+    judged: dict[tuple[frozenset[str], frozenset[str], str | None], tuple[frozenset[str], int] | None] = {}
     for place in sorted(seen):
         d = titles.docs[place]
-        title_tokens = titles.words[d.doc_id]
-        named = titles.own[d.doc_id] & q_tokens
-        year = titles.years[d.doc_id]
-        year = year if year is not None and year in q_tokens else None
-        if not named and not (year and title_tokens & q_tokens):
-            continue
-        firm = bool(year) or bool(_GENERIC & q_tokens & title_tokens)
-        key = frozenset(named | ({year} if year else set()))
-        groups.setdefault(key, {})[d.doc_id] = FIRMLY if firm else NAMED
+        kind = (titles.words[d.doc_id], titles.own[d.doc_id], titles.years[d.doc_id])
+        if kind not in judged:
+            judged[kind] = _naming(*kind, q_tokens)
+        named = judged[kind]
+        if named is not None:
+            groups.setdefault(named[0], {})[d.doc_id] = named[1]
     # A group named by a subset of another group's words is the vaguer reference: drop it.
     keys = list(groups)
     out = tuple(groups[k] for k in keys if not any(k < other for other in keys))

@@ -299,6 +299,20 @@ class Lookup:
 LOOKUP_KEY_COVER = 0.7  # share of the question's own key weight the row, column and table must account for
 
 
+def _label_share(label: str, q: Question, key: set[str], direct: set[str]) -> tuple[float, int] | None:
+    """(share of the label's words the question uses, minus their count) for a label that uses a
+    key word of the question, names enough of itself and is of the period asked about; else None."""
+    own = label_words(label)
+    if not own or not (own & key):
+        return None
+    share = len(own & direct) / len(own)
+    if share < LOOKUP_LABEL_SHARE:
+        return None
+    if q.years and year_forms(label) and not same_period(q.years, year_forms(label)):
+        return None
+    return share, -len(own)
+
+
 def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     """A cell the question names by its row and its column: "Which council led the Customer
     workstream?" (row Customer, column Lead), "West Somerset's total efficiency target by 2010-11"
@@ -312,16 +326,16 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     direct = set(tokenize(text)) | spelled
     asked = direct | {s for t in direct for s in _synonyms_of(t)}
     key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}  # `lookup_words`
+    key_words = set(key)
+    # A label is judged once however many rows carry it (an appendix filed under many meetings).
+    by_label: dict[str, tuple[float, int] | None] = {}
     scored: list[tuple[float, int, TableRow]] = []
     for r in rows:
-        own = label_words(r.label)
-        if not own or not (own & set(key)):
-            continue
-        share = len(own & direct) / len(own)
-        if share >= LOOKUP_LABEL_SHARE and (
-            not q.years or not year_forms(r.label) or same_period(q.years, year_forms(r.label))
-        ):
-            scored.append((share, -len(own), r))
+        if r.label not in by_label:
+            by_label[r.label] = _label_share(r.label, q, key_words, direct)
+        label_share = by_label[r.label]
+        if label_share is not None:
+            scored.append((*label_share, r))
     if not scored:
         return None
     scored.sort(key=lambda t: (-t[0], t[1]))
@@ -331,6 +345,7 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     # appendix filed under several meetings) are judged alike: judged once.
     relevant = set(key) | {t for words in q.alternatives.values() for t in words}
     judged: dict[tuple, tuple[str | None, float, bool]] = {}
+    title_keys: dict[str, frozenset[str]] = {}  # a document title -> its words the question cares about
     for share, length, row in scored:
         if (share, length) != (best_share, best_len):
             if found or share < best_share:
@@ -338,13 +353,12 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
             # The rows named most fully have no column the question names ("Pages" of a contents
             # table): the next-longest labels named as fully are looked at.
             best_len = length
-        titled = set(tokenize(row.doc.title))
-        alike = (
-            row.label,
-            row.title,
-            tuple(row.cells.items()),
-            frozenset((titled | {s for t in titled for s in _synonyms_of(t)}) & relevant),
-        )
+        if row.doc.title not in title_keys:
+            titled = set(tokenize(row.doc.title))
+            title_keys[row.doc.title] = frozenset(
+                (titled | {s for t in titled for s in _synonyms_of(t)}) & relevant
+            )
+        alike = (row.label, row.title, tuple(row.cells.items()), title_keys[row.doc.title])
         if alike not in judged:
             judged[alike] = _judge_cell(row, q, asked, key)
         header, strength, covers = judged[alike]
