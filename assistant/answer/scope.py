@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from core.records import Document
 from core.tokens import STOPWORDS, tokenize
 
@@ -76,59 +78,50 @@ class Titles:
     more than the rest of the answer."""
 
     docs: tuple[Document, ...]
-    words: dict[str, frozenset[str]]  # doc id -> its title's words, stopwords aside
-    counts: dict[str, int]  # title word -> how many of the titles have it
-    having: dict[str, tuple[int, ...]]  # title word -> the places in `docs` of the titles that have it
     dated: tuple[Document, ...]  # documents filed under a meeting date
     committees: frozenset[str]
-    position: dict[str, int]  # doc id -> its place in `docs`
-    # doc id -> the words of its title that can name it: in at most half of the titles, not numbers
-    own: dict[str, frozenset[str]]
-    years: dict[str, str | None]  # doc id -> its year as a word ("2018"), None when undated
-    # word of `own` -> the places of the documents it can name; year -> the places of that year's
-    own_having: dict[str, tuple[int, ...]]
-    year_having: dict[str, tuple[int, ...]]
+    # The words of a title that can name its document are those in at most half of the titles,
+    # numbers aside. Word -> the places in `docs` of the documents it can name; year (as a word,
+    # "2018") -> the places of that year's documents.
+    own_having: dict[str, np.ndarray]
+    year_having: dict[str, np.ndarray]
+    # Documents of the same title words, own words and year are named alike (the same paper filed
+    # under many meetings): each place's kind, and the kinds, so that a kind is judged once.
+    kind_of: np.ndarray
+    kinds: tuple[tuple[frozenset[str], frozenset[str], str | None], ...]
+    doc_ids: np.ndarray  # place -> doc id (object array, for picking many at once)
 
     @classmethod
     def of(cls, docs: Iterable[Document]) -> Titles:
         docs = tuple(docs)
-        title_words = {d.doc_id: frozenset(words(d.title) - STOPWORDS) for d in docs}
+        title_words = [frozenset(words(d.title) - STOPWORDS) for d in docs]
         counts: dict[str, int] = {}
-        having: dict[str, list[int]] = {}
-        for i, d in enumerate(docs):
-            for t in title_words[d.doc_id]:
+        for ws in title_words:
+            for t in ws:
                 counts[t] = counts.get(t, 0) + 1
-                having.setdefault(t, []).append(i)
         common = max(1, len(docs) // 2)
-        own = {
-            d.doc_id: frozenset(t for t in title_words[d.doc_id] if counts[t] <= common and not t.isdigit())
-            for d in docs
-        }
-        years = {d.doc_id: str(d.year) if d.year is not None else None for d in docs}
         own_having: dict[str, list[int]] = {}
         year_having: dict[str, list[int]] = {}
+        kind_index: dict[tuple[frozenset[str], frozenset[str], str | None], int] = {}
+        kind_of = np.zeros(len(docs), np.int32)
         for i, d in enumerate(docs):
-            for t in own[d.doc_id]:
+            own = frozenset(t for t in title_words[i] if counts[t] <= common and not t.isdigit())
+            year = str(d.year) if d.year is not None else None
+            for t in own:
                 own_having.setdefault(t, []).append(i)
-            if years[d.doc_id] is not None:
-                year_having.setdefault(str(years[d.doc_id]), []).append(i)
+            if year is not None:
+                year_having.setdefault(year, []).append(i)
+            kind_of[i] = kind_index.setdefault((title_words[i], own, year), len(kind_index))
         return cls(
             docs,
-            title_words,
-            counts,
-            _tuples(having),
             tuple(d for d in docs if d.meeting_date),
             frozenset(d.committee for d in docs if d.meeting_date and d.committee),
-            {d.doc_id: i for i, d in enumerate(docs)},
-            own,
-            years,
-            _tuples(own_having),
-            _tuples(year_having),
+            {t: np.array(p, np.int32) for t, p in own_having.items()},
+            {y: np.array(p, np.int32) for y, p in year_having.items()},
+            kind_of,
+            tuple(kind_index),
+            np.array([d.doc_id for d in docs], dtype=object),
         )
-
-
-def _tuples(places: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
-    return {k: tuple(v) for k, v in places.items()}
 
 
 def _naming(
@@ -155,24 +148,33 @@ def references(
     titles = docs if isinstance(docs, Titles) else Titles.of(docs)
     q_tokens = words(text)
     # Only a document with a word of its own in the question, or of a year the question names, can
-    # be named by it; they are taken in the documents' order, so the groups come out as if every
-    # title were read.
-    seen: set[int] = set()
-    for t in q_tokens:
-        seen.update(titles.own_having.get(t, ()))
-        seen.update(titles.year_having.get(t, ()))
-    groups: dict[frozenset[str], dict[str, int]] = {}
-    # Documents of the same title words and year are named alike (the same paper filed under many
-    # meetings): each such kind is judged once.
-    judged: dict[tuple[frozenset[str], frozenset[str], str | None], tuple[frozenset[str], int] | None] = {}
-    for place in sorted(seen):
-        d = titles.docs[place]
-        kind = (titles.words[d.doc_id], titles.own[d.doc_id], titles.years[d.doc_id])
-        if kind not in judged:
-            judged[kind] = _naming(*kind, q_tokens)
-        named = judged[kind]
+    # be named by it. Each kind of document among them is judged once, and the groups are filled in
+    # the documents' order, as if every title were read one by one.
+    found = [titles.own_having[t] for t in q_tokens if t in titles.own_having]
+    found += [titles.year_having[t] for t in q_tokens if t in titles.year_having]
+    seen = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int32)
+    kinds, kind_at = np.unique(titles.kind_of[seen], return_inverse=True)
+    group_keys: list[frozenset[str]] = []
+    group_of_kind = np.full(len(kinds), -1, np.int32)
+    how_of_kind = np.zeros(len(kinds), np.int32)
+    for k, kind in enumerate(kinds.tolist()):
+        title_words, own, year = titles.kinds[int(kind)]
+        named = _naming(title_words, own, year, q_tokens)
         if named is not None:
-            groups.setdefault(named[0], {})[d.doc_id] = named[1]
+            if named[0] not in group_keys:
+                group_keys.append(named[0])
+            group_of_kind[k], how_of_kind[k] = group_keys.index(named[0]), named[1]
+    group_at, how_at = group_of_kind[kind_at], how_of_kind[kind_at]
+    named_at = group_at >= 0
+    places, group_at, how_at = seen[named_at], group_at[named_at], how_at[named_at]
+    # groups in the order of their first document
+    _, first = np.unique(group_at, return_index=True)
+    groups: dict[frozenset[str], dict[str, int]] = {}
+    for g in group_at[np.sort(first)].tolist():
+        mine = group_at == g
+        groups[group_keys[g]] = dict(
+            zip(titles.doc_ids[places[mine]].tolist(), how_at[mine].tolist(), strict=True)
+        )
     # A group named by a subset of another group's words is the vaguer reference: drop it.
     keys = list(groups)
     out = tuple(groups[k] for k in keys if not any(k < other for other in keys))
