@@ -95,6 +95,9 @@ class TableRows:
     by_word: dict[str, np.ndarray]  # label word -> row positions, ascending
     table_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # row -> table
     by_value: dict[float, frozenset[int]] = field(default_factory=dict)  # figure -> tables holding it
+    # row -> its label's number in `labels`: a test of labels reads each distinct label once
+    label_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    labels: list[str] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -107,8 +110,11 @@ class TableRows:
         postings: dict[str, list[int]] = {}
         tables: dict[tuple[str, str], int] = {}
         values: dict[float, set[int]] = {}
+        labels: dict[str, int] = {}
         table_index = np.zeros(len(rows), dtype=np.int32)
+        label_index = np.zeros(len(rows), dtype=np.int32)
         for i, r in enumerate(rows):
+            label_index[i] = labels.setdefault(r.label, len(labels))
             for w in label_words(r.label):
                 postings.setdefault(w, []).append(i)
             table = table_index[i] = tables.setdefault((r.doc.doc_id, r.table_id), len(tables))
@@ -122,6 +128,8 @@ class TableRows:
             {w: np.array(ps, dtype=np.int32) for w, ps in postings.items()},
             table_index,
             {v: frozenset(ts) for v, ts in values.items()},
+            label_index,
+            list(labels),
         )
 
     def holding(self, doc_mask: np.ndarray, values: Iterable[float]) -> list[TableRow]:
@@ -133,9 +141,15 @@ class TableRows:
         keep = np.flatnonzero(np.isin(self.table_index, tables) & doc_mask[self.doc_index])
         return [self.rows[i] for i in keep.tolist()]
 
-    def select(self, doc_mask: np.ndarray, words: Iterable[str] | None = None) -> list[TableRow]:
+    def select(
+        self,
+        doc_mask: np.ndarray,
+        words: Iterable[str] | None = None,
+        keep_label: Callable[[str], bool] | None = None,
+    ) -> list[TableRow]:
         """The rows of the documents `doc_mask` keeps, in their order; with `words`, only the rows
-        whose label uses one of them."""
+        whose label uses one of them; with `keep_label`, only those whose label passes it (asked
+        once per distinct label)."""
         if words is None:
             if not len(self.rows) or doc_mask.all():
                 return list(self.rows)
@@ -146,6 +160,10 @@ class TableRows:
                 return []
             keep = np.unique(np.concatenate(found))
             keep = keep[doc_mask[self.doc_index[keep]]]
+        if keep_label is not None and len(keep):
+            distinct = np.unique(self.label_index[keep])
+            passing = [n for n in distinct.tolist() if keep_label(self.labels[n])]
+            keep = keep[np.isin(self.label_index[keep], passing)]
         return [self.rows[i] for i in keep.tolist()]
 
 
@@ -367,11 +385,17 @@ class RetrievalState:
         tables = self.tables.get()
         return tables.holding(self.doc_mask(allowed), values) if tables else []
 
-    def rows_naming(self, allowed: set[str] | frozenset[str], words: Iterable[str]) -> list[TableRow]:
-        """The table rows of the allowed documents whose label uses one of `words`, in the order
-        `rows_in` gives them: what the table tools that need a row named by the question read."""
+    def rows_naming(
+        self,
+        allowed: set[str] | frozenset[str],
+        words: Iterable[str],
+        keep_label: Callable[[str], bool] | None = None,
+    ) -> list[TableRow]:
+        """The table rows of the allowed documents whose label uses one of `words` (and passes
+        `keep_label`), in the order `rows_in` gives them: what the table tools that need a row
+        named by the question read."""
         tables = self.tables.get()
-        return tables.select(self.doc_mask(allowed), words) if tables else []
+        return tables.select(self.doc_mask(allowed), words, keep_label) if tables else []
 
 
 class Retriever:

@@ -12,7 +12,7 @@ Every figure comes from the table's own cells (Figure facts, with their row as t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -299,18 +299,50 @@ class Lookup:
 LOOKUP_KEY_COVER = 0.7  # share of the question's own key weight the row, column and table must account for
 
 
-def _label_share(label: str, q: Question, key: set[str], direct: set[str]) -> tuple[float, int] | None:
-    """(share of the label's words the question uses, minus their count) for a label that uses a
-    key word of the question, names enough of itself and is of the period asked about; else None."""
-    own = label_words(label)
-    if not own or not (own & key):
-        return None
-    share = len(own & direct) / len(own)
-    if share < LOOKUP_LABEL_SHARE:
-        return None
-    if q.years and year_forms(label) and not same_period(q.years, year_forms(label)):
-        return None
-    return share, -len(own)
+@dataclass(frozen=True)
+class _LookupTerms:
+    """The words a table lookup reads a question by. An acronym the documents define names a row by
+    its words: "GET" is the row "Growth, Environment & Transport"."""
+
+    direct: set[str]  # the question's words and its acronyms' words
+    asked: set[str]  # those and their synonyms
+    key: dict[str, float]  # its key words (`lookup_words`), with their weights
+
+    @classmethod
+    def of(cls, text: str, q: Question) -> _LookupTerms:
+        spelled = _spelled(q)
+        direct = set(tokenize(text)) | spelled
+        asked = direct | {s for t in direct for s in _synonyms_of(t)}
+        key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}
+        return cls(direct, asked, key)
+
+    def label_share(self, label: str, q: Question) -> tuple[float, int] | None:
+        """(share of the label's words the question uses, minus their count) for a label that uses
+        a key word of the question, names enough of itself and is of the period asked about."""
+        own = label_words(label)
+        if not own or not (own & self.key.keys()):
+            return None
+        share = len(own & self.direct) / len(own)
+        if share < LOOKUP_LABEL_SHARE:
+            return None
+        if q.years and year_forms(label) and not same_period(q.years, year_forms(label)):
+            return None
+        return share, -len(own)
+
+
+@lru_cache(maxsize=65536)
+def _title_words(title: str) -> frozenset[str]:
+    """A document title's words and their synonyms. Cached: a lookup compares the titles of every
+    document whose table holds the row named, and titles do not change between questions."""
+    titled = set(tokenize(title))
+    return frozenset(titled | {s for t in titled for s in _synonyms_of(t)})
+
+
+def lookup_label_test(text: str, q: Question) -> Callable[[str], bool]:
+    """Whether a row label can be the row of a `table_lookup` of this question: the table store
+    applies it once per distinct label, so rows that cannot be named are never built."""
+    terms = _LookupTerms.of(text, q)
+    return lambda label: terms.label_share(label, q) is not None
 
 
 def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
@@ -320,19 +352,14 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
     of the period the question asks about, and the row, column and table account for what the
     question is about (otherwise it asks something a table row does not say)."""
     rows = in_named_table(text, rows)
-    # An acronym the documents define names a row by its words: "GET" is the row "Growth,
-    # Environment & Transport".
-    spelled = _spelled(q)
-    direct = set(tokenize(text)) | spelled
-    asked = direct | {s for t in direct for s in _synonyms_of(t)}
-    key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}  # `lookup_words`
-    key_words = set(key)
+    terms = _LookupTerms.of(text, q)
+    asked, key = terms.asked, terms.key
     # A label is judged once however many rows carry it (an appendix filed under many meetings).
     by_label: dict[str, tuple[float, int] | None] = {}
     scored: list[tuple[float, int, TableRow]] = []
     for r in rows:
         if r.label not in by_label:
-            by_label[r.label] = _label_share(r.label, q, key_words, direct)
+            by_label[r.label] = terms.label_share(r.label, q)
         label_share = by_label[r.label]
         if label_share is not None:
             scored.append((*label_share, r))
@@ -354,10 +381,7 @@ def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
             # table): the next-longest labels named as fully are looked at.
             best_len = length
         if row.doc.title not in title_keys:
-            titled = set(tokenize(row.doc.title))
-            title_keys[row.doc.title] = frozenset(
-                (titled | {s for t in titled for s in _synonyms_of(t)}) & relevant
-            )
+            title_keys[row.doc.title] = _title_words(row.doc.title) & relevant
         alike = (row.label, row.title, tuple(row.cells.items()), title_keys[row.doc.title])
         if alike not in judged:
             judged[alike] = _judge_cell(row, q, asked, key)
