@@ -524,8 +524,11 @@ class Retriever:
 
     # -- filters ------------------------------------------------------------------------------
 
-    def allowed_docs(self, filters: Filters | None, audiences: frozenset[str] | set[str] | None) -> set[str]:
-        """The documents a caller may see and has asked for."""
+    def allowed_docs(
+        self, filters: Filters | None, audiences: frozenset[str] | set[str] | None
+    ) -> frozenset[str]:
+        """The documents a caller may see and has asked for. Frozen: the common answer is one set
+        kept per state and audience, handed out as it is rather than copied per question."""
         state = self.state
         if filters is None:  # the common case, asked several times a question: kept per state
             key = frozenset(audiences) if audiences is not None else None
@@ -534,7 +537,7 @@ class Retriever:
                 readable = state.readable[key] = frozenset(
                     d.doc_id for d in state.docs.values() if audiences is None or d.audience in audiences
                 )
-            return set(readable)
+            return readable
         wanted_councils = None
         if filters and filters.councils:
             g = gazetteer()
@@ -555,9 +558,9 @@ class Retriever:
                 if filters.audiences and doc.audience not in set(filters.audiences):
                     continue
             out.add(doc.doc_id)
-        return out
+        return frozenset(out)
 
-    def chunk_mask(self, docs: set[str]) -> np.ndarray:
+    def chunk_mask(self, docs: set[str] | frozenset[str]) -> np.ndarray:
         """Chunk number -> whether it is a listed chunk of one of `docs`."""
         state = self.state
         if len(docs) == len(state.docs) and state.docs.keys() == docs:  # a set comparison, in C
@@ -583,14 +586,14 @@ class Retriever:
         k: int = 8,
         filters: Filters | None = None,
         audiences: frozenset[str] | set[str] | None = None,
-        docs: set[str] | None = None,
+        docs: set[str] | frozenset[str] | None = None,
         pool: int = 40,
     ) -> list[Hit]:
         """The best `k` chunks for `query` among the allowed documents, best first."""
         state = self.state
         allowed_docs = self.allowed_docs(filters, audiences)
         if docs is not None:
-            allowed_docs &= docs
+            allowed_docs = allowed_docs & docs
         if not allowed_docs or not state.size:
             return []
         mask = self.chunk_mask(allowed_docs)
@@ -610,7 +613,7 @@ class Retriever:
         return self._fuse(dense, lexical, k)
 
     def _dense(
-        self, query: str, mask: np.ndarray, allowed_docs: set[str], pool: int
+        self, query: str, mask: np.ndarray, allowed_docs: set[str] | frozenset[str], pool: int
     ) -> list[tuple[int, float]]:
         state = self.state
         if state.collection is None:

@@ -32,7 +32,7 @@ class AskContext:
     resolution: Resolution
     filters: Filters | None
     audiences: frozenset[str]
-    allowed: set[str]  # documents the caller may read and has asked for
+    allowed: frozenset[str]  # documents the caller may read and has asked for
     conversation_id: str
     answer_id: str
     notices: list[str] = field(default_factory=list)

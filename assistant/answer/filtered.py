@@ -27,7 +27,9 @@ def _named(citations: list[Citation]) -> str:
     return text + (f" and {more} more" if more else "")
 
 
-def excluded_answer(answer: Answer, unfiltered: Answer, allowed: set[str], filters: Filters) -> Answer:
+def excluded_answer(
+    answer: Answer, unfiltered: Answer, allowed: set[str] | frozenset[str], filters: Filters
+) -> Answer:
     """`answer` (found within the filters) with a sentence naming the excluded documents that
     answer the question, when `unfiltered` (the same question without filters) cites only those."""
     if unfiltered.abstained or not unfiltered.citations:

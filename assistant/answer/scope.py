@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 
 import numpy as np
 
@@ -50,13 +52,14 @@ class Scope:
     cited_before: frozenset[str] = frozenset()
     quoted_before: tuple[str, ...] = ()  # match keys of the quotes the earlier turn gave
 
-    @property
-    def named(self) -> dict[str, int]:
-        return {d: how for group in self.groups for d, how in group.items()}
+    @cached_property
+    def named(self) -> Mapping[str, int]:
+        """Worked out once per question: in a large archive a scope can name a thousand papers."""
+        return MappingProxyType({d: how for group in self.groups for d, how in group.items()})
 
-    @property
-    def firm(self) -> set[str]:
-        return {d for d, how in self.named.items() if how >= FIRMLY}
+    @cached_property
+    def firm(self) -> frozenset[str]:
+        return frozenset(d for d, how in self.named.items() if how >= FIRMLY)
 
 
 def words(text: str) -> set[str]:
