@@ -8,8 +8,10 @@ cannot find is worse than no citation.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -27,20 +29,64 @@ def pdftotext_path() -> str | None:
     return path
 
 
+class SecondReading:
+    """pdftotext reading a PDF in the background, started before pypdf reads it, so that the two
+    readers run on two cores at once: parsing is one Python thread, and while it runs the encoder is
+    idle. The text goes to a temporary file, not a pipe, so pdftotext never waits for a reader."""
+
+    TIMEOUT_S = 120
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out: Path | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        exe = pdftotext_path()
+        if exe is None:
+            return
+        handle, name = tempfile.mkstemp(prefix="second-reading-", suffix=".txt")
+        os.close(handle)
+        self._out = Path(name)
+        try:
+            self._proc = subprocess.Popen(
+                [exe, "-enc", "UTF-8", str(path), name],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", path.name, exc)
+            self.close()
+
+    def keys(self) -> dict[int, str] | None:
+        """Match keys of each page as pdftotext reads them, or None where it is unavailable or failed."""
+        if self._proc is None or self._out is None:
+            return None
+        try:
+            _, err = self._proc.communicate(timeout=self.TIMEOUT_S)
+            if self._proc.returncode != 0:
+                reason = err.decode("utf-8", "replace").strip()[-300:] or f"exit {self._proc.returncode}"
+                log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", self.path.name, reason)
+                return None
+            pages = self._out.read_text(encoding="utf-8", errors="replace").split("\f")
+        except (subprocess.SubprocessError, OSError) as exc:
+            log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", self.path.name, exc)
+            return None
+        finally:
+            self.close()
+        return {i + 1: match_key(text) for i, text in enumerate(pages)}
+
+    def close(self) -> None:
+        """Stop pdftotext if it still runs (the PDF failed to parse) and remove its output."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        if self._out is not None:
+            self._out.unlink(missing_ok=True)
+            self._out = None
+
+
 def second_reading(path: Path) -> dict[int, str] | None:
     """Match keys of each page as pdftotext reads them, or None where pdftotext is unavailable."""
-    exe = pdftotext_path()
-    if exe is None:
-        return None
-    try:
-        out = subprocess.run(
-            [exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=120, check=True
-        ).stdout
-    except (subprocess.SubprocessError, OSError) as exc:
-        log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", path.name, exc)
-        return None
-    pages = out.split("\f")
-    return {i + 1: match_key(text) for i, text in enumerate(pages)}
+    return SecondReading(path).keys()
 
 
 def confirm(units: list[ParsedUnit], page_text: dict[int, str], keys: dict[int, str] | None) -> list[bool]:

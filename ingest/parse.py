@@ -14,7 +14,7 @@ from core.records import Document
 from core.text import squash
 from ingest.chunk import ChunkDraft, build_chunks
 from ingest.clean import CleanPage, clean_pages
-from ingest.confirm import confirm, contiguity, second_reading
+from ingest.confirm import SecondReading, confirm, contiguity
 from ingest.manifest import completed
 from ingest.pdf import read_pdf
 from ingest.structure import ParsedUnit, parse_units
@@ -45,12 +45,16 @@ class ParsedDocument:
 
 def parse_document(path: Path, meta: Document, target_words: int, max_words: int) -> ParsedDocument:
     started = time.perf_counter()
-    doc = read_pdf(path)
-    pages = clean_pages(doc.pages)
-    meta = completed(meta, pages)
-    units = parse_units(pages, extract_grids(path))
+    second = SecondReading(path)  # reads on the other core while pypdf reads here
+    try:
+        doc = read_pdf(path)
+        pages = clean_pages(doc.pages)
+        meta = completed(meta, pages)
+        units = parse_units(pages, extract_grids(path))
+        keys = second.keys()
+    finally:
+        second.close()
     page_text = {p.number: p.text for p in pages}
-    keys = second_reading(path)
     quotable = confirm(units, page_text, keys)
     chunks = build_chunks(
         units,
