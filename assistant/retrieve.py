@@ -151,7 +151,7 @@ class TableRows:
         whose label uses one of them; with `keep_label`, only those whose label passes it (asked
         once per distinct label)."""
         if words is None:
-            if not len(self.rows) or doc_mask.all():
+            if not len(self.rows) or (doc_mask.all() and keep_label is None):
                 return list(self.rows)
             keep = np.flatnonzero(doc_mask[self.doc_index])
         else:

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     embedding_device: str = "cpu"
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     # How answering processes embed questions: "numpy" runs the packaged BERT-type model without torch
-    # (the same vectors to 1e-7, about 300 MB less per process); "torch" uses sentence-transformers.
+    # (the same vectors to 1e-7, about 380 MB less per process); "torch" uses sentence-transformers.
     # Models numpy cannot run, and any GPU device, use torch whatever this says. Ingest always uses torch.
     query_encoder: Literal["numpy", "torch"] = "numpy"
 

@@ -1,8 +1,8 @@
 """The query encoder without torch: MiniLM's forward pass in numpy, on weights memory-mapped from disk.
 
 Why: an answering process embeds one short question at a time, and importing torch and
-sentence-transformers for that costs about 430 MB of resident memory per process (measured at 300k
-chunks, where it was a third of the API process). The same BERT forward pass in numpy gives vectors
+sentence-transformers for that costs about 430 MB of resident memory per process against about 55 MB
+here (measured at 300k chunks, where torch was a quarter of the API process). The same BERT forward pass in numpy gives vectors
 that agree with sentence-transformers' to about 1e-7 (a test compares them on the real model), so
 every ranking and every answer stays the same, in a process of a fraction of the size. The weights
 are memory-mapped from the model's `model.safetensors`, so processes on one host share the pages and
@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+# float32 weights only: float16 ones would be upcast here but run in float16 by transformers
+_DTYPES = {"F32": np.float32, "I64": np.int64}
 _ST_MODULES = (
     "sentence_transformers.models.Transformer",
     "sentence_transformers.models.Pooling",
@@ -92,39 +93,72 @@ class _Layer:
     out_norm_b: np.ndarray
 
 
-def _check_shape(folder: Path) -> None:
-    modules_file = folder / "modules.json"
-    if not modules_file.is_file():
-        raise UnsupportedModel(f"{folder}: no modules.json")
-    modules = tuple(m.get("type") for m in json.loads(modules_file.read_text()))
-    if modules != _ST_MODULES:
-        raise UnsupportedModel(f"{folder}: modules {modules} are not Transformer → Pooling → Normalize")
-    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UnsupportedModel(f"{path}: cannot be read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise UnsupportedModel(f"{path}: not a JSON object")
+    return data
+
+
+def _transformer_folder(folder: Path) -> Path:
+    """The folder of the Transformer module, after checking the pipeline is Transformer → mean
+    pooling → normalisation, with no prompt put before the text."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        kinds = tuple(m["type"] for m in modules)
+        paths = [str(m.get("path", "")) for m in modules]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UnsupportedModel(f"{folder}: no readable modules.json ({exc})") from exc
+    if kinds != _ST_MODULES:
+        raise UnsupportedModel(f"{folder}: modules {kinds} are not Transformer → Pooling → Normalize")
+    pooling = _read_json(folder / paths[1] / "config.json")
     modes = [k for k, v in pooling.items() if k.startswith("pooling_mode") and v]
     if modes != ["pooling_mode_mean_tokens"]:
         raise UnsupportedModel(f"{folder}: pooling {modes} is not mean pooling")
+    st_config = folder / "config_sentence_transformers.json"
+    if st_config.is_file():
+        prompts = _read_json(st_config)
+        if prompts.get("default_prompt_name") or any(prompts.get("prompts", {}).values()):
+            raise UnsupportedModel(f"{folder}: puts a prompt before the text")
+    return folder / paths[0]
 
 
 class NumpyBertEncoder:
     """Embeds queries like `SentenceTransformer(folder).encode(..., normalize_embeddings=True)`."""
 
     def __init__(self, folder: Path, name: str) -> None:
+        try:
+            self._load(folder, name)
+        except UnsupportedModel:
+            raise
+        except Exception as exc:  # a folder this reader does not understand is torch's to run
+            raise UnsupportedModel(f"{folder}: {type(exc).__name__}: {exc}") from exc
+
+    def _load(self, folder: Path, name: str) -> None:
         from tokenizers import Tokenizer
 
-        _check_shape(folder)
-        config: dict[str, Any] = json.loads((folder / "config.json").read_text())
-        if config.get("model_type") != "bert" or config.get("hidden_act") != "gelu":
-            raise UnsupportedModel(f"{folder}: {config.get('model_type')} / {config.get('hidden_act')}")
-        weights_file = folder / "model.safetensors"
+        module = _transformer_folder(folder)
+        config = _read_json(module / "config.json")
+        shape = (config.get("model_type"), config.get("hidden_act"), config.get("position_embedding_type"))
+        if shape != ("bert", "gelu", "absolute"):
+            raise UnsupportedModel(f"{folder}: {shape} is not a BERT with GELU and absolute positions")
+        weights_file = module / "model.safetensors"
         if not weights_file.is_file():
             raise UnsupportedModel(f"{folder}: no model.safetensors")
-        st_config = json.loads((folder / "sentence_bert_config.json").read_text())
+        st_config = _read_json(module / "sentence_bert_config.json")
+        if st_config.get("do_lower_case"):
+            raise UnsupportedModel(f"{folder}: lowercases its input before the tokenizer")
         self.name = name
         self.max_tokens = int(st_config["max_seq_length"])
+        if self.max_tokens > int(config["max_position_embeddings"]):
+            raise UnsupportedModel(f"{folder}: max_seq_length is longer than its position table")
         self.dim = int(config["hidden_size"])
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config["layer_norm_eps"])
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(module / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_tokens)
         self.tokenizer.no_padding()
         w = _safetensors_mmap(weights_file)

@@ -32,7 +32,8 @@ def pdftotext_path() -> str | None:
 class SecondReading:
     """pdftotext reading a PDF in the background, started before pypdf reads it, so that the two
     readers run on two cores at once: parsing is one Python thread, and while it runs the encoder is
-    idle. The text goes to a temporary file, not a pipe, so pdftotext never waits for a reader."""
+    idle. The text goes to a temporary file and pdftotext is quiet (-q), so it never waits on a pipe.
+    `keys()` waits at most `TIMEOUT_S` from when it is called."""
 
     TIMEOUT_S = 120
 
@@ -43,28 +44,32 @@ class SecondReading:
         exe = pdftotext_path()
         if exe is None:
             return
-        handle, name = tempfile.mkstemp(prefix="second-reading-", suffix=".txt")
-        os.close(handle)
-        self._out = Path(name)
         try:
+            handle, name = tempfile.mkstemp(prefix="second-reading-", suffix=".txt")
+            os.close(handle)
+            self._out = Path(name)
             self._proc = subprocess.Popen(
-                [exe, "-enc", "UTF-8", str(path), name],
+                [exe, "-q", "-enc", "UTF-8", str(path), name],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )
         except OSError as exc:
             log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", path.name, exc)
             self.close()
+        except BaseException:
+            self.close()
+            raise
 
     def keys(self) -> dict[int, str] | None:
         """Match keys of each page as pdftotext reads them, or None where it is unavailable or failed."""
         if self._proc is None or self._out is None:
             return None
         try:
-            _, err = self._proc.communicate(timeout=self.TIMEOUT_S)
-            if self._proc.returncode != 0:
-                reason = err.decode("utf-8", "replace").strip()[-300:] or f"exit {self._proc.returncode}"
-                log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", self.path.name, reason)
+            code = self._proc.wait(timeout=self.TIMEOUT_S)
+            if code != 0:
+                log.warning(
+                    "%s: pdftotext failed (exit %d); quotes are not cross-checked", self.path.name, code
+                )
                 return None
             pages = self._out.read_text(encoding="utf-8", errors="replace").split("\f")
         except (subprocess.SubprocessError, OSError) as exc:

@@ -268,12 +268,9 @@ class Extractor:
     def _table_lookup(self, ctx: AskContext) -> Answer | None:
         """A table cell the question names by row and column, read from the table's own data."""
         # Only a row whose label uses a key word of the question can be looked up: read just those.
-        rows = self.retriever.state.rows_naming(
-            ctx.allowed,
-            tables.lookup_words(ctx.question),
-            tables.lookup_label_test(ctx.text, ctx.question),
-        )
-        found = tables.table_lookup(ctx.text, ctx.question, rows)
+        terms = tables.LookupTerms.of(ctx.text, ctx.question)
+        rows = self.retriever.state.rows_naming(ctx.allowed, terms.words, terms.label_test(ctx.question))
+        found = tables.table_lookup(ctx.text, ctx.question, rows, terms)
         if found is None:
             return None
         quote = row_quote(found.row)

@@ -66,7 +66,7 @@ def words(text: str) -> set[str]:
     """Words as written ("planned" is not "plan"), folding plurals and possessives and keeping years
     (a number that cannot be a year, "copy 5660", names nothing and would set titles apart)."""
     out = set()
-    for w in re.findall(r"[a-z]+|(?:19|20)\d{2}", text.lower().replace("’", "'")):
+    for w in re.findall(r"[a-z]+|(?<!\d)(?:19|20)\d{2}(?!\d)", text.lower().replace("’", "'")):
         if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
         out.add(w)

@@ -59,12 +59,6 @@ def asked_words(q: Question) -> set[str]:
     return set(tokenize(q.text)) | set(q.carried)
 
 
-def lookup_words(q: Question) -> set[str]:
-    """The key words of a question, with the words of the acronyms it uses that the documents
-    define: only a row whose label uses one can be a `table_lookup`."""
-    return {t for t, w in q.weights.items() if w >= 1.0} | _spelled(q)
-
-
 def _spelled(q: Question) -> set[str]:
     """The words of the acronyms a question uses that the documents define ("GET" -> growth,
     environ, transport): they name a table row as its label writes it."""
@@ -300,16 +294,26 @@ LOOKUP_KEY_COVER = 0.7  # share of the question's own key weight the row, column
 
 
 @dataclass(frozen=True)
-class _LookupTerms:
+class LookupTerms:
     """The words a table lookup reads a question by. An acronym the documents define names a row by
     its words: "GET" is the row "Growth, Environment & Transport"."""
 
     direct: set[str]  # the question's words and its acronyms' words
     asked: set[str]  # those and their synonyms
-    key: dict[str, float]  # its key words (`lookup_words`), with their weights
+    key: dict[str, float]  # its key words and its acronyms' words, with their weights
+
+    @property
+    def words(self) -> set[str]:
+        """Only a row whose label uses one of these can be a `table_lookup`."""
+        return set(self.key)
+
+    def label_test(self, q: Question) -> Callable[[str], bool]:
+        """Whether a row label can be the row of a `table_lookup` of this question: the table store
+        applies it once per distinct label, so rows that cannot be named are never built."""
+        return lambda label: self.label_share(label, q) is not None
 
     @classmethod
-    def of(cls, text: str, q: Question) -> _LookupTerms:
+    def of(cls, text: str, q: Question) -> LookupTerms:
         spelled = _spelled(q)
         direct = set(tokenize(text)) | spelled
         asked = direct | {s for t in direct for s in _synonyms_of(t)}
@@ -338,21 +342,16 @@ def _title_words(title: str) -> frozenset[str]:
     return frozenset(titled | {s for t in titled for s in _synonyms_of(t)})
 
 
-def lookup_label_test(text: str, q: Question) -> Callable[[str], bool]:
-    """Whether a row label can be the row of a `table_lookup` of this question: the table store
-    applies it once per distinct label, so rows that cannot be named are never built."""
-    terms = _LookupTerms.of(text, q)
-    return lambda label: terms.label_share(label, q) is not None
-
-
-def table_lookup(text: str, q: Question, rows: list[TableRow]) -> Lookup | None:
+def table_lookup(
+    text: str, q: Question, rows: list[TableRow], terms: LookupTerms | None = None
+) -> Lookup | None:
     """A cell the question names by its row and its column: "Which council led the Customer
     workstream?" (row Customer, column Lead), "West Somerset's total efficiency target by 2010-11"
     (row Total Efficiency Target by 2010-11, column WSDC). Only when one cell is named that well,
     of the period the question asks about, and the row, column and table account for what the
     question is about (otherwise it asks something a table row does not say)."""
     rows = in_named_table(text, rows)
-    terms = _LookupTerms.of(text, q)
+    terms = terms or LookupTerms.of(text, q)
     asked, key = terms.asked, terms.key
     # A label is judged once however many rows carry it (an appendix filed under many meetings).
     by_label: dict[str, tuple[float, int] | None] = {}

@@ -374,7 +374,10 @@ def main() -> None:
     )
     parser.add_argument("--serve-corpus", type=Path, default=None, help="the corpus folder of --serve")
     parser.add_argument(
-        "--serve-modes", default="server", help="how to serve --serve: embedded, server or both"
+        "--serve-modes",
+        default="server",
+        choices=["server", "embedded", "embedded,server", "server,embedded"],
+        help="how to serve --serve: with a Chroma server, embedded, or both (comma-separated)",
     )
     parser.add_argument("--phase", choices=["ingest", "query"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
