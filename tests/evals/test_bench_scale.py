@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from evals.bench.scale import growth, table, write
+from evals.bench.scale import growth, merged, table, with_earlier_ingest, write
 
 
 def _point(mode: str, chunks: int, ask: float) -> dict:
@@ -43,3 +43,15 @@ def test_the_report_has_a_row_per_point_a_growth_line_per_mode_and_a_plot(tmp_pa
     assert json.loads((tmp_path / "scale.json").read_text())["points"] == points
     assert (tmp_path / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "![scaling plot](scale.png)" in (tmp_path / "scale.md").read_text()
+
+
+def test_a_reused_index_keeps_the_ingest_figures_of_the_run_that_built_it() -> None:
+    """`--serve` measures only the query phase; its row keeps the earlier ingest of the same size
+    and mode, marked as such, and replaces that row rather than standing beside it."""
+    earlier = _point("embedded", 300_000, 30.0) | {"chunks": 300_038}
+    served = {"mode": "embedded", "chunks": 300_038, "target_chunks": 300_038, "ask_p50_ms": 20.0}
+    point = with_earlier_ingest(served, [earlier, _point("server", 300_000, 31.0)])
+    assert point["ingest_peak_rss_mb"] == earlier["ingest_peak_rss_mb"] and point["ingest_from_earlier_run"]
+    assert point["ask_p50_ms"] == 20.0 and point["target_chunks"] == 300_000
+    assert merged([earlier], [point]) == [point]
+    assert with_earlier_ingest(served, []) == served
