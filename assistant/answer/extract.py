@@ -269,7 +269,7 @@ class Extractor:
         """A table cell the question names by row and column, read from the table's own data."""
         # Only a row whose label uses a key word of the question can be looked up: read just those.
         terms = tables.LookupTerms.of(ctx.text, ctx.question)
-        rows = self.retriever.state.rows_naming(ctx.allowed, terms.words, terms.label_test(ctx.question))
+        rows = self.retriever.state.rows_naming(ctx.allowed, terms.words, terms.names)
         found = tables.table_lookup(ctx.text, ctx.question, rows, terms)
         if found is None:
             return None

@@ -80,11 +80,10 @@ class Titles:
     of these titles have, and with thousands of papers re-reading every title per question costs
     more than the rest of the answer."""
 
-    docs: tuple[Document, ...]
     dated: tuple[Document, ...]  # documents filed under a meeting date
     committees: frozenset[str]
     # The words of a title that can name its document are those in at most half of the titles,
-    # numbers aside. Word -> the places in `docs` of the documents it can name; year (as a word,
+    # numbers aside. Word -> the places (in the order given) of the documents it can name; year (as a word,
     # "2018") -> the places of that year's documents.
     own_having: dict[str, np.ndarray]
     year_having: dict[str, np.ndarray]
@@ -116,7 +115,6 @@ class Titles:
                 year_having.setdefault(year, []).append(i)
             kind_of[i] = kind_index.setdefault((title_words[i], own, year), len(kind_index))
         return cls(
-            docs,
             tuple(d for d in docs if d.meeting_date),
             frozenset(d.committee for d in docs if d.meeting_date and d.committee),
             {t: np.array(p, np.int32) for t, p in own_having.items()},

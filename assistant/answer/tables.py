@@ -12,8 +12,8 @@ Every figure comes from the table's own cells (Figure facts, with their row as t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.answer.question import Question, same_period, year_forms
@@ -298,19 +298,18 @@ class LookupTerms:
     """The words a table lookup reads a question by. An acronym the documents define names a row by
     its words: "GET" is the row "Growth, Environment & Transport"."""
 
+    q: Question
     direct: set[str]  # the question's words and its acronyms' words
     asked: set[str]  # those and their synonyms
     key: dict[str, float]  # its key words and its acronyms' words, with their weights
+    # label -> its `label_share`, worked out once per question: the table store tests each distinct
+    # label, and the lookup then ranks the rows that passed by the same figures
+    _shares: dict[str, tuple[float, int] | None] = field(default_factory=dict, compare=False)
 
     @property
     def words(self) -> set[str]:
         """Only a row whose label uses one of these can be a `table_lookup`."""
         return set(self.key)
-
-    def label_test(self, q: Question) -> Callable[[str], bool]:
-        """Whether a row label can be the row of a `table_lookup` of this question: the table store
-        applies it once per distinct label, so rows that cannot be named are never built."""
-        return lambda label: self.label_share(label, q) is not None
 
     @classmethod
     def of(cls, text: str, q: Question) -> LookupTerms:
@@ -318,18 +317,29 @@ class LookupTerms:
         direct = set(tokenize(text)) | spelled
         asked = direct | {s for t in direct for s in _synonyms_of(t)}
         key = {t: w for t, w in q.weights.items() if w >= 1.0} | {t: 1.0 for t in spelled}
-        return cls(direct, asked, key)
+        return cls(q, direct, asked, key)
 
-    def label_share(self, label: str, q: Question) -> tuple[float, int] | None:
+    def names(self, label: str) -> bool:
+        """Whether a row label can be the row of a `table_lookup` of this question (the table store
+        applies it once per distinct label, so rows that cannot be named are never built)."""
+        return self.label_share(label) is not None
+
+    def label_share(self, label: str) -> tuple[float, int] | None:
         """(share of the label's words the question uses, minus their count) for a label that uses
         a key word of the question, names enough of itself and is of the period asked about."""
+        if label not in self._shares:
+            self._shares[label] = self._share(label)
+        return self._shares[label]
+
+    def _share(self, label: str) -> tuple[float, int] | None:
         own = label_words(label)
         if not own or not (own & self.key.keys()):
             return None
         share = len(own & self.direct) / len(own)
         if share < LOOKUP_LABEL_SHARE:
             return None
-        if q.years and year_forms(label) and not same_period(q.years, year_forms(label)):
+        years = self.q.years
+        if years and year_forms(label) and not same_period(years, year_forms(label)):
             return None
         return share, -len(own)
 
@@ -354,12 +364,9 @@ def table_lookup(
     terms = terms or LookupTerms.of(text, q)
     asked, key = terms.asked, terms.key
     # A label is judged once however many rows carry it (an appendix filed under many meetings).
-    by_label: dict[str, tuple[float, int] | None] = {}
     scored: list[tuple[float, int, TableRow]] = []
     for r in rows:
-        if r.label not in by_label:
-            by_label[r.label] = terms.label_share(r.label, q)
-        label_share = by_label[r.label]
+        label_share = terms.label_share(r.label)
         if label_share is not None:
             scored.append((*label_share, r))
     if not scored:
