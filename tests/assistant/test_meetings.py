@@ -22,6 +22,19 @@ FEB = "full_council/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Counci
 
 
 @pytest.fixture(scope="module")
+def kent_assistant(kent_index, embedder):
+    """The assistant on the Kent sample, shared by the tests that ask it questions."""
+    from assistant.service import Assistant
+
+    return Assistant.from_settings(kent_index, embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def verifier(kent_index) -> PageVerifier:
+    return PageVerifier(kent_index.corpus_dir)
+
+
+@pytest.fixture(scope="module")
 def env(kent_index) -> dict[str, str]:
     return {
         "ASSISTANT_DATA_DIR": str(kent_index.data_dir),
@@ -30,7 +43,7 @@ def env(kent_index) -> dict[str, str]:
 
 
 @pytest.mark.integration
-def test_decisions_lists_votes_movers_and_outcomes_with_verbatim_quotes(env, kent_index) -> None:
+def test_decisions_lists_votes_movers_and_outcomes_with_verbatim_quotes(env, verifier) -> None:
     result = CliRunner().invoke(app, ["decisions", "--json"], env=env)
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
@@ -52,7 +65,6 @@ def test_decisions_lists_votes_movers_and_outcomes_with_verbatim_quotes(env, ken
         motion["source_url"].startswith("https://democracy.kent.gov.uk/")
         and "#page=13" in motion["source_url"]
     )
-    verifier = PageVerifier(kent_index.corpus_dir)
     assert all(verifier.on_page(d["file"], d["page"], d["quote"]) for d in found)
     # A mover or seconder is listed only where a quote of the page says they moved or seconded it,
     # not where their name merely appears among the votes.
@@ -114,11 +126,8 @@ def test_the_decisions_route_keeps_to_the_callers_audience(kent_index, embedder,
 
 
 @pytest.mark.integration
-def test_vote_and_mover_questions_are_answered_from_the_minute(kent_index, embedder) -> None:
-    from assistant.service import Assistant
-
-    assistant = Assistant.from_settings(kent_index, embedder=embedder)
-    verifier = PageVerifier(kent_index.corpus_dir)
+def test_vote_and_mover_questions_are_answered_from_the_minute(kent_assistant, verifier) -> None:
+    assistant = kent_assistant
     answer = assistant.ask(
         "What was the vote on the substantive budget motion at the County Council on 13 February 2025?"
     )
@@ -142,11 +151,8 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_index, embed
 
 
 @pytest.mark.integration
-def test_an_indicator_question_is_answered_from_the_performance_report(kent_index, embedder) -> None:
-    from assistant.service import Assistant
-
-    assistant = Assistant.from_settings(kent_index, embedder=embedder)
-    verifier = PageVerifier(kent_index.corpus_dir)
+def test_an_indicator_question_is_answered_from_the_performance_report(kent_assistant, verifier) -> None:
+    assistant = kent_assistant
     answer = assistant.ask("How many foster households did KCC have at Quarter 3, against what target?")
     # Page 48 of the Quarter 3 report: "Number of foster households RED / Latest: 613 Target: 700
     # Floor: 650 Previous: 612 (Red)".
@@ -174,14 +180,11 @@ def test_an_indicator_question_is_answered_from_the_performance_report(kent_inde
 
 
 @pytest.mark.integration
-def test_a_motion_amended_before_it_passed_keeps_its_mover(kent_index, embedder) -> None:
-    from assistant.service import Assistant
-
+def test_a_motion_amended_before_it_passed_keeps_its_mover(kent_assistant, verifier) -> None:
     # 9 January 2025, item 285: "5) Mr Gough proposed, and Mr Oakford seconded the motion that …";
     # Mr Streatfeild's amendment to it was carried, so the resolution is no longer the motion's
     # words alone, but who moved and seconded the motion is still on the record.
-    assistant = Assistant.from_settings(kent_index, embedder=embedder)
-    verifier = PageVerifier(kent_index.corpus_dir)
+    assistant = kent_assistant
     answer = assistant.ask(
         "Who proposed the English Devolution White Paper motion at full council in January 2025?"
     )
@@ -299,10 +302,8 @@ def test_minutes_tell_of_the_meeting_they_record_not_the_one_they_are_filed_with
 
 
 @pytest.mark.integration
-def test_who_chaired_a_meeting_is_read_from_its_own_minutes(kent_index, embedder) -> None:
-    from assistant.service import Assistant
-
-    assistant = Assistant.from_settings(kent_index, embedder=embedder)
+def test_who_chaired_a_meeting_is_read_from_its_own_minutes(kent_assistant) -> None:
+    assistant = kent_assistant
     answer = assistant.ask("Who chaired the Cabinet meeting on 30 January 2025?")
     assert answer.answer.startswith("Mr R W Gough — Chairman")
     [c] = answer.citations
