@@ -159,11 +159,13 @@ async def load(
     latencies: list[float] = []
     errors: dict[str, int] = {}
     statuses: dict[str, int] = {}
+    answered_by_url: dict[str, int] = dict.fromkeys(urls, 0)
     stop = time.perf_counter() + seconds
     cycle = probes or valid_probes(questions)[:-1]
 
     async def client(i: int) -> None:
-        async with httpx.AsyncClient(base_url=urls[i % len(urls)], timeout=60, headers=headers) as http:
+        url = urls[i % len(urls)]
+        async with httpx.AsyncClient(base_url=url, timeout=60, headers=headers) as http:
             n = i
             while time.perf_counter() < stop:
                 probe = cycle[n % len(cycle)]
@@ -182,6 +184,7 @@ async def load(
                     errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                     continue
                 latencies.append(time.perf_counter() - started)
+                answered_by_url[url] += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
@@ -207,6 +210,7 @@ async def load(
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
         "statuses": statuses,
+        "answered_by_url": answered_by_url,
         "server_errors": sum(n for code, n in statuses.items() if code.startswith("5")),
         "connection_errors": sum(n for kind, n in errors.items() if not kind.isdigit()),
     }

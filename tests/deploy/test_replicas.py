@@ -126,4 +126,8 @@ def test_twenty_clients_for_sixty_seconds_over_two_processes_get_no_error(replic
     result = asyncio.run(load(replicas, questions, clients=20, seconds=60, headers={}))
     print(json.dumps(result))
     assert result["errors"] == 0, result["errors_by_kind"]
-    assert result["requests"] > 200, result  # both processes really served: at least ~3.5 req/s
+    # Both processes really served. Each client sends at least one request before the minute is up,
+    # so with no errors every process answered at least its share of the clients; a rate would be
+    # a wall-clock assertion, and a busy CI machine answered 2.8 req/s where a quiet one gives ~4.
+    clients_per_process = 20 // len(replicas)
+    assert all(n >= clients_per_process for n in result["answered_by_url"].values()), result
