@@ -49,7 +49,14 @@ class Computer:
                     outcome.extra_quotes.append(quote_for(same))
                     outcome.lead += " The documents cost it the same way."
         elif kind == "apply":
-            order = self.extractor.evidence(ctx, Part(res.query, q, None), scope).candidates
+            # The rate is searched for without the question's own figures and supposition ("Suppose
+            # it employed 6,000 staff"): they are operands, and would pull in passages of figures.
+            rate_query = formulas.rate_question(res.query)
+            q_rate = self.extractor.analyse(rate_query)
+            q_rate.carried, q_rate.councils = q.carried, q_rate.councils or q.councils
+            if formulas.wants_percent(text):
+                q_rate.answer_type = "percent"
+            order = self.extractor.evidence(ctx, Part(rate_query, q_rate, None), scope).candidates
             outcome = router.tolerant(formulas.apply_rate, text, order, quote)
         elif kind == "sum":
             # Rows by their codes ("SP1") are read from every row, and only when the question gives

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from assistant.answer import scope as scoping
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
-from assistant.answer.question import Question, quarters_in
+from assistant.answer.question import Question, has_number, quarters_in
 from assistant.answer.router import row_quote, verify_quoted_costing
 from assistant.answer.select import Candidate, best_page, candidates, ranked, strip_marker, synonyms
 from assistant.answer.weights import ScoringWeights, softmax
@@ -106,7 +107,11 @@ class Extractor:
     def parts(self, ctx: AskContext, scope: scoping.Scope) -> list[Part]:
         q = ctx.question
         if q.comparison and len(scope.groups) >= 2:
-            return [Part(ctx.resolution.query, q, set(group)) for group in scope.groups[:3]]
+            side = q
+            if q.answer_type is None and q.money:
+                # "How did adult social care finances compare ...": each side is its figure.
+                side = dataclasses.replace(q, answer_type="money")
+            return [Part(ctx.resolution.query, side, set(group)) for group in scope.groups[:3]]
         pieces = [p for p in _SPLIT.split(q.text) if len(p.split()) >= 2] if q.comparison else []
         if len(pieces) >= 2:
             return [Part(p, self.analyse(p), None) for p in pieces[:3]]
@@ -236,6 +241,8 @@ class Extractor:
             lead = shapes.yes_no_lead(q, quotes[0].text, quotes[0].doc.title) or shapes.fact_lead(
                 q, quotes[0].text
             )
+            if lead is None and _states_none_asked(q, quotes[0].text):
+                return extractive_answer([], ctx)
         elif all(part.own for part in parts):
             leads = [
                 shapes.fact_lead(part.question, quote.text)
@@ -298,6 +305,18 @@ class Extractor:
 def _other_quarter(q: Question, c: Candidate) -> bool:
     told = quarters_in(c.doc.title)
     return bool(told) and not told & q.quarters
+
+
+def _states_none_asked(q: Question, quote: str) -> bool:
+    """A date or percentage was asked for and the evidence states none, or a sum or count and it
+    states no figure at all: a passage about the subject does not say when, how much or how many.
+    (A sum asked as "what figure did they use to cost it" may be a plain number, so any figure
+    will do for those.)"""
+    if q.yes_no:
+        return False
+    if q.answer_type in ("date", "percent"):
+        return True
+    return q.answer_type in ("money", "count") and not has_number(quote)
 
 
 def question_parts(text: str) -> list[str]:

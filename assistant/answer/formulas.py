@@ -168,6 +168,27 @@ def asks_to_apply(text: str) -> bool:
     return bool(_APPLY.search(text) and _WOULD.search(text) and _question_figures(text))
 
 
+_SUPPOSING = re.compile(
+    r"\b(?:suppos(?:e|ing)|imagin(?:e|ing)|assum(?:e|ing)|if|hypothetically|at\s+the\s+(?:bottom|top)\s+and\s+"
+    r"(?:bottom|top)\s+of\s+the\s+range|at\s+(?:both\s+ends|either\s+end)\s+of\s+the\s+range)\b",
+    re.I,
+)
+
+
+def rate_question(text: str) -> str:
+    """The question as a search for the document's rate: without the figures it gives (they are the
+    operands, and no passage states them) or the words that frame them as a supposition."""
+    spans = [span for span, _ in find_money(text)] + [span for span, _ in find_percent(text)]
+    spans += [m.span() for m in _COUNTS.finditer(text)]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return re.sub(r"\s+", " ", _SUPPOSING.sub(" ", text)).strip()
+
+
+def wants_percent(text: str) -> bool:
+    return bool(_PERCENT_WORDS.search(text))
+
+
 def _question_figures(text: str) -> list[Amount]:
     out = [a for _, a in find_money(text)]
     taken = [span for span, _ in find_money(text)] + [span for span, _ in find_percent(text)]
@@ -187,9 +208,9 @@ def apply_rate(
     figures = _question_figures(text)
     if not figures:
         return None
-    wants_percent = bool(_PERCENT_WORDS.search(text))
+    percent = wants_percent(text)
     for c in ranked[:6]:
-        if wants_percent and (percents := [a for _, a in find_percent(c.text)]):
+        if percent and (percents := [a for _, a in find_percent(c.text)]):
             return _applied_percent(text, figures, percents, c, quote)
         if m := _PER_UNIT.search(c.text):
             return _applied_rate(figures, m, c, quote)

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer import formulas, operands, router, shapes, tables
 from assistant.answer.compute import intent
-from assistant.answer.extract import question_parts
+from assistant.answer.extract import _states_none_asked, question_parts
 from assistant.answer.followup import _shift_text, substitute
 from assistant.answer.question import analyse, same_period, year_forms
 from assistant.answer.router import TableRow
@@ -207,3 +207,26 @@ def test_leads_are_words_of_the_quote() -> None:
     assert shapes.fact_lead(_analyse("When was the peer team on site?"), dated) == "12 – 15th March 2018"
     denied = "The timing is not quite right to create a Joint Authority."
     assert shapes.yes_no_lead(_analyse("Was a joint authority created?"), denied) == "No"
+
+
+def test_a_figure_or_date_asked_for_needs_evidence_that_states_one() -> None:
+    spoken = "The team spoke to a range of council staff together with councillors and partners."
+    assert _states_none_asked(_analyse("How many people did the team speak to?"), spoken)
+    assert _states_none_asked(_analyse("What percentage turnout did the elections get?"), spoken)
+    assert _states_none_asked(_analyse("When did the new council start?"), spoken)
+    # A sum asked for may be stated as a plain number ("220 working days"): any figure will do.
+    formula = "(salary of employee / 220 (average working days per year)) X no. days required per month"
+    assert not _states_none_asked(_analyse("What working days figure did they use to cost it?"), formula)
+    # Yes/no questions and questions that ask for no figure are not judged here.
+    assert not _states_none_asked(_analyse("Did the team speak to partners?"), spoken)
+    assert not _states_none_asked(_analyse("Who did the team speak to?"), spoken)
+
+
+def test_a_rate_is_searched_for_without_the_figures_the_question_supposes() -> None:
+    asked = "Suppose the council employed 6,000 staff. How many posts would its planned workforce reduction remove?"
+    assert formulas.rate_question(asked) == (
+        "the council employed staff. How many posts would its planned workforce reduction remove?"
+    )
+    assert formulas.rate_question("Applying the LAA savings percentage to £12m, what is required?") == (
+        "Applying the LAA savings percentage to , what is required?"
+    )
