@@ -287,6 +287,21 @@ def entities(text: str) -> list[str]:
     return out
 
 
+_ASKS = r"(?:what|which|who|whom|whose|when|how|where|why|did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
+# "In the Q3 report, what were ...", "The Chairman was absent on 9 January - who chaired ...": a
+# phrase that sets the scene comes first, and the question's shape is in the clause that asks.
+_SCENE = re.compile(rf"^[^?]*?(?:,|\s[-–—]|:)\s+(?=(?:and\s+)?{_ASKS})", re.I)
+_ASKS_FIRST = re.compile(rf"^\s*(?:and\s+)?{_ASKS}", re.I)
+
+
+def asking_clause(text: str) -> str:
+    """The clause of a question that asks, without a phrase before it that sets the scene."""
+    if _ASKS_FIRST.match(text):
+        return text
+    m = _SCENE.match(text)
+    return text[m.end() :] if m else text
+
+
 def analyse(
     text: str,
     idf: Callable[[str], float],
@@ -307,9 +322,10 @@ def analyse(
             w = min(w, LIGHT_VERB_WEIGHT)
         weights[tok] = max(weights.get(tok, 0.0), w)
     money = bool(_MONEY_WORDS.search(text)) or "£" in text
+    asking = asking_clause(text)
     answer_type = None
     count_noun: set[str] = set()
-    if date_asked := _DATE.search(text):
+    if date_asked := _DATE.search(asking):
         answer_type = "date"
         # "What date/year was ...": the word names the answer's shape, not something the passage says.
         for tok in tokenize(date_asked.group(0)):
@@ -319,9 +335,9 @@ def analyse(
         count_noun = {stem(w.lower()) for w in m.groups() if w and w.lower() not in STOPWORDS}
     elif _PERCENT.search(text):
         answer_type = "percent"
-    elif _QUANTITY.search(text):
+    elif _QUANTITY.search(asking):
         answer_type = "money" if money else "quantity"
-    elif _WHO.search(text) or _PERSON.search(text):
+    elif _WHO.search(asking) or _PERSON.search(asking):
         answer_type = "who"
     alternatives: dict[str, frozenset[str]] = {}
     expansions: list[str] = []
@@ -339,14 +355,14 @@ def analyse(
         weights=weights,
         answer_type=answer_type,
         money=money,
-        yes_no=bool(_YES_NO.search(text)),
+        yes_no=bool(_YES_NO.search(asking)),
         wants_list=bool(_LIST.search(text)),
         comparison=bool(_COMPARE.search(text)),
         years=year_forms(text),
         councils=gazetteer().mentioned(text),
         entities=entities(text),
         count_noun=count_noun,
-        person=bool(_PERSON.search(text)),
+        person=bool(_PERSON.search(asking)),
         quarters=quarters_in(text),
-        plural_head=bool(_PLURAL_HEAD.search(text)),
+        plural_head=bool(_PLURAL_HEAD.search(asking)),
     )

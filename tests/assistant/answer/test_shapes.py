@@ -230,3 +230,16 @@ def test_a_rate_is_searched_for_without_the_figures_the_question_supposes() -> N
     assert formulas.rate_question("Applying the LAA savings percentage to £12m, what is required?") == (
         "Applying the LAA savings percentage to , what is required?"
     )
+
+
+def test_the_shape_of_a_question_is_read_from_the_clause_that_asks() -> None:
+    chaired = _analyse("The Chairman was absent on 9 January 2025 - who chaired that County Council meeting?")
+    assert chaired.answer_type == "who"
+    assert (
+        _analyse("In the disposable vapes debate in March 2025, who seconded the amendment?").person is False
+    )
+    assert _analyse("On 9 January, who moved the amendment?").answer_type == "who"
+    assert _analyse("In the Q3 report, when was the target last met?").answer_type == "date"
+    assert _analyse("Multiply the band D rate by the tax base - does it reproduce the total?").yes_no
+    # A question that asks from its first word keeps its later clauses as parts of it.
+    assert _analyse("How much did it need to save by 2020, and when was it agreed?").answer_type == "money"
