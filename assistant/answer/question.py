@@ -109,8 +109,11 @@ _MONEY_WORDS = re.compile(
 _PERCENT = re.compile(
     r"\b(?:what|which)\s+(?:percentage|proportion|share|rate)\b|\bper\s*cent|\bpercentage\b", re.I
 )
+# "How many people ...", and the same asked as "What number of people ..." or "number of people ...?".
 _COUNT = re.compile(
-    r"\bhow\s+many\s+(?:more\s+|additional\s+|extra\s+)?([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?", re.I
+    r"\b(?:how\s+many|^\s*(?:and\s+)?(?:(?:what|which)\s+|the\s+)?number\s+of)\s+"
+    r"(?:more\s+|additional\s+|extra\s+)?([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?",
+    re.I,
 )
 _QUANTITY = re.compile(
     r"^\s*(?:and\s+)?(?:how\s+(?:much|many|far|large|big|long)|by\s+how\s+much|what\s+(?:is|was|were|are)?\s*the\s+"
@@ -294,8 +297,19 @@ _SCENE = re.compile(rf"^[^?]*?(?:,|\s[-–—]|:)\s+(?=(?:and\s+)?{_ASKS})", re.
 _ASKS_FIRST = re.compile(rf"^\s*(?:and\s+)?{_ASKS}", re.I)
 
 
+# "Can you tell me what ...", "Do you know when ...": a polite request around the question it asks.
+_REQUEST = re.compile(
+    r"^\s*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|"
+    r"do\s+you\s+know|(?:please\s+)?tell\s+(?:me|us)|i\s+(?:would|'d)\s+like\s+to\s+know|i\s+want\s+to\s+know)"
+    r"[\s,:]+",
+    re.I,
+)
+
+
 def asking_clause(text: str) -> str:
-    """The clause of a question that asks, without a phrase before it that sets the scene."""
+    """The clause of a question that asks, without a polite request around it or a phrase before it
+    that sets the scene."""
+    text = _REQUEST.sub("", text, count=1)
     if _ASKS_FIRST.match(text):
         return text
     m = _SCENE.match(text)
@@ -330,7 +344,7 @@ def analyse(
         # "What date/year was ...": the word names the answer's shape, not something the passage says.
         for tok in tokenize(date_asked.group(0)):
             weights.pop(tok, None)
-    elif m := _COUNT.search(text):
+    elif m := _COUNT.search(asking):
         answer_type = "count"
         count_noun = {stem(w.lower()) for w in m.groups() if w and w.lower() not in STOPWORDS}
     elif _PERCENT.search(text):

@@ -243,3 +243,12 @@ def test_the_shape_of_a_question_is_read_from_the_clause_that_asks() -> None:
     assert _analyse("Multiply the band D rate by the tax base - does it reproduce the total?").yes_no
     # A question that asks from its first word keeps its later clauses as parts of it.
     assert _analyse("How much did it need to save by 2020, and when was it agreed?").answer_type == "money"
+
+
+def test_a_polite_request_is_read_as_the_question_it_carries() -> None:
+    assert not _analyse("Can you tell me what programme was supporting Pioneer?").yes_no
+    assert _analyse("Could you tell me how many people took part?").answer_type == "count"
+    assert _analyse("Do you know when the council started?").answer_type == "date"
+    assert _analyse("number of consultations the council did in the year before?").answer_type == "count"
+    assert _analyse("What number of people did the team meet?").answer_type == "count"
+    assert _analyse("How has the number of apprentices changed since 2016?").answer_type is None
