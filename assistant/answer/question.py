@@ -107,7 +107,7 @@ _MONEY_WORDS = re.compile(
     re.I,
 )
 _PERCENT = re.compile(
-    r"\b(?:what|which)\s+(?:percentage|proportion|share|rate)\b|\bper\s*cent|\bpercentage\b", re.I
+    r"\b(?:what|which)\s+(?:percentage|proportion|share|rate)\b|\bper\s*cent|\bpercentage\b|%", re.I
 )
 # "How many people ...", and the same asked as "What number of people ..." or "number of people ...?".
 _COUNT = re.compile(
@@ -119,11 +119,12 @@ _QUANTITY = re.compile(
     r"^\s*(?:and\s+)?(?:how\s+(?:much|many|far|large|big|long)|by\s+how\s+much|what\s+(?:is|was|were|are)?\s*the\s+"
     r"(?:total|amount|cost|value|size|level|number|percentage|proportion|share|figure|combined)|what\s+(?:percentage|"
     r"proportion|share|level|total|amount|size)|what\s+.*\b(?:cost|costs|come\s+to|add\s+up\s+to|worth|target|"
-    r"budget|saving|savings|spend|overspend|reserves|deficit|shortfall)\b)",
+    r"budget|saving|savings|spend|overspend|reserves|deficit|shortfall|reduction|increase|gain|rise|cut|growth)\b)",
     re.I,
 )
 _DATE = re.compile(
-    r"^\s*(?:and\s+)?(?:when|by\s+when|what\s+(?:date|year|month|time)|in\s+what\s+year|on\s+what\s+date)\b",
+    r"^\s*(?:and\s+)?(?:when|by\s+when|what\s+(?:date|year|month|time(?=\s+(?:is|was|did|does|will|do)\b))|"
+    r"in\s+what\s+year|on\s+what\s+date)\b",
     re.I,
 )
 _WHO = re.compile(
@@ -295,6 +296,22 @@ _ASKS = r"(?:what|which|who|whom|whose|when|how|where|why|did|does|do|is|was|wer
 # phrase that sets the scene comes first, and the question's shape is in the clause that asks.
 _SCENE = re.compile(rf"^[^?]*?(?:,|\s[-–—]|:)\s+(?=(?:and\s+)?{_ASKS})", re.I)
 _ASKS_FIRST = re.compile(rf"^\s*(?:and\s+)?{_ASKS}", re.I)
+# "When the resources were costed, what ...": a clause that says when or if, not a question of when.
+_SUBORDINATE = re.compile(
+    r"^\s*(?:when|if|where|once|while)\s+(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
+    r"should)\b)",
+    re.I,
+)
+_SUM_NOUN = re.compile(
+    r"\b(?:cost|costs|savings?|save|spend|spending|budget|overspend|underspend|price)\b", re.I
+)
+# "Compare ...", "Summarise ...": an instruction, where a bare noun phrase ("estimated cost of the
+# option?") is a question without its question word.
+_INSTRUCTION = re.compile(
+    r"^\s*(?:compare|summari[sz]e|list|describe|explain|give|name|outline|show|set\s+out|identify|"
+    r"multiply|add|divide|subtract|work\s+out|calculate)\b",
+    re.I,
+)
 
 
 # "Can you tell me what ...", "Do you know when ...": a polite request around the question it asks.
@@ -310,7 +327,7 @@ def asking_clause(text: str) -> str:
     """The clause of a question that asks, without a polite request around it or a phrase before it
     that sets the scene."""
     text = _REQUEST.sub("", text, count=1)
-    if _ASKS_FIRST.match(text):
+    if _ASKS_FIRST.match(text) and not _SUBORDINATE.match(text):
         return text
     m = _SCENE.match(text)
     return text[m.end() :] if m else text
@@ -353,6 +370,8 @@ def analyse(
         answer_type = "money" if money else "quantity"
     elif _WHO.search(asking) or _PERSON.search(asking):
         answer_type = "who"
+    elif _SUM_NOUN.search(asking) and not _ASKS_FIRST.match(asking) and not _INSTRUCTION.match(asking):
+        answer_type = "money"  # "estimated cost of the option to second a director?"
     alternatives: dict[str, frozenset[str]] = {}
     expansions: list[str] = []
     for acronym in dict.fromkeys(re.findall(r"\b[A-Z][A-Za-z&]{1,7}\b", text)):

@@ -252,3 +252,14 @@ def test_a_polite_request_is_read_as_the_question_it_carries() -> None:
     assert _analyse("number of consultations the council did in the year before?").answer_type == "count"
     assert _analyse("What number of people did the team meet?").answer_type == "count"
     assert _analyse("How has the number of apprentices changed since 2016?").answer_type is None
+
+
+def test_a_clause_of_when_or_if_and_a_bare_noun_phrase_are_read_by_what_they_ask() -> None:
+    costed = _analyse("When the resources were costed, what average number of working days was assumed?")
+    assert costed.answer_type != "date"
+    assert _analyse("When did it start, and what did it cost?").answer_type == "date"
+    assert _analyse("What time commitment does the plan set?").answer_type is None
+    assert _analyse("What workforce reduction is the programme targeting?").answer_type == "quantity"
+    assert _analyse("estimated cost of the option to second a director?").answer_type == "money"
+    assert _analyse("peer team's recommendation on cabinet finance leadership?").answer_type is None
+    assert _analyse("% of premises with gigabit broadband?").answer_type == "percent"
