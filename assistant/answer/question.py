@@ -54,6 +54,9 @@ FILLERS = frozenset(
         "describe",
         "described",
         "describes",
+        "summarise",
+        "summarize",
+        "outline",
         "mention",
         "mentions",
         "mentioned",
@@ -147,11 +150,17 @@ _PLURAL_HEAD = re.compile(
     re.I,
 )
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b", re.I)
+_LIST_NOUNS = (
+    r"(?:recommendations|options|partners|workstreams|risks|priorities|objectives|outcomes|actions|proposals|"
+    r"reasons|benefits|principles|themes|councils|areas|criteria|conditions|steps|measures|approaches|levels)"
+)
 _LIST = re.compile(
     r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\b(?:which|what)\s+\w+\s+\w+(?:s|ies)\s+(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b|"
     r"\bwho\s+(?:were|are)\s+the\b|\b(?:top|main|key|principal)\s+(?:\d+|two|three|four|five|six)\b|"
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}(?:recommendations|options|partners|workstreams|risks|priorities|"
-    r"objectives|outcomes|actions|proposals|reasons|benefits|principles|themes|councils)\b",
+    rf"\b(?:which|what)\s+(?:\w+\s+){{0,2}}{_LIST_NOUNS}\b|"
+    # "the peer team's five key recommendations", "Summarise the options considered"
+    rf"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){{0,2}}{_LIST_NOUNS}\b|"
+    rf"^\s*(?:summari[sz]e|outline|set\s+out|give)\b.*\b{_LIST_NOUNS}\b",
     re.I,
 )
 _COMPARE = re.compile(

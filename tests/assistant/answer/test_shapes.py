@@ -263,3 +263,10 @@ def test_a_clause_of_when_or_if_and_a_bare_noun_phrase_are_read_by_what_they_ask
     assert _analyse("estimated cost of the option to second a director?").answer_type == "money"
     assert _analyse("peer team's recommendation on cabinet finance leadership?").answer_type is None
     assert _analyse("% of premises with gigabit broadband?").answer_type == "percent"
+
+
+def test_a_list_is_asked_for_by_its_count_or_an_instruction_to_summarise_it() -> None:
+    summarised = _analyse("Summarise the peer team's five key recommendations to the council.")
+    assert summarised.wants_list and "summaris" not in summarised.weights
+    assert _analyse("What are the five core areas every peer challenge looks at?").wants_list
+    assert not _analyse("How many options were there?").wants_list
