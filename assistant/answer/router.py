@@ -45,7 +45,8 @@ STAFF_Q = re.compile(rf"salary\s+of\s+{_MONEY_NUM}.*?{_NUM}\s+days?\s+(?:a|per|e
 SUM_Q = re.compile(
     r"\b(?:add(?:ed|ing)?\b.*\btogether|add(?:s|ed)?\s+up\s+to|sum\s+of|combined|altogether|in\s+total\s+(?:for|across)|"
     r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do\s+they\s+(?:come|add)|"
-    r"plus\b|(?:what(?:'s|\s+is)\s+the\s+)?total\b.*\b(?:and|\+)\b)|(?<=\w)\s*\+\s*(?=\w)",
+    # "A + B" adds; "the annual cost + how they worked it out" joins two questions.
+    r"plus\b|(?:what(?:'s|\s+is)\s+the\s+)?total\b.*\b(?:and|\+)\b)|(?<=\w)\s*\+\s*(?!(?:how|what|why|when|who|which|where)\b)(?=\w)",
     re.I,
 )
 # A check needs a stated figure to check: "does the £15.6m shortfall add up?", "is the £17m right?"

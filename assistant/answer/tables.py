@@ -139,7 +139,11 @@ def table_sum(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
             pair = [r for r in candidates if (r.doc.doc_id, r.table_id) in tables]
             cols = _header_columns(pair[0], q) or [h for h in pair[0].cells if _TOTAL.search(h)]
             if cols:
-                chosen = [r for r in pair if label_words(r.label) & set(tokenize(q.text))][:6]
+                asked = set(tokenize(q.text))
+                # Rows the question names in full ("Shared Services and Customer Access"); only
+                # where fewer than two are, rows that share a word with it ("Service Devolution").
+                whole = [r for r in pair if label_words(r.label) and label_words(r.label) <= asked]
+                chosen = (whole if len(whole) >= 2 else [r for r in pair if label_words(r.label) & asked])[:6]
                 ops = [op for r in chosen if (op := _operand(r, cols[0])) is not None]
                 if len(ops) >= 2:
                     return _summed(ops, chosen[0], cols[0])

@@ -94,6 +94,7 @@ def test_acronyms_are_found_where_the_documents_spell_them_out() -> None:
             "Suppose the council employed 6,000 staff. How many posts would the planned reduction remove?",
             "apply",
         ),
+        ("need the annual cost for the project lead option + how they worked it out", None),
         ("What was West Somerset's total efficiency target by 2010-11?", None),
         ("What was the cumulative shortfall?", None),
     ],
@@ -270,3 +271,19 @@ def test_a_list_is_asked_for_by_its_count_or_an_instruction_to_summarise_it() ->
     assert summarised.wants_list and "summaris" not in summarised.weights
     assert _analyse("What are the five core areas every peer challenge looks at?").wants_list
     assert not _analyse("How many options were there?").wants_list
+
+
+def test_a_column_sum_adds_the_rows_the_question_names_in_full() -> None:
+    rows = [
+        TableRow(DOC, "table-4", "Table 4", label, {"Total £'000": total}, {}, 12, "7.1", f"{label} {total}")
+        for label, total in (
+            ("Shared Services", "193"),
+            ("Customer Access", "94"),
+            ("Service Devolution", "98"),
+        )
+    ]
+    q = _analyse(
+        "What is the combined cost, in the Total column, of the Shared Services and Customer Access workstreams?"
+    )
+    summed = tables.table_sum(q.text, q, rows)
+    assert summed is not None and summed.result.output == 193 + 94
