@@ -330,6 +330,10 @@ def _remainder_phrases(text: str) -> list[str]:
     )
     body = re.sub(r"\bafter\s+(?:paying\s+for|taking|deducting)\s+", "", body, flags=re.I)
     parts = [p.strip(" ,.") for p in _REMAINDER_SPLIT.split(body) if len(p.strip(" ,.").split()) >= 2]
+    using = re.match(r"^\s*(?:using|given|taking)\s+(.+?)\s+and\s+(.+)$", parts[0], re.I) if parts else None
+    if using:
+        # "Using the total cash limit and prior years' spend, what is left?": the whole, then the part.
+        parts = [using.group(1), using.group(2)]
     if len(parts) >= 2 and re.match(r"^\s*after\b", text, re.I):
         parts = parts[::-1]  # "After paying for X, how much of Y would be left": Y less X
     return parts[:2]

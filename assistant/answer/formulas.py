@@ -57,7 +57,10 @@ _PER_UNIT = re.compile(
     r"(?:\s*,?\s*(?:a|per|each)\s+(week|month|year|day))?",
     re.I,
 )
-_COUNTS = re.compile(r"(?<![\d£.,/])(\d[\d,]*(?:\.\d+)?)(?![\d%])(?!\s*(?:/\d|st\b|nd\b|rd\b|th\b))")
+# A figure the question gives; not the second year of a span ("2025-26"), a date's day or an ordinal.
+_COUNTS = re.compile(
+    r"(?<![\d£.,/])(?<!\d[-–])(\d[\d,]*(?:\.\d+)?)(?![\d%])(?!\s*(?:/\d|st\b|nd\b|rd\b|th\b))"
+)
 
 
 def _n(text: str) -> float:

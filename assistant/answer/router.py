@@ -161,7 +161,8 @@ ADD_UP_Q = re.compile(r"\badd(?:s)?\s+up\b|\bnet\s+(?:off\s+)?to\b|\bsums?\s+to\
 _YES_NO_CLAUSE = re.compile(r"[-–—:;]\s*(?:does|do|did|is|are|was|were)\b", re.I)
 _CHECK_SUM = re.compile(r"\bsums?\s+to\b|\badd(?:s)?\s+up\s+to\s+(?:that|it|this)\b|\breally\s+add", re.I)
 _REMAINDER = re.compile(
-    r"\b(?:left|remain(?:s|ing|ed)?|leftover)\b.*\b(?:once|after|when|if|taken\s+out|deduct|minus|less)\b|\bafter\s+(?:paying|taking|deducting)\b.*\b(?:left|remain)",
+    r"\b(?:left|remain(?:s|ing|ed)?|leftover)\b.*\b(?:once|after|when|if|taken\s+out|deduct|minus|less)\b|\bafter\s+(?:paying|taking|deducting)\b.*\b(?:left|remain)|"
+    r"^\s*(?:using|from|given|taking)\b.*\bwhat\s+(?:is|was|would\s+be)\s+(?:left|remaining)\b",
     re.I,
 )
 
@@ -195,6 +196,10 @@ def kind_of(text: str) -> str | None:
         return "check"  # a total named by words: the documents' own total is checked
     if _TABLE.search(text) and CHECK_Q.search(text) and _YES_NO.match(text):
         return "check"  # "Is the total for Shared Services in Table 4 correct?"
+    if (short := SHORT_Q.search(text)) and (share := SHARE_Q.search(text)) and short.start() < share.start():
+        # "How far short is it, and what percentage of the target is delivered?": the first
+        # computation asked leads (the shortfall's answer gives the percentage too).
+        return "shortfall"
     if SHARE_Q.search(text):
         return "share"
     if CHANGE_Q.search(text):

@@ -95,6 +95,14 @@ def test_acronyms_are_found_where_the_documents_spell_them_out() -> None:
             "apply",
         ),
         ("need the annual cost for the project lead option + how they worked it out", None),
+        (
+            "How far short of the savings target is the forecast, and what percentage of it is delivered?",
+            "shortfall",
+        ),
+        (
+            "Using the total cash limit and prior years' spend, what is left to spend over 2025-26 to 2034-35?",
+            "remainder",
+        ),
         ("What was West Somerset's total efficiency target by 2010-11?", None),
         ("What was the cumulative shortfall?", None),
     ],
@@ -287,3 +295,8 @@ def test_a_column_sum_adds_the_rows_the_question_names_in_full() -> None:
     )
     summed = tables.table_sum(q.text, q, rows)
     assert summed is not None and summed.result.output == 193 + 94
+
+
+def test_the_second_year_of_a_span_is_not_a_figure_the_question_gives() -> None:
+    assert not formulas.asks_to_apply("Using the cash limit, what is left over 2025-26 to 2034-35?")
+    assert formulas.asks_to_apply("Using the LAA savings percentage, what would £12m need to save?")
