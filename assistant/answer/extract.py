@@ -173,7 +173,9 @@ class Extractor:
         unanswered: list[Part] = []
         for part in parts:
             found = self.evidence(ctx, part, scope)
-            if scope.quoted_before and ctx.resolution.substituted:
+            if scope.quoted_before and (
+                ctx.resolution.substituted or self._says_again(ctx, part, found, scope)
+            ):
                 # A follow-up asks for something the previous answer did not give: never its quote again.
                 kept = [c for c in found.candidates if not shapes.repeats(c, scope.quoted_before)]
                 if len(kept) < len(found.candidates):
@@ -254,6 +256,20 @@ class Extractor:
             missing = "; ".join(f"“{part.query.split(' ' + parts[0].query)[0]}”" for part in unanswered)
             answer.answer += f"\n\nI could not find the answer to {missing} in the documents."
         return answer
+
+    @staticmethod
+    def _says_again(ctx: AskContext, part: Part, found: Ranked, scope: scoping.Scope) -> bool:
+        """Whether a follow-up's best evidence is the earlier turn's quote and would give the earlier
+        answer's figure again ("And how much would a joint authority have saved it?" answered with
+        the savings required, which the earlier turn already gave)."""
+        best = found.best
+        said = ctx.resolution.previous_answer
+        if ctx.resolution.answer_type is not None:
+            return False  # it asks for nothing of its own kind ("What difference has it made?")
+        if best is None or not said or not shapes.repeats(best, scope.quoted_before):
+            return False
+        lead = shapes.fact_lead(part.question, best.text)
+        return lead is not None and said.startswith(lead)
 
     def from_meetings(self, ctx: AskContext) -> Answer | None:
         """A vote, mover, outcome, decision, person's role or indicator's figures, from the stores built

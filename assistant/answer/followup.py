@@ -41,6 +41,8 @@ class Resolution:
     # The earlier question asked again with its period or council replaced ("And the year before?",
     # "What about Sedgemoor?"): the answer must be a different passage from the earlier one.
     substituted: bool = False
+    # The first line of the earlier answer ("£4.1m [1]."): a follow-up is never answered with it again.
+    previous_answer: str = ""
 
 
 def is_followup(question: Question) -> bool:
@@ -147,6 +149,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         return Resolution(query=question.text)
     last = history[-1]
     quoted = tuple(c.quote for c in last.answer.citations) if last.answer is not None else ()
+    said = last.answer.answer.split("\n", 1)[0] if last.answer is not None else ""
     if not is_followup(question):
         return Resolution(query=question.text, last_quotes=quoted)
     previous = last.resolved or last.question
@@ -175,6 +178,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
             last_quotes=quoted,
             is_followup=True,
             substituted=True,
+            previous_answer=said,
         )
     extra_years = " ".join(sorted(y for y in years if y not in question.text))
     query = f"{question.text} {previous} {extra_years}".strip()
@@ -189,4 +193,5 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         answer_type=None if question.answer_type else prev.answer_type,
         money=prev.money,
         is_followup=True,
+        previous_answer=said,
     )
