@@ -243,7 +243,7 @@ class Extractor:
             lead = shapes.yes_no_lead(q, quotes[0].text, quotes[0].doc.title) or shapes.fact_lead(
                 q, quotes[0].text
             )
-            if lead is None and _states_none_asked(q, quotes[0].text):
+            if lead is None and lacks_asked_figure(q, quotes[0].text):
                 return extractive_answer([], ctx)
         elif all(part.own for part in parts):
             leads = [
@@ -323,16 +323,16 @@ def _other_quarter(q: Question, c: Candidate) -> bool:
     return bool(told) and not told & q.quarters
 
 
-def _states_none_asked(q: Question, quote: str) -> bool:
-    """A date or percentage was asked for and the evidence states none, or a sum or count and it
-    states no figure at all: a passage about the subject does not say when, how much or how many.
-    (A sum asked as "what figure did they use to cost it" may be a plain number, so any figure
-    will do for those.)"""
-    if q.yes_no:
+def lacks_asked_figure(q: Question, quote: str) -> bool:
+    """Whether a quote fails to state what the question's shape asks for: a date or percentage it
+    does not give, or a sum or count with no figure in it at all (a sum asked as "what figure did
+    they use to cost it" may be a plain number, so any figure will do for those). A passage about
+    the subject does not say when, how much or how many."""
+    if q.yes_no or q.answer_type not in ("date", "percent", "money", "count"):
         return False
-    if q.answer_type in ("date", "percent"):
-        return True
-    return q.answer_type in ("money", "count") and not has_number(quote)
+    if shapes.fact_lead(q, quote) is not None:
+        return False
+    return q.answer_type in ("date", "percent") or not has_number(quote)
 
 
 def question_parts(text: str) -> list[str]:

@@ -183,7 +183,13 @@ def rate_question(text: str) -> str:
     operands, and no passage states them) or the words that frame them as a supposition."""
     spans = [span for span, _ in find_money(text)] + [span for span, _ in find_percent(text)]
     spans += [m.span() for m in _COUNTS.finditer(text)]
-    for start, end in sorted(spans, reverse=True):
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):  # "3.5 per cent" is a percentage and a count: cut it once
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
         text = text[:start] + " " + text[end:]
     return re.sub(r"\s+", " ", _SUPPOSING.sub(" ", text)).strip()
 

@@ -109,8 +109,12 @@ _MONEY_WORDS = re.compile(
     r"finances?|financial|investment|income)\b",
     re.I,
 )
+# "% of premises with ...?", "how much % did it rise?": a percentage sign asks for one only at the
+# head of the question; elsewhere it is the question's own figure ("cut costs by nearly 50%").
 _PERCENT = re.compile(
-    r"\b(?:what|which)\s+(?:percentage|proportion|share|rate)\b|\bper\s*cent|\bpercentage\b|%", re.I
+    r"\b(?:what|which)\s+(?:percentage|proportion|share|rate)\b|\bper\s*cent|\bpercentage\b|"
+    r"^\s*(?:and\s+)?(?:(?:what|how\s+much)\s+)?%",
+    re.I,
 )
 # "How many people ...", and the same asked as "What number of people ..." or "number of people ...?".
 _COUNT = re.compile(
@@ -122,7 +126,10 @@ _QUANTITY = re.compile(
     r"^\s*(?:and\s+)?(?:how\s+(?:much|many|far|large|big|long)|by\s+how\s+much|what\s+(?:is|was|were|are)?\s*the\s+"
     r"(?:total|amount|cost|value|size|level|number|percentage|proportion|share|figure|combined)|what\s+(?:percentage|"
     r"proportion|share|level|total|amount|size)|what\s+.*\b(?:cost|costs|come\s+to|add\s+up\s+to|worth|target|"
-    r"budget|saving|savings|spend|overspend|reserves|deficit|shortfall|reduction|increase|gain|rise|cut|growth)\b)",
+    r"budget|saving|savings|spend|overspend|reserves|deficit|shortfall)\b|"
+    # "What workforce reduction is it targeting?" (not "What is the growth deal?", "What cut-off date?")
+    r"what\s+(?:[\w-]+\s+){0,2}?(?:reduction|increase|gain|rise|cut|growth)(?![-\w])"
+    r"(?!\s+(?:deal|plan|strategy|programme|fund|board|agenda|in\b)))",
     re.I,
 )
 _DATE = re.compile(
@@ -149,17 +156,21 @@ _PLURAL_HEAD = re.compile(
     r"(?:[a-z]{2,}[^siu\W]s|criteria)\b(?!\s+(?:is|was)\b)",
     re.I,
 )
-_YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b", re.I)
+_AUX = r"(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
+_YES_NO = re.compile(rf"^\s*{_AUX}", re.I)
+# "Can you tell me whether the savings were enough?": a yes/no question inside a request.
+_WHETHER = re.compile(r"^\s*(?:whether|if)\b", re.I)
+_NUMBER_WORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)"
 _LIST_NOUNS = (
     r"(?:recommendations|options|partners|workstreams|risks|priorities|objectives|outcomes|actions|proposals|"
     r"reasons|benefits|principles|themes|councils|areas|criteria|conditions|steps|measures|approaches|levels)"
 )
 _LIST = re.compile(
     r"\b(which|what)\s+(?:three|four|five|two|six|\w+\s+)?(?:were|are)\b|\b(?:which|what)\s+\w+\s+\w+(?:s|ies)\s+(?:were|are)\b|\blist\b|\bname\s+the\b|\bwhat\s+(?:were|are)\s+the\b|"
-    r"\bwho\s+(?:were|are)\s+the\b|\b(?:top|main|key|principal)\s+(?:\d+|two|three|four|five|six)\b|"
+    rf"\bwho\s+(?:were|are)\s+the\b|\b(?:top|main|key|principal)\s+{_NUMBER_WORD}\b|"
     rf"\b(?:which|what)\s+(?:\w+\s+){{0,2}}{_LIST_NOUNS}\b|"
     # "the peer team's five key recommendations", "Summarise the options considered"
-    rf"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+){{0,2}}{_LIST_NOUNS}\b|"
+    rf"\b{_NUMBER_WORD}\s+(?:[\w-]+\s+){{0,2}}{_LIST_NOUNS}\b|"
     rf"^\s*(?:summari[sz]e|outline|set\s+out|give)\b.*\b{_LIST_NOUNS}\b",
     re.I,
 )
@@ -300,24 +311,27 @@ def entities(text: str) -> list[str]:
     return out
 
 
-_ASKS = r"(?:what|which|who|whom|whose|when|how|where|why|did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
+_ASKS = rf"(?:(?:what|which|who|whom|whose|when|how|where|why)\b|{_AUX})"
 # "In the Q3 report, what were ...", "The Chairman was absent on 9 January - who chaired ...": a
 # phrase that sets the scene comes first, and the question's shape is in the clause that asks.
 _SCENE = re.compile(rf"^[^?]*?(?:,|\s[-–—]|:)\s+(?=(?:and\s+)?{_ASKS})", re.I)
 _ASKS_FIRST = re.compile(rf"^\s*(?:and\s+)?{_ASKS}", re.I)
 # "When the resources were costed, what ...": a clause that says when or if, not a question of when.
 _SUBORDINATE = re.compile(
-    r"^\s*(?:when|if|where|once|while)\s+(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
-    r"should)\b)",
+    rf"^\s*(?:when|if|where|once|while)\s+(?!(?:\w+ly\s+|in\s+\w+\s+)?{_AUX})",  # not "When exactly did ..."
     re.I,
 )
+# "estimated cost of the option?", "actual savings from the alliance?": a sum heads the phrase (not
+# "Risks to the savings plan?", whose head is the risks).
 _SUM_NOUN = re.compile(
-    r"\b(?:cost|costs|savings?|save|spend|spending|budget|overspend|underspend|price)\b", re.I
+    r"^\s*(?:the\s+)?(?:[\w'/-]+\s+){0,3}?(?:cost|costs|savings?|spend|spending|budget|overspend|underspend|price)\b"
+    r"(?!\s+(?:plan|plans|programme|strategy|process|proposals?|report|setting|monitoring))",
+    re.I,
 )
 # "Compare ...", "Summarise ...": an instruction, where a bare noun phrase ("estimated cost of the
 # option?") is a question without its question word.
 _INSTRUCTION = re.compile(
-    r"^\s*(?:compare|summari[sz]e|list|describe|explain|give|name|outline|show|set\s+out|identify|"
+    r"^\s*(?:compare|summari[sz]e|list|describe|explain|give|name|outline|show|set\s+out|identify|about|"
     r"multiply|add|divide|subtract|work\s+out|calculate)\b",
     re.I,
 )
@@ -326,7 +340,7 @@ _INSTRUCTION = re.compile(
 # "Can you tell me what ...", "Do you know when ...": a polite request around the question it asks.
 _REQUEST = re.compile(
     r"^\s*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|let)\s+(?:me|us)(?:\s+know)?|"
-    r"do\s+you\s+know|(?:please\s+)?tell\s+(?:me|us)|i\s+(?:would|'d)\s+like\s+to\s+know|i\s+want\s+to\s+know)"
+    r"do\s+you\s+know|(?:please\s+)?tell\s+(?:me|us)|i\s*(?:\s+would|['’]d)\s+like\s+to\s+know|i\s+want\s+to\s+know)"
     r"[\s,:]+",
     re.I,
 )
@@ -397,7 +411,7 @@ def analyse(
         weights=weights,
         answer_type=answer_type,
         money=money,
-        yes_no=bool(_YES_NO.search(asking)),
+        yes_no=bool(_YES_NO.search(asking) or _WHETHER.match(asking)),
         wants_list=bool(_LIST.search(text)),
         comparison=bool(_COMPARE.search(text)),
         years=year_forms(text),

@@ -162,7 +162,7 @@ _YES_NO_CLAUSE = re.compile(r"[-–—:;]\s*(?:does|do|did|is|are|was|were)\b", 
 _CHECK_SUM = re.compile(r"\bsums?\s+to\b|\badd(?:s)?\s+up\s+to\s+(?:that|it|this)\b|\breally\s+add", re.I)
 _REMAINDER = re.compile(
     r"\b(?:left|remain(?:s|ing|ed)?|leftover)\b.*\b(?:once|after|when|if|taken\s+out|deduct|minus|less)\b|\bafter\s+(?:paying|taking|deducting)\b.*\b(?:left|remain)|"
-    r"^\s*(?:using|from|given|taking)\b.*\bwhat\s+(?:is|was|would\s+be)\s+(?:left|remaining)\b",
+    r"^\s*(?:using|given|taking)\b[^?]*\band\b[^?]*,\s*what\s+(?:is|was|would\s+be)\s+(?:left|remaining)\b",
     re.I,
 )
 

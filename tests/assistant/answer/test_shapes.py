@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer import formulas, operands, router, shapes, tables
 from assistant.answer.compute import intent
-from assistant.answer.extract import _states_none_asked, question_parts
+from assistant.answer.extract import lacks_asked_figure, question_parts
 from assistant.answer.followup import _shift_text, substitute
 from assistant.answer.question import analyse, same_period, year_forms
 from assistant.answer.router import TableRow
@@ -220,15 +220,15 @@ def test_leads_are_words_of_the_quote() -> None:
 
 def test_a_figure_or_date_asked_for_needs_evidence_that_states_one() -> None:
     spoken = "The team spoke to a range of council staff together with councillors and partners."
-    assert _states_none_asked(_analyse("How many people did the team speak to?"), spoken)
-    assert _states_none_asked(_analyse("What percentage turnout did the elections get?"), spoken)
-    assert _states_none_asked(_analyse("When did the new council start?"), spoken)
+    assert lacks_asked_figure(_analyse("How many people did the team speak to?"), spoken)
+    assert lacks_asked_figure(_analyse("What percentage turnout did the elections get?"), spoken)
+    assert lacks_asked_figure(_analyse("When did the new council start?"), spoken)
     # A sum asked for may be stated as a plain number ("220 working days"): any figure will do.
     formula = "(salary of employee / 220 (average working days per year)) X no. days required per month"
-    assert not _states_none_asked(_analyse("What working days figure did they use to cost it?"), formula)
+    assert not lacks_asked_figure(_analyse("What working days figure did they use to cost it?"), formula)
     # Yes/no questions and questions that ask for no figure are not judged here.
-    assert not _states_none_asked(_analyse("Did the team speak to partners?"), spoken)
-    assert not _states_none_asked(_analyse("Who did the team speak to?"), spoken)
+    assert not lacks_asked_figure(_analyse("Did the team speak to partners?"), spoken)
+    assert not lacks_asked_figure(_analyse("Who did the team speak to?"), spoken)
 
 
 def test_a_rate_is_searched_for_without_the_figures_the_question_supposes() -> None:
@@ -238,6 +238,10 @@ def test_a_rate_is_searched_for_without_the_figures_the_question_supposes() -> N
     )
     assert formulas.rate_question("Applying the LAA savings percentage to £12m, what is required?") == (
         "Applying the LAA savings percentage to , what is required?"
+    )
+    # A figure that is a percentage and a count at once is cut out once, not twice.
+    assert formulas.rate_question("Applying the 3.5 per cent target to £12m, what is needed?") == (
+        "Applying the target to , what is needed?"
     )
 
 
@@ -258,6 +262,13 @@ def test_a_polite_request_is_read_as_the_question_it_carries() -> None:
     assert not _analyse("Can you tell me what programme was supporting Pioneer?").yes_no
     assert _analyse("Could you tell me how many people took part?").answer_type == "count"
     assert _analyse("Do you know when the council started?").answer_type == "date"
+    assert _analyse("Can you tell me whether the savings were enough to meet the gap?").yes_no
+    assert _analyse("Could you tell me if the peer team recommended a review?").yes_no
+    assert _analyse("I’d like to know how many staff it employs").answer_type == "count"
+    assert _analyse("Tell me about the savings programme").answer_type is None
+
+
+def test_a_count_is_asked_for_however_the_number_is_named() -> None:
     assert _analyse("number of consultations the council did in the year before?").answer_type == "count"
     assert _analyse("What number of people did the team meet?").answer_type == "count"
     assert _analyse("How has the number of apprentices changed since 2016?").answer_type is None
@@ -272,6 +283,14 @@ def test_a_clause_of_when_or_if_and_a_bare_noun_phrase_are_read_by_what_they_ask
     assert _analyse("estimated cost of the option to second a director?").answer_type == "money"
     assert _analyse("peer team's recommendation on cabinet finance leadership?").answer_type is None
     assert _analyse("% of premises with gigabit broadband?").answer_type == "percent"
+    # The question's own percentage, or a change or sum that is not the head, asks for none.
+    assert _analyse("Which teams cut the cost of reviews by nearly 50%?").answer_type is None
+    assert _analyse("Where is Trade Union time as a % of the pay bill published?").answer_type is None
+    assert _analyse("Risks to the savings plan?").answer_type is None
+    assert _analyse("What is the growth deal?").answer_type is None
+    assert _analyse("What cut-off date applies?").answer_type is None
+    assert _analyse("What measures address the rise in homelessness?").answer_type is None
+    assert _analyse("When exactly did the council agree the budget?").answer_type == "date"
 
 
 def test_a_list_is_asked_for_by_its_count_or_an_instruction_to_summarise_it() -> None:
