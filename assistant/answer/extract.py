@@ -40,6 +40,7 @@ _PART_BREAK = re.compile(
     r"did|does|do|is|was|were|has|had|have)\b)|\?\s+(?=[A-Z])",
     re.I,
 )
+SHAPE_FALLBACK_DEPTH = 5  # candidates searched for one of the shape asked, when the best is not
 CARRY = 0.5  # weight of the first part's terms in the second part's question
 _SPLIT = re.compile(
     r"\s+(?:compared?\s+(?:with|to)|versus|vs\.?|against|with)\s+|,?\s+and\s+(?:the|its|their)\s+", re.I
@@ -184,6 +185,7 @@ class Extractor:
             if best is None or found.answerable < self.weights.abstain_below:
                 unanswered.append(part)
                 continue
+            best = _of_the_shape_asked(part.question, best, found.candidates[1:SHAPE_FALLBACK_DEPTH])
             if part.own and _answered_already(part.question, found.candidates, {c.key for _, c in chosen}):
                 continue  # the evidence chosen for an earlier part states this part too: quote it once
             if best.key not in {c.key for _, c in chosen}:
@@ -321,6 +323,20 @@ class Extractor:
 def _other_quarter(q: Question, c: Candidate) -> bool:
     told = quarters_in(c.doc.title)
     return bool(told) and not told & q.quarters
+
+
+def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]) -> Candidate:
+    """The best candidate, or, where it is not of the kind asked for (no name for "who chaired", no
+    date for "when"), the next one that is and that has every question term the best has: "RESOLVED
+    that Mr Cooke be elected to Chair the meeting" rather than the agenda's "Election of Chair"."""
+    if q.answer_type is None or q.yes_no or best.type_ok:
+        return best
+    weight = {**q.weights, **q.carried}
+    lacking = sum(weight.get(t, 0.0) for t in best.missing)
+    for c in next_best:
+        if c.type_ok and sum(weight.get(t, 0.0) for t in c.missing) <= lacking:
+            return c
+    return best
 
 
 def lacks_asked_figure(q: Question, quote: str) -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer import formulas, operands, router, shapes, tables
 from assistant.answer.compute import intent
-from assistant.answer.extract import lacks_asked_figure, question_parts
+from assistant.answer.extract import _of_the_shape_asked, lacks_asked_figure, question_parts
 from assistant.answer.followup import _shift_text, substitute
 from assistant.answer.question import analyse, same_period, year_forms
 from assistant.answer.router import TableRow
@@ -319,3 +319,18 @@ def test_a_column_sum_adds_the_rows_the_question_names_in_full() -> None:
 def test_the_second_year_of_a_span_is_not_a_figure_the_question_gives() -> None:
     assert not formulas.asks_to_apply("Using the cash limit, what is left over 2025-26 to 2034-35?")
     assert formulas.asks_to_apply("Using the LAA savings percentage, what would £12m need to save?")
+
+
+def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_best_has() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from assistant.answer.select import Candidate
+
+    def candidate(type_ok: bool, missing: set[str]) -> Candidate:
+        return cast(Candidate, SimpleNamespace(type_ok=type_ok, missing=missing))
+
+    q = _analyse("When did the council adopt the protocol?")
+    best, dated, vaguer = candidate(False, set()), candidate(True, set()), candidate(True, {"protocol"})
+    assert _of_the_shape_asked(q, best, [vaguer, dated]) is dated
+    assert _of_the_shape_asked(q, best, [vaguer]) is best
