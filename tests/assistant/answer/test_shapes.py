@@ -327,10 +327,14 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
 
     from assistant.answer.select import Candidate
 
-    def candidate(type_ok: bool, missing: set[str]) -> Candidate:
-        return cast(Candidate, SimpleNamespace(type_ok=type_ok, missing=missing))
+    def candidate(type_ok: bool, missing: set[str], period_ok: bool = True) -> Candidate:
+        return cast(Candidate, SimpleNamespace(type_ok=type_ok, missing=missing, period_ok=period_ok))
 
     q = _analyse("When did the council adopt the protocol?")
     best, dated, vaguer = candidate(False, set()), candidate(True, set()), candidate(True, {"protocol"})
     assert _of_the_shape_asked(q, best, [vaguer, dated]) is dated
     assert _of_the_shape_asked(q, best, [vaguer]) is best
+    # A passage about another year than the one asked is passed over the same way.
+    q = _analyse("What did the council spend on agency staff in 2023/24?")
+    other_year, this_year = candidate(True, set(), period_ok=False), candidate(True, set())
+    assert _of_the_shape_asked(q, other_year, [this_year]) is this_year
