@@ -327,28 +327,34 @@ def _other_quarter(q: Question, c: Candidate) -> bool:
 
 def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]) -> Candidate:
     """The best candidate, or, where it is not of the kind or period asked for (no date for "when",
-    another year than the one named), the next one that is and that has every question term the
-    best has. (The depth searched was measured flat between 3 and 10 candidates.)"""
+    another year than the one named), the next one that is, that is about what the question names
+    and that has every question term the best has. (The depth searched was measured flat between 3
+    and 10 candidates.)"""
     if q.yes_no or (best.type_ok and best.period_ok):
         return best
     weight = {**q.weights, **q.carried}
     lacking = sum(weight.get(t, 0.0) for t in best.missing)
     for c in next_best:
-        if c.type_ok and c.period_ok and sum(weight.get(t, 0.0) for t in c.missing) <= lacking:
+        if (
+            c.type_ok
+            and c.period_ok
+            and c.entity_ok
+            and sum(weight.get(t, 0.0) for t in c.missing) <= lacking
+        ):
             return c
     return best
 
 
 def lacks_asked_figure(q: Question, quote: str) -> bool:
-    """Whether a quote fails to state what the question's shape asks for: a date or percentage it
-    does not give, or a sum or count with no figure in it at all (a sum asked as "what figure did
-    they use to cost it" may be a plain number, so any figure will do for those). A passage about
-    the subject does not say when, how much or how many."""
+    """Whether a quote fails to state what the question's shape asks for: a date, percentage or count
+    it does not give ("August 08" is no count), or a sum with no figure in it at all (a sum asked as
+    "what figure did they use to cost it" may be a plain number, so any figure will do for those).
+    A passage about the subject does not say when, how much or how many."""
     if q.yes_no or q.answer_type not in ("date", "percent", "money", "count"):
         return False
     if shapes.fact_lead(q, quote) is not None:
         return False
-    return q.answer_type in ("date", "percent") or not has_number(quote)
+    return q.answer_type != "money" or not has_number(quote)
 
 
 def question_parts(text: str) -> list[str]:

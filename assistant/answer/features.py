@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.answer.question import Question, quarters_in, same_period, year_forms
+from assistant.answer.question import COMMON_TERM_WEIGHT, Question, quarters_in, same_period, year_forms
 from assistant.answer.scope import FIRMLY, NAMED, Scope
 from assistant.answer.select import (
     Candidate,
@@ -220,6 +220,18 @@ def _phrase_share(unit_tokens: list[str], pairs: list[tuple[str, str]]) -> float
     return found / len(pairs)
 
 
+def _entity_terms(question: Question, entity: str) -> list[str]:
+    """The words that say a passage is about a name the question uses: its substantive words, or,
+    where all are common in the corpus ("Pioneer Somerset" in a corpus that is half about it), its
+    rarest word that is not nearly everywhere."""
+    weighed = [(question.weights.get(t, 0.0), t) for t in tokenize(entity)]
+    strong = [t for w, t in weighed if w >= 1.0]
+    if strong:
+        return strong
+    rarest = max(weighed, default=(0.0, ""))
+    return [rarest[1]] if rarest[0] > COMMON_TERM_WEIGHT else []
+
+
 def featurise(
     question: Question,
     cands: Sequence[Candidate],
@@ -235,7 +247,7 @@ def featurise(
     rarest = max(question.weights, key=lambda t: question.weights[t], default=None)
     pairs = _phrases(question)
     syn = synonyms()
-    entity_terms = [[t for t in tokenize(e) if question.weights.get(t, 0) >= 1.0] for e in question.entities]
+    entity_terms = [_entity_terms(question, e) for e in question.entities]
     best_hit = max(c.hit.score for c in cands) or 1.0
     named = scope.named
     why = bool(_WHY.search(question.text))

@@ -40,6 +40,8 @@ LIGHT_VERBS = frozenset(
     stem(w) for w in ["make", "come", "go", "get", "take", "do", "have", "give", "put", "become"]
 )
 LIGHT_VERB_WEIGHT = 0.3
+COMMON_SHARE = 0.6  # a term in more of the chunks than this says little about which one answers ...
+COMMON_TERM_WEIGHT = 0.1  # ... and weighs this much
 
 # Words that shape a question but are not what it is about.
 FILLERS = frozenset(
@@ -369,7 +371,7 @@ def analyse(
         if tok in FILLERS or tok in STOPWORDS:
             continue
         # Terms nearly every chunk holds ("council", "somerset") say little about which sentence answers.
-        w = idf(tok) if df_fraction(tok) < 0.6 else 0.1
+        w = idf(tok) if df_fraction(tok) < COMMON_SHARE else COMMON_TERM_WEIGHT
         if tok in FRAMING:
             w = min(w, 1.0)
         elif tok in LIGHT_VERBS:

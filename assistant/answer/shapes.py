@@ -366,6 +366,14 @@ def _nearest(text: str, spans: list[tuple[int, int]], terms: dict[str, float]) -
     return max(spans, key=pull)
 
 
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
+
+
+_MONTH_AFTER = re.compile(
+    r"(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
+)
+
+
 def fact_lead(q: Question, text: str) -> str | None:
     """The figure or date the question asks for, as the quote states it."""
     terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 1.0}
@@ -385,6 +393,8 @@ def fact_lead(q: Question, text: str) -> str | None:
                 text,
                 re.I,
             )
+            # "August 08", "18 Sept 08" are dates, not counts
+            if not _MONTH_BEFORE.search(text[: m.start()]) and not _MONTH_AFTER.match(text[m.end() :])
         ]
     else:
         return None

@@ -226,6 +226,9 @@ def test_a_figure_or_date_asked_for_needs_evidence_that_states_one() -> None:
     # A sum asked for may be stated as a plain number ("220 working days"): any figure will do.
     formula = "(salary of employee / 220 (average working days per year)) X no. days required per month"
     assert not lacks_asked_figure(_analyse("What working days figure did they use to cost it?"), formula)
+    # A date's day or year is not a count of anything.
+    dated = "Devolution survey completed and sent out to Town/ Parish councils 18 Sept 08."
+    assert lacks_asked_figure(_analyse("How many parish councils responded to the survey?"), dated)
     # Yes/no questions and questions that ask for no figure are not judged here.
     assert not lacks_asked_figure(_analyse("Did the team speak to partners?"), spoken)
     assert not lacks_asked_figure(_analyse("Who did the team speak to?"), spoken)
@@ -327,8 +330,11 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
 
     from assistant.answer.select import Candidate
 
-    def candidate(type_ok: bool, missing: set[str], period_ok: bool = True) -> Candidate:
-        return cast(Candidate, SimpleNamespace(type_ok=type_ok, missing=missing, period_ok=period_ok))
+    def candidate(
+        type_ok: bool, missing: set[str], period_ok: bool = True, entity_ok: bool = True
+    ) -> Candidate:
+        fields = {"type_ok": type_ok, "missing": missing, "period_ok": period_ok, "entity_ok": entity_ok}
+        return cast(Candidate, SimpleNamespace(**fields))
 
     q = _analyse("When did the council adopt the protocol?")
     best, dated, vaguer = candidate(False, set()), candidate(True, set()), candidate(True, {"protocol"})
@@ -338,3 +344,6 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
     q = _analyse("What did the council spend on agency staff in 2023/24?")
     other_year, this_year = candidate(True, set(), period_ok=False), candidate(True, set())
     assert _of_the_shape_asked(q, other_year, [this_year]) is this_year
+    # Nor is a passage about something else than the name the question uses.
+    elsewhere = candidate(True, set(), entity_ok=False)
+    assert _of_the_shape_asked(q, other_year, [elsewhere]) is other_year
