@@ -147,7 +147,9 @@ _WHO = re.compile(
 # asked for by their role, so the answer is a person's name, not any proper noun.
 _PERSON = re.compile(
     r"^\s*(?:and\s+)?which\s+(?:\w+\s+)?(?:officers?|councillors?|members?|ministers?|inspectors?|"
-    r"directors?|chair(?:man)?|person|people)\b",
+    r"directors?|chair(?:man)?|person|people)\b|"
+    # "Who chaired the meeting?", "who seconded it?": what only a person does at a meeting.
+    r"^\s*(?:and\s+)?who\s+(?:chaired|moved|seconded|proposed|signed|asked|answered|presented|introduced)\b",
     re.I,
 )
 # "What task groups support ...", "Which conditions does the statement set ...": a question whose

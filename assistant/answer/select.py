@@ -270,7 +270,8 @@ def _name_ok(text: str, question: Question, lowercase_words: set[str], known: st
     answer."""
     asked = f"{question.text} {known}"
     for m in _ACRONYM.finditer(text):
-        if m.group(0) not in asked:
+        # "SICT" names a body; "UNRESTRICTED ITEMS" is a heading in capitals.
+        if m.group(0) not in asked and m.group(0).lower() not in lowercase_words:
             return True
     for m in _CAPITALISED.finditer(text):
         w = m.group(0)

@@ -251,9 +251,7 @@ def test_a_rate_is_searched_for_without_the_figures_the_question_supposes() -> N
 def test_the_shape_of_a_question_is_read_from_the_clause_that_asks() -> None:
     chaired = _analyse("The Chairman was absent on 9 January 2025 - who chaired that County Council meeting?")
     assert chaired.answer_type == "who"
-    assert (
-        _analyse("In the disposable vapes debate in March 2025, who seconded the amendment?").person is False
-    )
+    assert _analyse("In the disposable vapes debate in March 2025, who seconded the amendment?").person
     assert _analyse("On 9 January, who moved the amendment?").answer_type == "who"
     assert _analyse("In the Q3 report, when was the target last met?").answer_type == "date"
     assert _analyse("Multiply the band D rate by the tax base - does it reproduce the total?").yes_no
@@ -347,3 +345,9 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
     # Nor is a passage about something else than the name the question uses.
     elsewhere = candidate(True, set(), entity_ok=False)
     assert _of_the_shape_asked(q, other_year, [elsewhere]) is other_year
+
+
+def test_who_did_what_only_a_person_does_at_a_meeting_asks_for_a_person() -> None:
+    assert _analyse("The Chairman was absent - who chaired that meeting?").person
+    assert _analyse("Who seconded the amendment?").person
+    assert not _analyse("Who developed the 2019 Plan for Collaboration?").person

@@ -292,6 +292,11 @@ def test_a_person_asked_for_by_role_is_answered_by_a_name() -> None:
     # A capitalised heading or an acronym is a name of something, not of a person.
     assert not type_ok(q, "The KPIs for Quarter 2 are in the Appendix.", None, lower)
     assert not _analyse("Which council leads shared services?").person
+    # A heading in capitals is no body's name; an acronym the corpus never writes in lower case is.
+    body = _analyse("Who developed the plan?")
+    lower |= {"unrestricted", "items", "election", "of", "chair"}
+    assert not type_ok(body, "UNRESTRICTED ITEMS Election of Chair", None, lower)
+    assert type_ok(body, "It was developed by the SICT team.", None, lower)
 
 
 @pytest.mark.unit
