@@ -360,6 +360,17 @@ def asking_clause(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+def _counted(first: str, second: str | None) -> set[str]:
+    """The stems of what "how many" counts: "how many people took part" counts people; "how many
+    attended the roadshows" counts no noun it names (a verb follows, then its object)."""
+    if (second or "").lower() in _ARTICLES or (second is None and first.lower().endswith("ed")):
+        return set()
+    return {stem(w.lower()) for w in (first, second) if w and w.lower() not in STOPWORDS}
+
+
+_ARTICLES = frozenset({"the", "a", "an", "their", "its", "this", "that", "to", "in", "at", "on", "for"})
+
+
 def analyse(
     text: str,
     idf: Callable[[str], float],
@@ -390,7 +401,7 @@ def analyse(
             weights.pop(tok, None)
     elif m := _COUNT.search(asking):
         answer_type = "count"
-        count_noun = {stem(w.lower()) for w in m.groups() if w and w.lower() not in STOPWORDS}
+        count_noun = _counted(m.group(1), m.group(2))
     elif _PERCENT.search(text):
         answer_type = "percent"
     elif _QUANTITY.search(asking):

@@ -270,6 +270,9 @@ def test_a_polite_request_is_read_as_the_question_it_carries() -> None:
 
 
 def test_a_count_is_asked_for_however_the_number_is_named() -> None:
+    # What is counted: the noun after "how many", not a verb and its object.
+    assert _analyse("How many elected members sat on it?").count_noun == {"elect", "member"}
+    assert _analyse("how many attended the roadshows?").count_noun == set()
     assert _analyse("number of consultations the council did in the year before?").answer_type == "count"
     assert _analyse("What number of people did the team meet?").answer_type == "count"
     assert _analyse("How has the number of apprentices changed since 2016?").answer_type is None
