@@ -41,7 +41,11 @@ _DATE = re.compile(
     r"November|December)(?:\s+(?:to|-|–|and)\s+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December))?\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\s*[/-]\s*\d{2,4}\b|\b\d{2}/\d{2}\b|\b(?:19|20)\d{2}\b"
 )
-_STOP = re.compile(r"[,;:.()\[\]]")
+_STOP = re.compile(r"[;:()\[\]]|(?<!\d)[,.]|[,.](?!\d)")  # not the point of "2.5%" or comma of "1,200"
+# Words a lead cut at LEAD_WORDS must not end on: "10 homes for children as part of" says "10 homes for children".
+_DANGLING = frozenset(
+    {"of", "as", "part", "the", "a", "an", "for", "to", "and", "in", "on", "at", "by", "with", "from"}
+)
 # Words that open a new clause after a figure: "£20m arising from joint working" keeps "£20m".
 _CLAUSE = re.compile(
     r"\b(?:which|that|who|where|arising|resulting|being|and|but|is|are|was|were|will|would|has|have)\b", re.I
@@ -335,6 +339,8 @@ def _phrase_after(text: str, start: int, end: int) -> str:
     clause = _CLAUSE.search(tail)
     tail = tail[: clause.start()] if clause else tail
     words = tail.split()[:LEAD_WORDS]
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
     lead = " ".join([text[start:end].strip(), *words]).strip()
     deadline = _DEADLINE.search(rest)
     if deadline and deadline.group(0) not in lead:

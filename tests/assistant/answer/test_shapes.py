@@ -214,6 +214,15 @@ def test_leads_are_words_of_the_quote() -> None:
     assert lead == "in the region of £20 million, by 2012-13"
     dated = "It builds on the feedback presentation at the end of their on-site visit (12 – 15th March 2018)."
     assert shapes.fact_lead(_analyse("When was the peer team on site?"), dated) == "12 – 15th March 2018"
+    # A decimal point or a thousands comma is not the end of the figure's words; a cut lead does
+    # not end on a dangling "as part of".
+    spent = "The council spent £1,200,000 in 2023, more than planned."
+    assert shapes.fact_lead(_analyse("What did the council spend?"), spent) == "£1,200,000 in 2023"
+    homes = "It will deliver 10 family-sized homes for children as part of the programme."
+    assert (
+        shapes.fact_lead(_analyse("How many homes will it deliver?"), homes)
+        == "10 family-sized homes for children"
+    )
     denied = "The timing is not quite right to create a Joint Authority."
     assert shapes.yes_no_lead(_analyse("Was a joint authority created?"), denied) == "No"
 
