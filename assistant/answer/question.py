@@ -363,12 +363,13 @@ def asking_clause(text: str) -> str:
 def _counted(first: str, second: str | None) -> set[str]:
     """The stems of what "how many" counts: "how many people took part" counts people; "how many
     attended the roadshows" counts no noun it names (a verb follows, then its object)."""
-    if (second or "").lower() in _ARTICLES or (second is None and first.lower().endswith("ed")):
+    if (second or "").lower() in _VERB_OBJECT or (second is None and first.lower().endswith("ed")):
         return set()
     return {stem(w.lower()) for w in (first, second) if w and w.lower() not in STOPWORDS}
 
 
-_ARTICLES = frozenset({"the", "a", "an", "their", "its", "this", "that", "to", "in", "at", "on", "for"})
+# Words that open a verb's object: "how many attended the roadshows" names no counted noun.
+_VERB_OBJECT = frozenset({"the", "a", "an", "their", "its", "this", "that", "to", "in", "at", "on", "for"})
 
 
 def analyse(
@@ -402,7 +403,7 @@ def analyse(
     elif m := _COUNT.search(asking):
         answer_type = "count"
         count_noun = _counted(m.group(1), m.group(2))
-    elif _PERCENT.search(text):
+    elif _PERCENT.search(asking):
         answer_type = "percent"
     elif _QUANTITY.search(asking):
         answer_type = "money" if money else "quantity"
