@@ -181,6 +181,8 @@ class Extractor:
                 kept = [c for c in found.candidates if not shapes.repeats(c, scope.quoted_before)]
                 if len(kept) < len(found.candidates):
                     found = Ranked(kept, answer_probability(part.question, kept, self.weights))
+            if part.own and chosen:
+                found = self._in_document_of(part, found, chosen[0][1])
             best = found.best
             if best is None or found.answerable < self.weights.abstain_below:
                 unanswered.append(part)
@@ -258,6 +260,14 @@ class Extractor:
             missing = "; ".join(f"“{part.query.split(' ' + parts[0].query)[0]}”" for part in unanswered)
             answer.answer += f"\n\nI could not find the answer to {missing} in the documents."
         return answer
+
+    def _in_document_of(self, part: Part, found: Ranked, first: Candidate) -> Ranked:
+        """The later part of a two-part question ("..., and what is the timescale?") is about what the
+        first part's answer is about: its evidence comes from that document where it has any."""
+        same = [c for c in found.candidates if c.doc.doc_id == first.doc.doc_id]
+        if not same or same[0] is found.best:
+            return found
+        return Ranked(same, answer_probability(part.question, same, self.weights))
 
     @staticmethod
     def _says_again(ctx: AskContext, part: Part, found: Ranked, scope: scoping.Scope) -> bool:
