@@ -26,7 +26,15 @@ from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
 from assistant.answer.question import Question, has_number, quarters_in
 from assistant.answer.router import row_quote, verify_quoted_costing
-from assistant.answer.select import Candidate, best_page, candidates, ranked, strip_marker, synonyms
+from assistant.answer.select import (
+    SPECIFIC_DATE,
+    Candidate,
+    best_page,
+    candidates,
+    ranked,
+    strip_marker,
+    synonyms,
+)
 from assistant.answer.weights import ScoringWeights, softmax
 from assistant.models import Answer, ToolCall
 from assistant.retrieve import Retriever
@@ -340,19 +348,21 @@ def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]
     another year than the one named), the next one that is, that is about what the question names
     and that has every question term the best has. (The depth searched was measured flat between 3
     and 10 candidates.)"""
-    if q.yes_no or (best.type_ok and best.period_ok):
+    if q.yes_no or _fits(q, best):
         return best
     weight = {**q.weights, **q.carried}
     lacking = sum(weight.get(t, 0.0) for t in best.missing)
     for c in next_best:
-        if (
-            c.type_ok
-            and c.period_ok
-            and c.entity_ok
-            and sum(weight.get(t, 0.0) for t in c.missing) <= lacking
-        ):
+        if _fits(q, c) and c.entity_ok and sum(weight.get(t, 0.0) for t in c.missing) <= lacking:
             return c
     return best
+
+
+def _fits(q: Question, c: Candidate) -> bool:
+    """Of the kind and period asked for; for "when", a date more precise than a year where one is
+    given ("October 2014", not "2014")."""
+    precise = q.answer_type != "date" or bool(SPECIFIC_DATE.search(c.text))
+    return c.type_ok and c.period_ok and precise
 
 
 def lacks_asked_figure(q: Question, quote: str) -> bool:

@@ -27,6 +27,7 @@ import numpy as np
 from assistant.answer.question import COMMON_TERM_WEIGHT, Question, quarters_in, same_period, year_forms
 from assistant.answer.scope import FIRMLY, NAMED, Scope
 from assistant.answer.select import (
+    SPECIFIC_DATE,
     Candidate,
     _council_ok,
     _figure_near,
@@ -182,11 +183,6 @@ SIGNS: dict[str, int] = {
     ),
 }
 TYPE_WINDOW = 5  # the candidates looked at for "type_found"
-_SPECIFIC_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
-    re.I,
-)
 _PHRASE_WINDOW = 3
 # A question that asks why or to what end is answered by a sentence that gives reasons.
 _WHY = re.compile(
@@ -290,7 +286,7 @@ def featurise(
             and _figure_near(c.text, own_key)
         )
         x[INDEX["specific_date"]] = float(
-            question.answer_type == "date" and bool(_SPECIFIC_DATE.search(c.text))
+            question.answer_type == "date" and bool(SPECIFIC_DATE.search(c.text))
         )
         if question.years:
             stated = year_forms(c.text) or _paragraph_years(c.chunk, c.index)

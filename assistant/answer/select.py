@@ -33,7 +33,7 @@ _WORD_NUMBER = re.compile(
     r"hundred|thousand|half|quarter|dozen)\b",
     re.I,
 )
-_SPECIFIC_DATE = re.compile(
+SPECIFIC_DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
     re.I,

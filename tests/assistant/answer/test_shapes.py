@@ -341,15 +341,20 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
     from assistant.answer.select import Candidate
 
     def candidate(
-        type_ok: bool, missing: set[str], period_ok: bool = True, entity_ok: bool = True
+        type_ok: bool, missing: set[str], period_ok: bool = True, entity_ok: bool = True, text: str = ""
     ) -> Candidate:
         fields = {"type_ok": type_ok, "missing": missing, "period_ok": period_ok, "entity_ok": entity_ok}
-        return cast(Candidate, SimpleNamespace(**fields))
+        return cast(Candidate, SimpleNamespace(text=text, **fields))
 
     q = _analyse("When did the council adopt the protocol?")
-    best, dated, vaguer = candidate(False, set()), candidate(True, set()), candidate(True, {"protocol"})
+    best = candidate(False, set())
+    dated = candidate(True, set(), text="adopted on 12 November 2008")
+    vaguer = candidate(True, {"protocol"}, text="adopted in November 2008")
     assert _of_the_shape_asked(q, best, [vaguer, dated]) is dated
     assert _of_the_shape_asked(q, best, [vaguer]) is best
+    # "When" is answered by a month or a day where the next candidate gives one and the best a year.
+    year_only = candidate(True, set(), text="The council adopted it in 2008.")
+    assert _of_the_shape_asked(q, year_only, [dated]) is dated
     # A passage about another year than the one asked is passed over the same way.
     q = _analyse("What did the council spend on agency staff in 2023/24?")
     other_year, this_year = candidate(True, set(), period_ok=False), candidate(True, set())
