@@ -70,3 +70,16 @@ def test_a_threshold_not_met_fails_the_run(index_copy) -> None:
     assert result.returncode == 2 and "expected metric=value" in result.stderr
     result = run_cli("eval", suite, "--min", "verified=1.01", env=env, timeout=600)
     assert result.returncode == 1 and "threshold not met: verified" in result.stdout
+
+
+def test_an_evaluation_on_a_fresh_checkout_builds_its_index_first(tmp_path: Path) -> None:
+    """`assistant eval` with no index ingests the corpus its suites quote, then answers from it, and a
+    second run reuses that index."""
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_CORPUS_DIR": str(REPO / "corpus")}
+    first = run_cli("eval", "evals/suites/dev.yaml", env=env, timeout=600)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "no index in" in first.stderr and "ingested 5 documents" in first.stderr
+    assert first.stdout.splitlines()[-1].endswith("failed")
+    again = run_cli("eval", "evals/suites/dev.yaml", env=env, timeout=600)
+    assert again.returncode == 0 and "no index in" not in again.stderr
+    assert again.stdout.splitlines()[-1] == first.stdout.splitlines()[-1]
