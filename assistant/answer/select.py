@@ -33,9 +33,9 @@ _WORD_NUMBER = re.compile(
     r"hundred|thousand|half|quarter|dozen)\b",
     re.I,
 )
+MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"  # "Sept", "September", "Sep."
 SPECIFIC_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
+    rf"\b{MONTH_NAME}\.?\s+(?:19|20)\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}",
     re.I,
 )
 _SELF_REFERENCE = re.compile(r"\bthis\s+(?:report|plan|document|paper|review|update|strategy)\b", re.I)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
 from assistant.answer.question import Question
-from assistant.answer.select import Candidate, _tokens, strip_marker
+from assistant.answer.select import MONTH_NAME, Candidate, _tokens, strip_marker
 from core.money import find_money, find_percent
 from core.records import Chunk, Document, Unit
 from core.text import match_key, squash
@@ -372,12 +372,9 @@ def _nearest(text: str, spans: list[tuple[int, int]], terms: dict[str, float]) -
     return max(spans, key=pull)
 
 
-_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
-
-
-_MONTH_AFTER = re.compile(
-    r"(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
-)
+# A number next to a month is part of a date ("August 08", "18 Sept 08"), not a count.
+_MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s*$", re.I)
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
 
 
 def fact_lead(q: Question, text: str) -> str | None:
