@@ -661,15 +661,11 @@ class Retriever:
                     1.0 / (self.rrf_k + r + 1) for r in (f.dense_rank, f.lexical_rank) if r is not None
                 )
         else:  # convex combination of min-max normalised scores
-
-            def norm(values: list[float]) -> tuple[float, float]:
-                return (min(values), max(values)) if values else (0.0, 1.0)
-
-            d_lo, d_hi = norm([s for _, s in dense])
-            l_lo, l_hi = norm([s for _, s in lexical])
+            d_scale = _MinMax.of([s for _, s in dense])
+            l_scale = _MinMax.of([s for _, s in lexical])
             for f in fused.values():
-                d = (f.dense - d_lo) / (d_hi - d_lo or 1.0) if f.dense is not None else 0.0
-                lx = (f.lexical - l_lo) / (l_hi - l_lo or 1.0) if f.lexical is not None else 0.0
+                d = d_scale(f.dense)
+                lx = l_scale(f.lexical)
                 f.score = self.dense_weight * d + (1 - self.dense_weight) * lx
         ordered = sorted(fused.items(), key=lambda e: -e[1].score)
         # A chunk with the same text as a better one (a copy of the paragraph in another paper) is
@@ -697,6 +693,25 @@ class Retriever:
 
     def neighbour(self, chunk: Chunk, offset: int) -> Chunk | None:
         return self.state.chunk_at(chunk.doc_id, chunk.seq + offset)
+
+
+@dataclass(frozen=True)
+class _MinMax:
+    """A list's scores scaled to 0-1 by its lowest and highest. Where every score is the same (one
+    BM25 hit: a word only one chunk uses) each is the best of its list, so it scales to 1, not to
+    the 0 that would leave the only chunk holding the question's rarest word to its dense score."""
+
+    lo: float
+    hi: float
+
+    @classmethod
+    def of(cls, values: list[float]) -> _MinMax:
+        return cls(min(values), max(values)) if values else cls(0.0, 1.0)
+
+    def __call__(self, value: float | None) -> float:
+        if value is None:
+            return 0.0
+        return (value - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 1.0
 
 
 @dataclass

@@ -85,6 +85,9 @@ def test_fusion_keeps_a_chunk_that_one_retriever_ranks_first() -> None:
     assert fused[0].chunk.id == "c0"
     r.fusion = "rrf"
     assert r._fuse(dense, lexical, 4)[0].chunk.id != "c0"  # the failure mode weighted fusion avoids
+    # The only chunk with a word that one chunk uses is the lexical list's best, not its worst.
+    r.fusion = "weighted"
+    assert r._fuse(dense, [(0, 1.79)], 4)[0].chunk.id == "c0"
 
 
 def test_near_duplicates_are_collapsed() -> None:
