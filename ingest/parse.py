@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.records import Document
 from core.text import squash
+from ingest.aligned import aligned_grids, all_grids, layout_pages
 from ingest.chunk import ChunkDraft, build_chunks
 from ingest.clean import CleanPage, clean_pages
 from ingest.confirm import SecondReading, confirm, contiguity
@@ -21,7 +22,7 @@ from ingest.structure import ParsedUnit, parse_units
 from ingest.tables import extract_grids
 
 # Bump when parsing, chunking or fact extraction changes, so that `assistant ingest` re-reads every document.
-PARSER_VERSION = "21"
+PARSER_VERSION = "22"
 
 
 @dataclass
@@ -50,7 +51,9 @@ def parse_document(path: Path, meta: Document, target_words: int, max_words: int
         doc = read_pdf(path)
         pages = clean_pages(doc.pages)
         meta = completed(meta, pages)
-        units = parse_units(pages, extract_grids(path))
+        ruled = extract_grids(path)
+        stored = {p.number: p.text for p in pages}
+        units = parse_units(pages, all_grids(ruled, aligned_grids(layout_pages(path), ruled, stored)))
         keys = second.keys()
     finally:
         second.close()

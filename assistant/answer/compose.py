@@ -30,6 +30,7 @@ class Quote:
     section: str | None
     text: str
     cell: tuple[str, str] | None = None  # (column header, value) picked from a table row
+    also: tuple[tuple[str, str], ...] = ()  # further cells of the row whose columns the question names
     row_label: str | None = None
     table_title: str | None = None
 
@@ -114,17 +115,28 @@ def quote_for(
                     break
             if cell:
                 break
+    also: list[tuple[str, str]] = []
     if table and table.cells and cell is None and asked:
         named = [(len(_tokens(f.header) & asked), f) for f in table.cells if f.header]
         best = max(named, key=lambda t: t[0], default=(0, None))
         if best[1] is not None and best[0] > 0:
             cell = (best[1].header, best[1].value)
+            # "What were its budget, forecast and variance?": each column named by a word that
+            # neither the row's label nor the columns given so far have is given too; "2024-25
+            # budget" adds nothing to "2025-26 budget" for "the 2025-26 budget".
+            covered = (_tokens(best[1].header) & asked) | _tokens(table.row_label or "")
+            for _, f in named:
+                new = (_tokens(f.header) & asked) - covered
+                if f is not best[1] and new:
+                    also.append((f.header, f.value))
+                    covered |= new
     return Quote(
         doc=c.doc,
         page=page,
         section=c.unit.section,
         text=text,
         cell=cell,
+        also=tuple(also),
         row_label=table.row_label if table else None,
         table_title=table.title if table else None,
     )
