@@ -249,8 +249,8 @@ class Extractor:
         ]
         lead = None
         if len(parts) == 1 and quotes[0].cell and quotes[0].row_label:
-            header, value = quotes[0].cell
-            lead = f"{quotes[0].row_label} — {header}: {value}"
+            cells = (quotes[0].cell, *quotes[0].also)
+            lead = f"{quotes[0].row_label} — " + "; ".join(f"{h}: {v}" for h, v in cells)
         elif len(parts) == 1:
             lead = shapes.yes_no_lead(q, quotes[0].text, quotes[0].doc.title) or shapes.fact_lead(
                 q, quotes[0].text
@@ -388,7 +388,7 @@ def question_parts(text: str) -> list[str]:
 
 def answer_probability(question: Question, ranked: list[Candidate], weights: ScoringWeights) -> float:
     """The fitted probability that the best of these ranked candidates answers the question."""
-    if not ranked:
+    if not ranked or question.unknown:
         return 0.0
     features = answerability(question, ranked, [c.share for c in ranked], [c.score for c in ranked])
     return weights.answer_probability(features)

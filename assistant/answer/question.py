@@ -250,6 +250,9 @@ class Question:
     # An acronym the documents define counts as found where its words are ("SWP": somerset, wast, partnership).
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
     expansions: list[str] = field(default_factory=list)  # the spelled-out acronyms, searched too
+    # Names the question uses of which the documents hold no word ("the population of Bristol"):
+    # no passage can be about them, so nothing found answers it.
+    unknown: list[str] = field(default_factory=list)
 
     @property
     def total_weight(self) -> float:
@@ -372,6 +375,20 @@ def _counted(first: str, second: str | None) -> set[str]:
 _VERB_OBJECT = frozenset({"the", "a", "an", "their", "its", "this", "that", "to", "in", "at", "on", "for"})
 
 
+_PROPER_WORD = re.compile(r"^[A-Z][a-z]{2,}")
+
+
+def _unknown(entity: str, df_fraction: Callable[[str], float], acronyms: dict[str, str]) -> bool:
+    """A proper name none of whose words the documents use, and no council or acronym they define.
+    Capitals alone ("TU", "CEs") may be a reader's own shorthand for words the documents spell out,
+    so only words written as names count."""
+    if gazetteer().mentioned(entity) or any(w.upper() in acronyms for w in entity.split()):
+        return False
+    names = " ".join(w for w in entity.split() if _PROPER_WORD.match(w))
+    terms = [t for t in tokenize(names) if t not in STOPWORDS]
+    return bool(terms) and all(df_fraction(t) == 0 for t in terms)
+
+
 def analyse(
     text: str,
     idf: Callable[[str], float],
@@ -391,6 +408,7 @@ def analyse(
         elif tok in LIGHT_VERBS:
             w = min(w, LIGHT_VERB_WEIGHT)
         weights[tok] = max(weights.get(tok, 0.0), w)
+    named = entities(text)
     money = bool(_MONEY_WORDS.search(text)) or "£" in text
     asking = asking_clause(text)
     answer_type = None
@@ -432,7 +450,8 @@ def analyse(
         comparison=bool(_COMPARE.search(text)),
         years=year_forms(text),
         councils=gazetteer().mentioned(text),
-        entities=entities(text),
+        entities=named,
+        unknown=[e for e in named if _unknown(e, df_fraction, acronyms or {})],
         count_noun=count_noun,
         person=bool(_PERSON.search(asking)),
         quarters=quarters_in(text),

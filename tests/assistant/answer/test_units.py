@@ -429,3 +429,42 @@ def test_a_rate_is_not_an_amount_to_add_unless_a_rate_is_asked_for() -> None:
         == "sum"
     )
     assert intent("Do the figures add up to the stated total of £15.6m?") == "check"
+
+
+def test_a_row_gives_each_column_the_question_names() -> None:
+    from dataclasses import replace
+
+    from core.records import TableCell, TableInfo
+
+    label = "Growth, Environment & Transport"
+    cells = (("Budget", "202.9"), ("Forecast", "209.2"), ("Variance", "+6.3"), ("Variance", "+3.1%"))
+    base = _chunk("t1", [f"{label} 202.9 209.2 +6.3 +3.1%"])
+    info = TableInfo(
+        "p6-t1",
+        None,
+        ("", "Budget", "Forecast", "Variance", "Variance"),
+        label,
+        tuple(TableCell(h, v) for h, v in cells),
+    )
+    unit = replace(base.units[0], kind="table_row", table=0)
+    chunk = replace(base, units=(unit,), tables=(info,))
+    (c, *_) = candidates([_hit(chunk)])
+
+    def picked(question: str) -> list[tuple[str, str]]:
+        asked = frozenset(_analyse(question).weights)
+        q = quote_for(c, asked=asked)
+        return [q.cell, *q.also] if q.cell else []
+
+    assert picked("What were GET's budget, forecast and variance?") == list(cells[:3])
+    assert picked("What was GET's forecast?") == [("Forecast", "209.2")]
+
+
+def test_a_name_no_document_uses_is_unknown_and_shorthand_is_not() -> None:
+    known = {"somerset", "popul"}
+
+    def asked(text: str):
+        return analyse(text, lambda t: 3.0, lambda t: 0.1 if t in known else 0.0)
+
+    assert asked("What is the population of Bristol?").unknown == ["Bristol"]
+    assert asked("What is the population of Somerset?").unknown == []
+    assert asked("TU time as a % of central staff pay bill?").unknown == []  # a reader's shorthand
