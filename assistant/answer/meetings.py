@@ -27,6 +27,12 @@ from core.tokens import tokenize
 # likewise. Measured on evals/suites/kent/kent-dev.yaml (evals/README.md).
 DECISION_MIN_COVER = 0.5
 ROLE_MIN_COVER = 0.6
+ROLE_COVER_SLACK = 0.15  # a second person is given when their role covers the question nearly as well
+MAX_PEOPLE = 4
+# "Which two councillors ...", "who is the champion, and who deputises?": more than one person asked.
+_SEVERAL_PEOPLE = re.compile(
+    r"\bwhich\s+(?:two|three|four|both)\b|\bwho\b[^?]*\band\s+who\b|\bwho\s+were\b", re.I
+)
 
 _VOTE = re.compile(
     r"\b(?:vote[sd]?|voting|tally|for\s+and\s+against|abstain\w*|abstention\w*|majority|"
@@ -351,6 +357,7 @@ def find_role(
     asked = _ROLE_ASKED.search(q.text)
     kinds = set(tokenize(_ROLE_WORDS[asked.group(1).lower()])) if asked else set()
     best: tuple[tuple[bool, float, float], Role] | None = None
+    seen: list[tuple[float, Role]] = []
     for r in roles:
         doc = docs.get(r.doc_id)
         if r.doc_id not in allowed or doc is None or not when.matches(_held(doc)):
@@ -363,9 +370,22 @@ def find_role(
         # that pairing, whatever else it says of the subject.
         linked = bool(kinds) and _names_another(r, q.text)
         key = (linked, cover(q, own | _tokens(doc.title)), cover(q, own))
+        seen.append((key[1], r))
         if best is None or key > best[0]:
             best = (key, r)
     if best is None or not (best[0][0] or best[0][1] >= ROLE_MIN_COVER):
         return None
-    r = best[1]
-    return Found([Quote(docs[r.doc_id], r.page, None, r.quote)], f"{r.name} — {r.role}")
+    picked = [best[1]]
+    if _SEVERAL_PEOPLE.search(q.text):
+        # "Which two councillors called it in?": the others named with a role on the same page of
+        # the same paper, about as much about the question (the proposer and the seconder).
+        floor = best[0][1] - ROLE_COVER_SLACK
+        picked += [
+            r
+            for c, r in seen
+            if r.doc_id == best[1].doc_id and r.page == best[1].page and r.name != best[1].name and c >= floor
+        ][: MAX_PEOPLE - 1]
+    return Found(
+        [Quote(docs[r.doc_id], r.page, None, r.quote) for r in picked],
+        "; ".join(f"{r.name} — {r.role}" for r in picked),
+    )

@@ -468,3 +468,20 @@ def test_a_name_no_document_uses_is_unknown_and_shorthand_is_not() -> None:
     assert asked("What is the population of Bristol?").unknown == ["Bristol"]
     assert asked("What is the population of Somerset?").unknown == []
     assert asked("TU time as a % of central staff pay bill?").unknown == []  # a reader's shorthand
+
+
+def test_a_question_for_two_people_gets_both_named_on_the_page() -> None:
+    from assistant.answer.meetings import find_role
+    from core.records import Role
+
+    doc = Document("callin", "callin.pdf", "Call-in Request for Executive Decision 24/00093", "2025-03")
+    roles = [
+        Role("callin", "Ms Mel Dawkins", "Proposer", 1, "Proposer: Ms Mel Dawkins"),
+        Role("callin", "Mr Barry Lewis", "Seconder", 1, "Seconder: Mr Barry Lewis"),
+    ]
+    docs = {"callin": doc}
+    both = find_role(_analyse("Which two councillors made the call-in request?"), roles, docs, {"callin"})
+    assert both is not None and both.lead == "Ms Mel Dawkins — Proposer; Mr Barry Lewis — Seconder"
+    assert [q.text for q in both.quotes] == [r.quote for r in roles]
+    one = find_role(_analyse("Which councillor proposed the call-in request?"), roles, docs, {"callin"})
+    assert one is not None and one.lead == "Ms Mel Dawkins — Proposer"
