@@ -157,6 +157,24 @@ def test_the_sentence_with_the_asked_figure_and_period_wins() -> None:
     assert "£13.1m" in best.text and best.type_ok and best.period_ok
 
 
+def test_a_year_that_names_the_paper_is_not_a_period_its_passage_must_state() -> None:
+    from dataclasses import replace
+
+    from assistant.answer.scope import NAMED, Scope
+
+    review = replace(DOC, doc_id="cpc", title="Corporate Peer Challenge", date="2018-03")
+    chunk = _chunk(
+        "c", ["Last year it carried out nearly 70 consultations across 2016 and 2017."], doc=review
+    )
+    q = _analyse("How many consultations did the council run in the year before the 2018 peer challenge?")
+    weights = ScoringWeights.load()
+    (unnamed,) = score_candidates(q, candidates([Hit(chunk, review, 1.0)]), weights)
+    assert not unnamed.period_ok  # a passage of 2016 and 2017, asked about 2018
+    named = Scope(groups=({"cpc": NAMED},))
+    (best,) = score_candidates(q, candidates([Hit(chunk, review, 1.0)]), weights, named)
+    assert best.period_ok  # the question names the 2018 paper: its year is the paper's
+
+
 def test_a_sentence_without_the_asked_kind_of_answer_scores_low() -> None:
     chunk = _chunk("c", ["The Leaders and Chief Executives selected these options as the way forward."])
     q = _analyse("Who is the chief executive of Somerset Council?")
