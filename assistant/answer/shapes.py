@@ -20,6 +20,7 @@ from assistant.answer.select import MONTH_NAME, Candidate, _tokens, strip_marker
 from core.money import find_money, find_percent
 from core.records import Chunk, Document, Unit
 from core.text import match_key, squash
+from core.tokens import stem
 
 MAX_LIST_ITEMS = 12
 MAX_LIST_WORDS = 260
@@ -396,13 +397,28 @@ def fact_lead(q: Question, text: str) -> str | None:
                 text,
                 re.I,
             )
-            # "August 08", "18 Sept 08" are dates, not counts
-            if not _MONTH_BEFORE.search(text[: m.start()]) and not _MONTH_AFTER.match(text[m.end() :])
+            # "August 08", "18 Sept 08" are dates, not counts; nor is "in 2015"
+            if not _MONTH_BEFORE.search(text[: m.start()])
+            and not _MONTH_AFTER.match(text[m.end() :])
+            and not _a_year(m.group(0), text[m.end() :], q)
         ]
     else:
         return None
     chosen = _nearest(text, spans, terms)
     return _phrase_after(text, *chosen) if chosen else None
+
+
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _a_year(number: str, after: str, q: Question) -> bool:
+    """A four-digit number of a year ("in 2015") is a year, unless what the question counts
+    follows it ("2015 jobs")."""
+    if not _YEAR_NUMBER.fullmatch(number):
+        return False
+    following = _NEXT_WORD.match(after)
+    return not (following and stem(following.group(1).lower()) in q.count_noun)
 
 
 def yes_no_lead(q: Question, text: str, context: str = "") -> str | None:

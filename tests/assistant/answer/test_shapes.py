@@ -223,6 +223,14 @@ def test_leads_are_words_of_the_quote() -> None:
         shapes.fact_lead(_analyse("How many homes will it deliver?"), homes)
         == "10 family-sized homes for children"
     )
+    # A year is not a count, unless what is counted follows it.
+    dated = "Notable is the Hinkley Point power station, approved in 2015, the largest in Europe."
+    assert shapes.fact_lead(_analyse("How many jobs has Hinkley Point created?"), dated) is None
+    jobs = "The project has created 2015 jobs on site so far."
+    assert (
+        shapes.fact_lead(_analyse("How many jobs has the project created?"), jobs)
+        == "2015 jobs on site so far"
+    )
     denied = "The timing is not quite right to create a Joint Authority."
     assert shapes.yes_no_lead(_analyse("Was a joint authority created?"), denied) == "No"
 
