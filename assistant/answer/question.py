@@ -376,6 +376,21 @@ _VERB_OBJECT = frozenset({"the", "a", "an", "their", "its", "this", "that", "to"
 
 
 _PROPER_WORD = re.compile(r"^[A-Z][a-z]{2,}")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“‘(]\s*)$")
+
+
+def _names_midsentence(text: str) -> list[str]:
+    """The question's names, less a first word that is capitalised only because a sentence starts
+    with it ("Roughly how many ...", "Totting up ...")."""
+    out = []
+    for e in entities(text):
+        at = text.find(e)
+        words = e.split()
+        if at >= 0 and _SENTENCE_START.search(text[:at]):
+            words = words[1:]
+        if words:
+            out.append(" ".join(words))
+    return out
 
 
 def _unknown(entity: str, df_fraction: Callable[[str], float], acronyms: dict[str, str]) -> bool:
@@ -451,7 +466,7 @@ def analyse(
         years=year_forms(text),
         councils=gazetteer().mentioned(text),
         entities=named,
-        unknown=[e for e in named if _unknown(e, df_fraction, acronyms or {})],
+        unknown=[e for e in _names_midsentence(text) if _unknown(e, df_fraction, acronyms or {})],
         count_noun=count_noun,
         person=bool(_PERSON.search(asking)),
         quarters=quarters_in(text),

@@ -486,6 +486,9 @@ def test_a_name_no_document_uses_is_unknown_and_shorthand_is_not() -> None:
     assert asked("What is the population of Bristol?").unknown == ["Bristol"]
     assert asked("What is the population of Somerset?").unknown == []
     assert asked("TU time as a % of central staff pay bill?").unknown == []  # a reader's shorthand
+    # A word capitalised only because it starts the sentence is no name.
+    assert asked("Roughly how many people did Somerset employ?").unknown == []
+    assert asked("Totting up the savings, what do you get?").unknown == []
 
 
 def test_a_question_for_two_people_gets_both_named_on_the_page() -> None:
