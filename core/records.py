@@ -262,6 +262,8 @@ class Figure(Record):
     page: int
     section: str | None
     quote: str
+    # The name of the column that holds the row labels ("Workstream"): what the rows are.
+    label_header: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -319,6 +321,7 @@ class TableRow:
     page: int
     section: str | None
     quote: str
+    label_header: str | None = None  # the name of the labels' column ("Workstream")
 
 
 def table_rows(figures: Iterable[Figure], docs: dict[str, Document]) -> list[TableRow]:
@@ -344,6 +347,7 @@ def table_rows(figures: Iterable[Figure], docs: dict[str, Document]) -> list[Tab
                 f.page,
                 same.setdefault(f.section, f.section),
                 same.setdefault(f.quote, f.quote),
+                same.setdefault(f.label_header, f.label_header),
             )
         column = same.setdefault(f.column, f.column)
         row.cells[column] = same.setdefault(f.value, f.value)

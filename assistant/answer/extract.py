@@ -311,9 +311,11 @@ class Extractor:
     def _table_lookup(self, ctx: AskContext) -> Answer | None:
         """A table cell the question names by row and column, read from the table's own data."""
         # Only a row whose label uses a key word of the question can be looked up: read just those.
-        terms = tables.LookupTerms.of(ctx.text, ctx.question)
+        # A follow-up asked again of another name or period reads as the question it stands for.
+        text = ctx.question.text if ctx.resolution.substituted else ctx.text
+        terms = tables.LookupTerms.of(text, ctx.question)
         rows = self.retriever.state.rows_naming(ctx.allowed, terms.words, terms.names)
-        found = tables.table_lookup(ctx.text, ctx.question, rows, terms)
+        found = tables.table_lookup(text, ctx.question, rows, terms)
         if found is None:
             return None
         quote = row_quote(found.row)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.answer.question import Question, year_forms
+from assistant.answer.question import Question, names_midsentence, year_forms
 from assistant.conversations import Turn
 from core.councils import gazetteer
 from core.tokens import financial_year, tokenize
@@ -95,6 +95,27 @@ def _shift_text(text: str, delta: int) -> str | None:
     return out if changed else None
 
 
+# "What about Shared Services?", "And the Customer workstream?": another thing of the same kind.
+_OTHER_NAME = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?:the\s+)?(.+?)\s*\??\s*$", re.I)
+
+
+def _another_name(question: Question, previous: str) -> str | None:
+    """The earlier question asked again of the name this follow-up gives in place of the first it
+    named ("Which council led the Customer workstream?" / "What about Shared Services?")."""
+    m = _OTHER_NAME.match(question.text)
+    if m is None or not question.entities:
+        return None
+    new = m.group(1)
+    if question.entities[0] != new or len(new.split()) > MAX_NAME_WORDS:
+        return None  # more than a name: a question of its own
+    names = [e for e in names_midsentence(previous) if e != new]
+    if not names:
+        return None
+    return previous.replace(names[0], new, 1)
+
+
+MAX_NAME_WORDS = 6
+
 _PERIOD_WORDS = frozenset(
     tokenize("year years period before after previous prior preceding following next subsequent that")
 )
@@ -113,7 +134,7 @@ def substitute(question: Question, previous: str) -> str | None:
     """The earlier question with the period or council this follow-up names put in ("And the year
     before?", "What about Sedgemoor?", "And in 2019/20?"); None when it asks for something else."""
     if not _asks_only_for_another(question):
-        return None
+        return _another_name(question, previous)
     if _BEFORE.search(question.text):
         return _shift_text(previous, -1)
     if _AFTER.search(question.text):

@@ -379,7 +379,7 @@ _PROPER_WORD = re.compile(r"^[A-Z][a-z]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“‘(]\s*)$")
 
 
-def _names_midsentence(text: str) -> list[str]:
+def names_midsentence(text: str) -> list[str]:
     """The question's names, less a first word that is capitalised only because a sentence starts
     with it ("Roughly how many ...", "Totting up ...")."""
     out = []
@@ -466,7 +466,7 @@ def analyse(
         years=year_forms(text),
         councils=gazetteer().mentioned(text),
         entities=named,
-        unknown=[e for e in _names_midsentence(text) if _unknown(e, df_fraction, acronyms or {})],
+        unknown=[e for e in names_midsentence(text) if _unknown(e, df_fraction, acronyms or {})],
         count_noun=count_noun,
         person=bool(_PERSON.search(asking)),
         quarters=quarters_in(text),

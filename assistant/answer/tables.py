@@ -414,7 +414,11 @@ def _judge_cell(
     header, strength = _named_column(row, q, asked)
     if header is None or not row.cells.get(header):
         return None, 0, False
-    context = set(tokenize(f"{row.label} {header} {row.title or ''} {row.doc.title}"))
+    # The labels' column names what the rows are: "the Customer workstream" is row Customer of
+    # a table whose labels are headed "Workstream".
+    labels = row.label_header or ""
+    context = set(tokenize(f"{row.label} {header} {labels} {row.title or ''} {row.doc.title}"))
+    context |= set(tokenize(labels.replace(" ", "")))  # "Work stream" is the question's "workstream"
     context |= {s for t in context for s in _synonyms_of(t)}
     context |= {t for c in q.councils if council_of(header) == c for t in tokenize(c)}
     covered = sum(

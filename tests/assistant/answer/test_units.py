@@ -208,6 +208,19 @@ def test_followups_carry_the_entity_and_shift_the_period() -> None:
     )
 
 
+def test_a_followup_naming_another_thing_asks_the_earlier_question_of_it() -> None:
+    from assistant.answer.followup import substitute
+
+    earlier = "Which council led the Customer workstream in Pioneer Somerset?"
+    again = substitute(_analyse("What about Shared Services?"), earlier)
+    assert again == "Which council led the Shared Services workstream in Pioneer Somerset?"
+    # More than a name is a question of its own.
+    assert (
+        substitute(_analyse("What about the risks the Shared Services board raised in 2009?"), earlier)
+        is None
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
