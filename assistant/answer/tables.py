@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.answer.question import Question, same_period, year_forms
+from assistant.answer.question import Question, asking_clause, same_period, year_forms
 from assistant.answer.router import Computed, Operand, TableRow, row_quote
 from assistant.answer.select import synonyms
 from assistant.tools import arithmetic
@@ -436,16 +436,36 @@ def _named_column(row: TableRow, q: Question, asked: set[str]) -> tuple[str | No
         if header is not None:
             return header, 3
     named = []
+    head = _head_words(q.text)
     for h in row.cells:
         words = set(tokenize(h)) - {"000", "£000"}
         if words and (hit := len(words & asked)):
-            named.append((hit / len(words), h))
+            named.append((bool(words & head), hit / len(words), h))
     if named:
-        share, header = max(named)
-        return header, 2 + share  # "Lead" names the Lead column better than "Lead officers" does
+        _, share, header = max(named)
+        # "Lead" names the Lead column better than "Lead officers" does; and the thing asked for
+        # ("What overspend was ... forecasting?") names its column before a word that only
+        # describes it ("Variance", not "Forecast").
+        return header, 2 + share
     if len(row.cells) == 1:
         return next(iter(row.cells)), 1
     return None, 0
+
+
+_ASKED_HEAD = re.compile(
+    r"^\s*(?:and\s+)?(?:what|which)\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?([a-z][\w-]*)", re.I
+)
+
+
+@lru_cache(maxsize=1024)
+def _head_words(text: str) -> frozenset[str]:
+    """The stems (with synonyms) of the noun a question asks for: "What overspend was ..." asks for
+    an overspend."""
+    m = _ASKED_HEAD.match(asking_clause(text))
+    if m is None:
+        return frozenset()
+    stems = set(tokenize(m.group(1)))
+    return frozenset(stems | {s for t in stems for s in _synonyms_of(t)})
 
 
 def _synonyms_of(term: str) -> frozenset[str]:

@@ -519,3 +519,24 @@ def test_a_question_for_two_people_gets_both_named_on_the_page() -> None:
     assert [q.text for q in both.quotes] == [r.quote for r in roles]
     one = find_role(_analyse("Which councillor proposed the call-in request?"), roles, docs, {"callin"})
     assert one is not None and one.lead == "Ms Mel Dawkins — Proposer"
+
+
+def test_the_thing_asked_for_names_its_column_before_a_word_that_describes_it() -> None:
+    from assistant.answer.tables import _head_words, _named_column
+    from core.records import TableRow
+
+    row = TableRow(
+        DOC,
+        "p6-t1",
+        None,
+        "Adult Social Care & Health",
+        {"Forecast": "621.6", "Variance": "+35.4"},
+        {},
+        6,
+        None,
+        "",
+    )
+    q = _analyse("What overspend was Adult Social Care and Health forecasting?")
+    assert "overspend" in _head_words(q.text)
+    asked = {"overspend", "forecast", "varianc", "adult", "social", "care", "health"}
+    assert _named_column(row, q, asked)[0] == "Variance"
