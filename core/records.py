@@ -194,6 +194,7 @@ class TableInfo(Record):
     is_header: bool = False
     column: str | None = None  # for a single-cell unit, the column it sits in
     row: int | None = None  # the row's index in its grid, so cells of one row can be found together
+    label_header: str | None = None  # the header of the column that holds the row labels ("Work stream")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -163,7 +163,8 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[_Row]]]:
             pending, alone = None, 0
             continue
         if rows and len(cells) == 1 and alone < RUN_ON_LINES and len(cells[0].text.split()) <= LABEL_WORDS:
-            # The end of the last row's label, or the start of the next one's: kept for the next.
+            # The start of the next row's label (used if that row's label runs on in lower case),
+            # or the end of the last row's, which is left out: a row is quoted as one printed line.
             pending, alone = cells[0].text, alone + 1
             continue
         if len(rows) >= MIN_ROWS:
@@ -216,7 +217,9 @@ def page_grids(
         if any(cells is None for cells in body):
             continue  # two figures of one row fall in one column: the print does not line up
         grid_rows = [tuple(clean_cell(h) for h in header)]
-        grid_rows += [(clean_cell(r.label), *cells) for r, cells in zip(rows, body, strict=True) if cells]
+        grid_rows += [
+            (clean_cell(r.label), *cells) for r, cells in zip(rows, body, strict=True) if cells is not None
+        ]
         grids.append(Grid(page=page, index=start_index + len(grids), rows=tuple(grid_rows)))
     return grids
 

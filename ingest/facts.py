@@ -68,8 +68,6 @@ def table_figures(meta: Document, doc: ParsedDocument) -> Iterator[Figure]:
         if not ok or table is None or table.is_header or unit.kind != "table_row":
             continue
         quote = _quote(doc, unit)
-        valued = {c.header for c in table.cells}
-        label_header = next((h for h in table.headers if h and h not in valued), None)
         for cell in table.cells:
             yield Figure(
                 doc_id=meta.doc_id,
@@ -84,7 +82,7 @@ def table_figures(meta: Document, doc: ParsedDocument) -> Iterator[Figure]:
                 page=unit.page,
                 section=unit.section,
                 quote=quote,
-                label_header=label_header,
+                label_header=table.label_header,
             )
 
 

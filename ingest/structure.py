@@ -218,6 +218,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                     group=None if (is_header or only_first) else group,
                     is_header=is_header,
                     row=row_no,
+                    label_header=_label_header(headers, at) if label and not is_header else None,
                 )
                 row_key = match_key(" ".join(filled))
                 pos = _find(key, row_key, cursor)
@@ -340,6 +341,11 @@ def _names_columns(row: tuple[str, ...]) -> bool:
     """A header's second line: short names ("Year 1", "£000s") in two or more columns, no figures."""
     filled = [c for c in row if c]
     return looks_like_header(row) and all(len(c.split()) <= SUB_HEADER_WORDS for c in filled)
+
+
+def _label_header(headers: tuple[str, ...], at: int) -> str | None:
+    """The header of the column the row labels sit in ("Work stream"), or None where it has none."""
+    return (headers[at].strip() or None) if at < len(headers) else None
 
 
 def _label_column(row: tuple[str, ...]) -> int:

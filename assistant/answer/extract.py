@@ -171,6 +171,8 @@ class Extractor:
 
     def answer(self, ctx: AskContext) -> Answer:
         q = ctx.question
+        if q.unknown:
+            return extractive_answer([], ctx)  # a name no document uses: nothing here is about it
         scope = self.scope(ctx)
         parts = self.parts(ctx, scope)
         if len(parts) == 1 and not q.wants_list and not q.yes_no:
@@ -296,6 +298,8 @@ class Extractor:
         at ingest."""
         state = self.retriever.state
         q = ctx.question
+        if q.unknown:
+            return None
         res = ctx.resolution
         earlier = meetings.Earlier(res.query if res.is_followup else "", res.previous_quotes, res.last_quotes)
         found = (

@@ -288,7 +288,11 @@ def featurise(
         x[INDEX["specific_date"]] = float(
             question.answer_type == "date" and bool(SPECIFIC_DATE.search(c.text))
         )
-        if question.years and named.get(c.doc.doc_id, 0) and question.years <= year_forms(c.doc.date or ""):
+        if (
+            question.years
+            and named.get(c.doc.doc_id, 0)
+            and question.years <= year_forms((c.doc.date or "")[:4])
+        ):
             # "in the year before the 2018 peer challenge": the year names the paper, which the
             # question names, not a period its passage must state.
             c.period_ok = True

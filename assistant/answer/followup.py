@@ -95,8 +95,9 @@ def _shift_text(text: str, delta: int) -> str | None:
     return out if changed else None
 
 
-# "What about Shared Services?", "And the Customer workstream?": another thing of the same kind.
+# "What about Shared Services?", "And what about Customer?": another thing of the same kind.
 _OTHER_NAME = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?:the\s+)?(.+?)\s*\??\s*$", re.I)
+MAX_NAME_WORDS = 6
 
 
 def _another_name(question: Question, previous: str) -> str | None:
@@ -111,10 +112,9 @@ def _another_name(question: Question, previous: str) -> str | None:
     names = [e for e in names_midsentence(previous) if e != new]
     if not names:
         return None
-    return previous.replace(names[0], new, 1)
+    again = re.sub(rf"(?<!\w){re.escape(names[0])}(?!\w)", lambda _: new, previous, count=1)
+    return again if again != previous else None
 
-
-MAX_NAME_WORDS = 6
 
 _PERIOD_WORDS = frozenset(
     tokenize("year years period before after previous prior preceding following next subsequent that")

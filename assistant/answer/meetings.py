@@ -31,8 +31,9 @@ ROLE_COVER_SLACK = 0.15  # a second person is given when their role covers the q
 MAX_PEOPLE = 4
 # "Which two councillors ...", "who is the champion, and who deputises?": more than one person asked.
 _SEVERAL_PEOPLE = re.compile(
-    r"\bwhich\s+(?:two|three|four|both)\b|\bwho\b[^?]*\band\s+who\b|\bwho\s+were\b", re.I
+    r"\bwhich\s+(two|three|four|both)\b|\bwho\b[^?]*\band\s+who\b|\bwho\s+were\b", re.I
 )
+_PEOPLE_COUNT = {"two": 2, "both": 2, "three": 3, "four": 4}
 
 _VOTE = re.compile(
     r"\b(?:vote[sd]?|voting|tally|for\s+and\s+against|abstain\w*|abstention\w*|majority|"
@@ -370,21 +371,27 @@ def find_role(
         # that pairing, whatever else it says of the subject.
         linked = bool(kinds) and _names_another(r, q.text)
         key = (linked, cover(q, own | _tokens(doc.title)), cover(q, own))
-        seen.append((key[1], r))
+        seen.append((key[2], r))
         if best is None or key > best[0]:
             best = (key, r)
     if best is None or not (best[0][0] or best[0][1] >= ROLE_MIN_COVER):
         return None
     picked = [best[1]]
-    if _SEVERAL_PEOPLE.search(q.text):
+    if several := _SEVERAL_PEOPLE.search(q.text):
         # "Which two councillors called it in?": the others named with a role on the same page of
-        # the same paper, about as much about the question (the proposer and the seconder).
-        floor = best[0][1] - ROLE_COVER_SLACK
-        picked += [
-            r
-            for c, r in seen
-            if r.doc_id == best[1].doc_id and r.page == best[1].page and r.name != best[1].name and c >= floor
-        ][: MAX_PEOPLE - 1]
+        # the same paper whose role is about as much about the question (the proposer and the
+        # seconder), best first, each person and quote once, as many as the question asks for.
+        wanted = _PEOPLE_COUNT.get((several.group(1) or "").lower(), MAX_PEOPLE)
+        floor = best[0][2] - ROLE_COVER_SLACK
+        names, quotes = {best[1].name}, {best[1].quote}
+        for c, r in sorted(seen, key=lambda cr: -cr[0]):
+            if len(picked) >= wanted:
+                break
+            same_page = r.doc_id == best[1].doc_id and r.page == best[1].page
+            if same_page and c >= floor and r.name not in names and r.quote not in quotes:
+                picked.append(r)
+                names.add(r.name)
+                quotes.add(r.quote)
     return Found(
         [Quote(docs[r.doc_id], r.page, None, r.quote) for r in picked],
         "; ".join(f"{r.name} — {r.role}" for r in picked),

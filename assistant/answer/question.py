@@ -376,7 +376,7 @@ _VERB_OBJECT = frozenset({"the", "a", "an", "their", "its", "this", "that", "to"
 
 
 _PROPER_WORD = re.compile(r"^[A-Z][a-z]{2,}")
-_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“‘(]\s*)$")
+_SENTENCE_START = re.compile(r"(?:^\s*|[.?!:;]\s+)$")
 
 
 def names_midsentence(text: str) -> list[str]:

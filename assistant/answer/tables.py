@@ -453,18 +453,22 @@ def _named_column(row: TableRow, q: Question, asked: set[str]) -> tuple[str | No
 
 
 _ASKED_HEAD = re.compile(
-    r"^\s*(?:and\s+)?(?:what|which)\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?([a-z][\w-]*)", re.I
+    r"^\s*(?:and\s+)?(?:what|which)\s+(?:(?:was|is|were|are)\s+)?(?:the\s+)?"
+    r"((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+"
+    r"(?:was|is|were|are|did|does|do|will|would|has|have|had|for|of|in|on|at|by|to)\b",
+    re.I,
 )
 
 
 @lru_cache(maxsize=1024)
 def _head_words(text: str) -> frozenset[str]:
-    """The stems (with synonyms) of the noun a question asks for: "What overspend was ..." asks for
-    an overspend."""
+    """The stems (with synonyms) of the noun a question asks for, the last word of the phrase after
+    "what": "What overspend was ..." and "What is the forecast variance for ..." ask for an
+    overspend and a variance."""
     m = _ASKED_HEAD.match(asking_clause(text))
     if m is None:
         return frozenset()
-    stems = set(tokenize(m.group(1)))
+    stems = set(tokenize(m.group(1).split()[-1]))
     return frozenset(stems | {s for t in stems for s in _synonyms_of(t)})
 
 

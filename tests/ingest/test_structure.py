@@ -157,3 +157,25 @@ def test_thousands_of_pounds_are_read_from_a_header_however_written() -> None:
     for header in ("SDC £000", "2029-30 Year 5 £000s", "£'000", "Budget (£k)"):
         assert header_unit(header) == ("£000", 1000.0), header
     assert header_unit("Budget £m") == ("£m", 1_000_000.0)
+
+
+def test_a_table_row_knows_the_header_of_its_labels_column() -> None:
+    """The labels' column is named by the header above it, not by a blank or another column's."""
+    from ingest.tables import Grid
+
+    rows = (
+        ("Work stream", "Budget £000", "Notes"),
+        ("Customer", "12.0", ""),
+        ("Shared Services", "8.5", ""),
+    )
+    text = ["Work stream Budget £000 Notes", "Customer 12.0", "Shared Services 8.5"]
+    units = parse_units([CleanPage(1, tuple(text))], [Grid(page=1, index=0, rows=rows)])
+    row = next(u for u in units if u.table and u.table.row_label == "Customer")
+    assert row.table is not None and row.table.label_header == "Work stream"
+    blank = (("", "2024-25 limit", "2025-26 limit"), ("Borrowing", "1,260.6", ""))
+    units = parse_units(
+        [CleanPage(1, ("2024-25 limit 2025-26 limit", "Borrowing 1,260.6"))],
+        [Grid(page=1, index=0, rows=blank)],
+    )
+    row = next(u for u in units if u.table and u.table.row_label == "Borrowing")
+    assert row.table is not None and row.table.label_header is None
