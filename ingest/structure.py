@@ -249,7 +249,16 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                             grid.page,
                             index[lpos],
                             index[lpos + len(lead_key) - 1] + 1,
-                            TableInfo(table_id, title, headers, label, cells, group, row=row_no),
+                            TableInfo(
+                                table_id,
+                                title,
+                                headers,
+                                label,
+                                cells,
+                                group,
+                                row=row_no,
+                                label_header=_label_header(headers, at),
+                            ),
                             "table_row",
                         )
                     )

@@ -79,3 +79,15 @@ def test_a_real_paper_s_unruled_table_is_read_as_rows_with_headers() -> None:
     strategy = shared(f"{kent}/Appendix N - Capital Strategy.pdf")
     stored = {p.number: p.text for p in clean_pages(read_pdf(strategy).pages)}
     assert not any(g.page == 13 for g in aligned_grids(layout_pages(strategy), [], stored))
+
+
+@pytest.mark.integration
+def test_a_row_of_prose_cells_knows_its_labels_column() -> None:
+    """The Pioneer update's workstream table: each workstream row is named by its "Work stream"
+    column, so "the Customer workstream" can name the row Customer."""
+    from tests.conftest import CORPUS
+
+    path = CORPUS / "2008-11-14-pioneer-somerset-update-report.pdf"
+    units = parse_units(clean_pages(read_pdf(path).pages), extract_grids(path))
+    row = next(u for u in units if u.kind == "table_row" and u.table and u.table.row_label == "Customer")
+    assert row.table is not None and row.table.label_header == "Work stream"
