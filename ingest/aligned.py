@@ -33,6 +33,7 @@ HEADER_LINES = 5  # the column names sit in at most this many lines just above t
 HEADER_WORDS = 8  # a longer cell above the rows is prose, which ends the header
 LABEL_WORDS = 12  # a longer lead cell is a sentence that happens to end in figures
 RUN_ON_LINES = 2  # lines of words alone between two rows: a label's end, then the next one's start
+BLANK_LINES = 1  # blank lines a table's rows (and its header) may have between them; two end it
 
 _CELL = re.compile(r"\S+(?: \S+)*")
 _TITLE = re.compile(r"^\s*(?:Table|Figure|Chart)\s+\d", re.I)
@@ -123,9 +124,13 @@ def _header(lines: list[str], first: int, edges: list[int], starts: list[int]) -
     """The column names printed in the short lines just above the first row of figures."""
     names = [""] * (len(edges) + 1)
     found = False
+    blank = 0
     for i in range(first - 1, max(-1, first - 1 - HEADER_LINES), -1):
         line = lines[i]
         cells = _cells(line)
+        if not cells and not found and blank < BLANK_LINES:
+            blank += 1  # pdftotext often leaves a blank line between a header and its rows
+            continue
         if not cells or _TITLE.match(line):
             break
         words = [w for c in cells for w in c.text.split()]
@@ -144,15 +149,19 @@ def _header(lines: list[str], first: int, edges: list[int], starts: list[int]) -
 def _blocks(lines: list[str]) -> list[tuple[int, list[_Row]]]:
     """Runs of lines ending in figures, as (index of the first line, rows). A line of words alone
     inside a run (up to `RUN_ON_LINES`) is the first half of the next row's label when that row's
-    label runs on in lower case ("Operational boundary – total" / "external debt 1,328.6 ...");
-    anything else ends the run."""
+    label runs on in lower case ("Operational boundary – total" / "external debt 1,328.6 ..."); one
+    blank line does not end a run; anything else does."""
     out: list[tuple[int, list[_Row]]] = []
     rows: list[_Row] = []
     first = 0
     pending: str | None = None
     alone = 0  # lines of words alone since the last row of figures
+    blank = 0  # blank lines since the last row of figures
     for i, line in enumerate(lines):
         cells = _cells(line)
+        if not cells and rows and blank < BLANK_LINES:
+            blank += 1  # a blank line between rows, as pdftotext prints spaced tables
+            continue
         row = _figure_row(cells) if cells else None
         if row is not None:
             if pending and row.label[:1].islower():
@@ -160,7 +169,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[_Row]]]:
             if not rows:
                 first = i
             rows.append(row)
-            pending, alone = None, 0
+            pending, alone, blank = None, 0, 0
             continue
         if rows and len(cells) == 1 and alone < RUN_ON_LINES and len(cells[0].text.split()) <= LABEL_WORDS:
             # The start of the next row's label (used if that row's label runs on in lower case),
@@ -169,7 +178,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[_Row]]]:
             continue
         if len(rows) >= MIN_ROWS:
             out.append((first, rows))
-        rows, pending, alone = [], None, 0
+        rows, pending, alone, blank = [], None, 0, 0
     if len(rows) >= MIN_ROWS:
         out.append((first, rows))
     return out

@@ -91,3 +91,25 @@ def test_a_row_of_prose_cells_knows_its_labels_column() -> None:
     units = parse_units(clean_pages(read_pdf(path).pages), extract_grids(path))
     row = next(u for u in units if u.kind == "table_row" and u.table and u.table.row_label == "Customer")
     assert row.table is not None and row.table.label_header == "Work stream"
+
+
+@pytest.mark.unit
+def test_one_blank_line_between_the_header_and_rows_or_between_rows_keeps_the_table() -> None:
+    spaced = "\n".join(
+        [
+            "                         Budget     Forecast",
+            "",
+            "Adult Social Care         586.1       621.6",
+            "",
+            "Children's Services       430.6       420.8",
+            "",
+            "",
+            "Unrelated text after two blank lines   1.0   2.0",
+        ]
+    )
+    (grid,) = page_grids(spaced, 6, 0, "")
+    assert grid.rows == (
+        ("", "Budget", "Forecast"),
+        ("Adult Social Care", "586.1", "621.6"),
+        ("Children's Services", "430.6", "420.8"),
+    )
