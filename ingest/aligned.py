@@ -13,19 +13,15 @@ Where pdftotext is missing or fails, no such tables are found and the document s
 
 from __future__ import annotations
 
-import logging
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.text import match_key
-from ingest.confirm import pdftotext_path
+from ingest.confirm import SecondReading
 from ingest.tables import Grid, clean_cell, is_numeric_cell
 
-log = logging.getLogger(__name__)
-
-TIMEOUT_S = 120
+LOST = "tables without rules are read as text"
 ALIGN = 3  # right edges of figures this close (characters) are one column
 MIN_ROWS = 2  # a table has at least this many rows of figures ...
 MIN_COLUMNS = 2  # ... each with at least this many figures
@@ -49,29 +45,18 @@ class _Cell:
 @dataclass
 class _Row:
     label: str
-    label_start: int
     values: list[_Cell]
 
 
 def layout_pages(path: Path) -> list[str] | None:
-    """Each page's text as `pdftotext -layout` prints it, or None where pdftotext is unavailable."""
-    exe = pdftotext_path()
-    if exe is None:
-        return None
-    try:
-        done = subprocess.run(
-            [exe, "-q", "-layout", "-enc", "UTF-8", str(path), "-"],
-            capture_output=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.warning("%s: pdftotext -layout failed (%s); tables without rules read as text", path.name, exc)
-        return None
-    if done.returncode != 0:
-        log.warning("%s: pdftotext -layout failed (exit %d)", path.name, done.returncode)
-        return None
-    return done.stdout.decode("utf-8", errors="replace").split("\f")
+    """Each page's text as `pdftotext -layout` prints it, or None where pdftotext is unavailable
+    (`parse_document` starts the same reading in the background instead)."""
+    return layout_reading(path).pages()
+
+
+def layout_reading(path: Path) -> SecondReading:
+    """`pdftotext -layout` of the PDF, started in the background."""
+    return SecondReading(path, layout=True, lost=LOST)
 
 
 def _cells(line: str) -> list[_Cell]:
@@ -92,7 +77,7 @@ def _figure_row(cells: list[_Cell]) -> _Row | None:
     words = label.split()
     if len(words) > LABEL_WORDS or sum(is_numeric_cell(w) for w in words) >= MIN_COLUMNS:
         return None  # a sentence ending in figures, or figures the print ran together with a label
-    return _Row(label, lead[0].start if lead else values[0].start, list(values))
+    return _Row(label, list(values))
 
 
 def _columns(rows: list[_Row]) -> list[int]:
@@ -196,16 +181,18 @@ def _placed(row: _Row, edges: list[int]) -> tuple[str, ...] | None:
 
 
 def page_grids(
-    text: str, page: int, start_index: int, ruled_keys: str, page_key: str | None = None
+    text: str, page: int, start_index: int, ruled_keys: str, stored: str | None = None
 ) -> list[Grid]:
     """The tables without rules on one page of layout text; a table whose rows a ruled grid of the
     page already holds (`ruled_keys`, their match keys joined) is left to that grid.
 
-    With `page_key` (the match key of the page's text as the index stores it), a table is kept only
-    where most of its rows are runs of that text: a table whose figures the PDF stores column by
-    column cannot be quoted a row at a time, and its rows would be found nowhere."""
+    With `stored` (the page's text as the index stores it), a table is kept only where most of its
+    rows are runs of that text: a table whose figures the PDF stores column by column cannot be
+    quoted a row at a time, and its rows would be found nowhere. Its match key is made only for a
+    page that has a table to test."""
     lines = text.split("\n")
     grids: list[Grid] = []
+    page_key: str | None = None
     for first, rows in _blocks(lines):
         edges = _columns(rows)
         if len(edges) < MIN_COLUMNS:
@@ -217,8 +204,10 @@ def page_grids(
         row_keys = [match_key(" ".join([r.label] + [v.text for v in r.values])) for r in rows]
         if any(k in ruled_keys for k in row_keys):
             continue
-        if page_key is not None and sum(k in page_key for k in row_keys) * 2 < len(row_keys):
-            continue
+        if stored is not None:
+            page_key = page_key if page_key is not None else match_key(stored)
+            if sum(k in page_key for k in row_keys) * 2 < len(row_keys):
+                continue
         header = _header(lines, first, edges, starts)
         if header is None:
             continue  # columns without names: a cell could not be asked for by its column
@@ -226,9 +215,7 @@ def page_grids(
         if any(cells is None for cells in body):
             continue  # two figures of one row fall in one column: the print does not line up
         grid_rows = [tuple(clean_cell(h) for h in header)]
-        grid_rows += [
-            (clean_cell(r.label), *cells) for r, cells in zip(rows, body, strict=True) if cells is not None
-        ]
+        grid_rows += [(clean_cell(r.label), *cells) for r, cells in zip(rows, body, strict=True) if cells]
         grids.append(Grid(page=page, index=start_index + len(grids), rows=tuple(grid_rows)))
     return grids
 
@@ -248,7 +235,7 @@ def aligned_grids(
     for number, text in enumerate(pages, start=1):
         on_page = by_page.get(number, [])
         keys = "|".join(match_key(" ".join(c for c in row if c)) for g in on_page for row in g.rows)
-        stored = None if page_text is None else match_key(page_text.get(number, ""))
+        stored = None if page_text is None else page_text.get(number, "")
         out += page_grids(text, number, len(on_page), keys, stored)
     return out
 

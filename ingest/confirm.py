@@ -33,12 +33,15 @@ class SecondReading:
     """pdftotext reading a PDF in the background, started before pypdf reads it, so that the two
     readers run on two cores at once: parsing is one Python thread, and while it runs the encoder is
     idle. The text goes to a temporary file and pdftotext is quiet (-q), so it never waits on a pipe.
-    `keys()` waits at most `TIMEOUT_S` from when it is called."""
+    `pages()` and `keys()` wait at most `TIMEOUT_S` from when they are called. With `layout`, the
+    pages are printed with their columns in place (`ingest.aligned` reads tables from them); `lost`
+    says what a failure costs, for the warning."""
 
     TIMEOUT_S = 120
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, layout: bool = False, lost: str = "quotes are not cross-checked") -> None:
         self.path = path
+        self.lost = lost
         self._out: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         exe = pdftotext_path()
@@ -49,35 +52,37 @@ class SecondReading:
             os.close(handle)
             self._out = Path(name)
             self._proc = subprocess.Popen(
-                [exe, "-q", "-enc", "UTF-8", str(path), name],
+                [exe, "-q", *(["-layout"] if layout else []), "-enc", "UTF-8", str(path), name],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
         except OSError as exc:
-            log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", path.name, exc)
+            log.warning("%s: pdftotext failed (%s); %s", path.name, exc, lost)
             self.close()
         except BaseException:
             self.close()
             raise
 
-    def keys(self) -> dict[int, str] | None:
-        """Match keys of each page as pdftotext reads them, or None where it is unavailable or failed."""
+    def pages(self) -> list[str] | None:
+        """Each page's text as pdftotext prints it, or None where it is unavailable or failed."""
         if self._proc is None or self._out is None:
             return None
         try:
             code = self._proc.wait(timeout=self.TIMEOUT_S)
             if code != 0:
-                log.warning(
-                    "%s: pdftotext failed (exit %d); quotes are not cross-checked", self.path.name, code
-                )
+                log.warning("%s: pdftotext failed (exit %d); %s", self.path.name, code, self.lost)
                 return None
-            pages = self._out.read_text(encoding="utf-8", errors="replace").split("\f")
+            return self._out.read_text(encoding="utf-8", errors="replace").split("\f")
         except (subprocess.SubprocessError, OSError) as exc:
-            log.warning("%s: pdftotext failed (%s); quotes are not cross-checked", self.path.name, exc)
+            log.warning("%s: pdftotext failed (%s); %s", self.path.name, exc, self.lost)
             return None
         finally:
             self.close()
-        return {i + 1: match_key(text) for i, text in enumerate(pages)}
+
+    def keys(self) -> dict[int, str] | None:
+        """Match keys of each page as pdftotext reads them, or None where it is unavailable or failed."""
+        pages = self.pages()
+        return None if pages is None else {i + 1: match_key(text) for i, text in enumerate(pages)}
 
     def close(self) -> None:
         """Stop pdftotext if it still runs (the PDF failed to parse) and remove its output."""

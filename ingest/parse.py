@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.records import Document
 from core.text import squash
-from ingest.aligned import aligned_grids, all_grids, layout_pages
+from ingest.aligned import aligned_grids, all_grids, layout_reading
 from ingest.chunk import ChunkDraft, build_chunks
 from ingest.clean import CleanPage, clean_pages
 from ingest.confirm import SecondReading, confirm, contiguity
@@ -47,17 +47,18 @@ class ParsedDocument:
 def parse_document(path: Path, meta: Document, target_words: int, max_words: int) -> ParsedDocument:
     started = time.perf_counter()
     second = SecondReading(path)  # reads on the other core while pypdf reads here
+    layout = layout_reading(path)  # likewise, for the tables printed without rules
     try:
         doc = read_pdf(path)
         pages = clean_pages(doc.pages)
         meta = completed(meta, pages)
+        page_text = {p.number: p.text for p in pages}
         ruled = extract_grids(path)
-        stored = {p.number: p.text for p in pages}
-        units = parse_units(pages, all_grids(ruled, aligned_grids(layout_pages(path), ruled, stored)))
+        units = parse_units(pages, all_grids(ruled, aligned_grids(layout.pages(), ruled, page_text)))
         keys = second.keys()
     finally:
         second.close()
-    page_text = {p.number: p.text for p in pages}
+        layout.close()
     quotable = confirm(units, page_text, keys)
     chunks = build_chunks(
         units,

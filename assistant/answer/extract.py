@@ -394,7 +394,7 @@ def question_parts(text: str) -> list[str]:
 
 def answer_probability(question: Question, ranked: list[Candidate], weights: ScoringWeights) -> float:
     """The fitted probability that the best of these ranked candidates answers the question."""
-    if not ranked or question.unknown:
+    if not ranked:
         return 0.0
     features = answerability(question, ranked, [c.share for c in ranked], [c.score for c in ranked])
     return weights.answer_probability(features)

@@ -379,11 +379,11 @@ _PROPER_WORD = re.compile(r"^[A-Z][a-z]{2,}")
 _SENTENCE_START = re.compile(r"(?:^\s*|[.?!:;]\s+)$")
 
 
-def names_midsentence(text: str) -> list[str]:
-    """The question's names, less a first word that is capitalised only because a sentence starts
-    with it ("Roughly how many ...", "Totting up ...")."""
+def names_midsentence(text: str, names: list[str] | None = None) -> list[str]:
+    """The question's names (`entities`, unless given), less a first word that is capitalised only
+    because a sentence starts with it ("Roughly how many ...", "Totting up ...")."""
     out = []
-    for e in entities(text):
+    for e in entities(text) if names is None else names:
         at = text.find(e)
         words = e.split()
         if at >= 0 and _SENTENCE_START.search(text[:at]):
@@ -466,7 +466,7 @@ def analyse(
         years=year_forms(text),
         councils=gazetteer().mentioned(text),
         entities=named,
-        unknown=[e for e in names_midsentence(text) if _unknown(e, df_fraction, acronyms or {})],
+        unknown=[e for e in names_midsentence(text, named) if _unknown(e, df_fraction, acronyms or {})],
         count_noun=count_noun,
         person=bool(_PERSON.search(asking)),
         quarters=quarters_in(text),
