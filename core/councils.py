@@ -69,7 +69,10 @@ class Gazetteer:
 
     def group(self, text: str) -> tuple[str, tuple[str, ...]] | None:
         for name, members in self.groups.items():
-            if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
+            # "per district council" names the group "district councils"; "South Somerset District
+            # Council" does not.
+            each = rf"\b(?:per|each|every)\s+{re.escape(name.removesuffix('s'))}\b"
+            if re.search(rf"\b{re.escape(name)}\b|{each}", text, re.IGNORECASE):
                 return name, members
         return None
 

@@ -284,6 +284,13 @@ _NUMBER_WORDS = {
 }
 
 
+def count_of(word: str) -> int | None:
+    """A small count written in digits or words ("4", "six")."""
+    word = word.lower()
+    digits = _NUMBER_WORDS.get(word, word)
+    return int(digits) if digits.isdigit() else None
+
+
 def stem(word: str) -> str:
     word = _SHORT_FORMS.get(word, word)
     return _stemmer().stemWord(_IRREGULAR.get(word, word))

@@ -80,6 +80,21 @@ def _paragraph(c: Candidate) -> tuple[int, int]:
     return min(u.start for u in same), max(u.end for u in same)
 
 
+# A list item's marker at the start of its line: "(d) ", "(iv) ", "1. " (not a paragraph number
+# such as "3.3", which the citation's section already gives).
+_ITEM_MARKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(\([a-z]{1,4}\)|\d{1,2}\.)[ \t]+$")
+_ITEM_MARKER = re.compile(r"(?:\([a-z]{1,4}\)|\d{1,2}\.)\s")
+MARKER_REACH = 12  # characters before a quote searched for its item's marker
+
+
+def _item_marker_before(text: str, start: int) -> int | None:
+    """Where the quote starting at `start` begins once its item's marker is included. A reader, and
+    anyone checking the citation, quotes a list item with its marker, as the page prints it."""
+    window = max(0, start - MARKER_REACH)
+    m = _ITEM_MARKER_BEFORE.search(text[window:start])
+    return window + m.start(1) if m else None
+
+
 def quote_for(
     c: Candidate,
     column_hint: list[str] | None = None,
@@ -101,9 +116,12 @@ def quote_for(
         if len(c.chunk.text[p_start:p_end].split()) <= MAX_PARAGRAPH_WORDS:
             start, end = p_start, p_end
     page = page or c.unit.page
+    marked = _item_marker_before(c.chunk.text, start) if not c.unit.is_table else None
+    if marked is not None:
+        start = marked
     start, end = _page_portion(c.chunk, start, end, page)
     text = squash(c.chunk.text[start:end])
-    if not c.unit.is_table:
+    if not c.unit.is_table and marked is None and not _ITEM_MARKER.match(text):
         text = strip_marker(text)
     table = c.table
     cell = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answer import formulas, operands, router, tables
+from assistant.answer import formulas, operands, router, stated, tables
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, number, quote_for, sentence
 from assistant.answer.context import AskContext
 from assistant.answer.extract import Extractor, Part
@@ -48,7 +48,14 @@ class Computer:
                 if same is not None:
                     outcome.extra_quotes.append(quote_for(same))
                     outcome.lead += " The documents cost it the same way."
-        elif kind == "apply":
+        elif kind == "recost":
+            order = self.extractor.evidence(ctx, Part(res.query, q, None), scope).candidates
+            outcome = formulas.recost(formulas.recosting_in(text), order, quote)
+            if outcome is None and formulas.asks_to_apply(text):
+                kind = "apply"  # no costing stated to work out again; a rate may be, to apply
+            elif outcome is None:
+                return None  # answered from the passages
+        if kind == "apply":
             # The rate is searched for without the question's own figures and supposition ("Suppose
             # it employed 6,000 staff"): they are operands, and would pull in passages of figures.
             rate_query = formulas.rate_question(res.query)
@@ -70,10 +77,10 @@ class Computer:
         elif kind == "check":
             # Only tables holding a figure the question states can check it; with no figure stated,
             # the table it names (`table_check` keeps that table's rows).
-            stated = tables.stated_values(text)
+            given = tables.stated_values(text)
             rows = (
-                state.rows_holding(ctx.allowed, stated)
-                if stated
+                state.rows_holding(ctx.allowed, given)
+                if given
                 else state.rows_in(ctx.allowed)
                 if tables.names_table(text)
                 else []
@@ -84,6 +91,19 @@ class Computer:
             outcome = (
                 tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
             )
+        elif kind == "average":
+            outcome = tables.table_average(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
+            if outcome is None:
+                part = Part(res.query, self._money_question(res.query, q.carried), None)
+                outcome = stated.per_period(q, self.extractor.evidence(ctx, part, scope).candidates, quote)
+            if outcome is None:
+                return None  # "on average 5 days earlier" is a stated figure, not an average to work out
+        elif kind == "change":
+            q_moved = self.extractor.analyse(res.query)
+            q_moved.answer_type, q_moved.carried = _wanted(text), q.carried
+            q_moved.money = q_moved.answer_type == "money"
+            part = Part(res.query, q_moved, None)
+            outcome = stated.movement(q_moved, self.extractor.evidence(ctx, part, scope).candidates, quote)
         if kind in ("rest", "remainder") or (kind == "share" and outcome is None):
             q_money = self._money_question(res.query, q.carried)
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
@@ -248,18 +268,29 @@ def intent(text: str) -> str | None:
     if formulas.costing_in(text) is not None:
         return "costing"
     kind = router.kind_of(text)
+    if kind is None and formulas.recosting_in(text):
+        return "recost"
     if kind in (None, "sum") and formulas.asks_to_apply(text):
         return "apply"
     if kind is None and _REST_Q.search(text):
         return "rest"
+    if kind in (None, "sum") and AVERAGE_Q.search(text):
+        return "average"
+    if kind is None and _PERCENT_TERMS_Q.search(text):
+        return "change"  # "In percentage terms, how big a reduction is that on the 23/24 bill?"
     return kind
+
+
+# "What is that as an average per year?", "On average, how much a year would it save?"
+AVERAGE_Q = re.compile(r"\baverage\b", re.I)
+_PERCENT_TERMS_Q = re.compile(r"\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b(?!\s+of\b)", re.I)
 
 
 # "How much of the 2018/19 saving target had not been specifically allocated?": the rest of a whole,
 # once the part the documents say was allocated (spent, agreed ...) is taken away.
 _REST_Q = re.compile(
-    r"\bhow\s+much\s+(?:of|was\s+left\s+of)\b.*\b(?:(?:had|has|have|was|were|is|are)(?:\s+still)?\s+not|"
-    r"(?:had|has|have|was|were|is|are)\s+(?:still\s+)?(?:un\w+ed|outstanding|left))\b",
+    r"(?:^\s*of\b[^?]*,\s*how\s+much\b|\bhow\s+much\s+(?:of|was\s+left\s+of)\b).*\b(?:"
+    r"(?:had|has|have|was|were|is|are)(?:\s+still)?\s+not|(?:had|has|have|was|were|is|are)\s+(?:still\s+)?(?:un\w+ed|outstanding|left))\b",
     re.I,
 )
 REST_DEPTH = 3  # the best few candidates searched for a whole and its part
@@ -411,6 +442,9 @@ def computed_answer(computed: router.Computed, ctx: AskContext) -> Answer:
     citations, markers = number(quotes)
     cites = sorted(set(markers))
     lead = computed.lead + ("" if not cites else " " + "".join(f"[{m}]" for m in cites))
+    verdict = computed.result.details.get("adds_up")
+    if ctx.question.yes_no and isinstance(verdict, bool):
+        lead = ("Yes. " if verdict else "No. ") + lead  # a check asked as yes or no is answered so
     notes = [n for n in computed.result.notes if n not in computed.lead]
     if not quotes:
         notes.append("the figures were given in the question")

@@ -31,7 +31,9 @@ _RATE = re.compile(
     rf"{_MONEY}\s*(?:a|per|each|/)\s*day\b|\b(?:daily|day)\s+rate\s+(?:of\s+)?{_MONEY}|{_MONEY}\s+daily\b",
     re.I,
 )
-_DAYS_A_WEEK = re.compile(rf"{_N}\s*(?:-|\s)?days?\s*(?:a|per|each|/|every)\s*week|{_N}-day\s+weeks?", re.I)
+_DAYS_A_WEEK = re.compile(
+    rf"{_N}\s*(?:-|\s)?days?[\s-]*(?:a|per|each|/|every)[\s-]*week|{_N}-day\s+weeks?", re.I
+)
 _WEEKS = re.compile(rf"{_N}\s*(?:-|\s)?weeks?\b", re.I)
 _DAYS = re.compile(
     rf"{_N}\s*(?:-|\s)?(?:working\s+)?days?\b(?!\s*(?:a|per|each|/|every)\s*(?:week|month|year))", re.I
@@ -161,6 +163,67 @@ def cost(found: Costing, ranked: list[Candidate], quote: Callable[[Candidate], Q
         [op],
         f"Using the formula of the {where} (salary / {as_number(days_a_year)} working days a year × days): {r.formula}.",
     )
+
+
+# -- a document's costing, recosted with the figures the question changes --------------------------
+
+# "£138,000 based on daily rate of £750 for 4 days per week for 46 weeks"
+_STATED_DAY_RATE = re.compile(rf"{_MONEY}\s+for\s+{_N}\s+days?\s+(?:per|a)\s+week\s+for\s+{_N}\s+weeks", re.I)
+_COSTS = re.compile(r"\bcost\b|\bhow\s+much\b|\bwhat\s+would\b.*\b(?:come\s+to|be)\b", re.I)
+
+
+def recosting_in(text: str) -> dict[str, float]:
+    """The inputs of a day-rate costing a question gives when it gives only some of them ("at the
+    option 2 daily rate, what would 2 days a week cost?"): the others are the document's."""
+    if not _COSTS.search(text) or costing_in(text) is not None:
+        return {}
+    given: dict[str, float] = {}
+    if (rate := _rate(text)) is not None:
+        given["rate"] = rate
+    if dpw := _first(_DAYS_A_WEEK, text):
+        given["days_per_week"] = _n(next(g for g in dpw.groups() if g))
+    if weeks := _first(_WEEKS, text):
+        given["weeks"] = _n(weeks.group(1))
+    return given
+
+
+def recost(
+    given: dict[str, float], ranked: list[Candidate], quote: Callable[[Candidate], Quote]
+) -> Computed | None:
+    """The first costing stated in the evidence, worked out again with the inputs the question gives
+    in place of the document's; the document's other inputs are cited."""
+    for c in ranked[:6]:
+        m = _STATED_DAY_RATE.search(c.text)
+        if m is None:
+            continue
+        stated = {
+            "rate": _money(m.group(1), m.group(2)),
+            "days_per_week": _n(m.group(3)),
+            "weeks": _n(m.group(4)),
+        }
+        if all(stated[k] == v for k, v in given.items()):
+            continue  # the question restates the document's costing: nothing changes
+        used = stated | given
+        r = costing.day_rate_cost(used["rate"], used["days_per_week"], used["weeks"])
+        kept = [k for k in stated if k not in given]
+        words = {"rate": "daily rate", "days_per_week": "days a week", "weeks": "weeks"}
+        ops = [
+            Operand(
+                words[k],
+                Amount(stated[k], "£" if k == "rate" else "", text=str(as_number(stated[k]))),
+                quote(c),
+            )
+            for k in kept
+        ]
+        changed = ", ".join(
+            f"{as_number(v) if k != 'rate' else format_money(v)} {words[k]}" for k, v in given.items()
+        )
+        return Computed(
+            r,
+            ops,
+            f"With {changed} in place of the document's, the cost is {format_money(r.output, style='exact')}: {r.formula}.",
+        )
+    return None
 
 
 # -- a document's rate or percentage, applied ---------------------------------------------------

@@ -43,7 +43,7 @@ STAFF_Q = re.compile(rf"salary\s+of\s+{_MONEY_NUM}.*?{_NUM}\s+days?\s+(?:a|per|e
 # Intents, recognised from the question's wording. General arithmetic vocabulary, not phrasings of
 # particular questions.
 SUM_Q = re.compile(
-    r"\b(?:add(?:ed|ing)?\b.*\btogether|add(?:s|ed)?\s+up\s+to|sum\s+of|combined|altogether|in\s+total\s+(?:for|across)|"
+    r"\b(?:add(?:ed|ing)?\b.*\btogether|between\s+them\b|taken\s+together\b|add(?:s|ed)?\s+up\s+to|sum\s+of|combined|altogether|in\s+total\s+(?:for|across)|"
     r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do\s+they\s+(?:come|add)|"
     # "A + B" adds; "the annual cost + how they worked it out" joins two questions.
     r"plus\b|(?:what(?:'s|\s+is)\s+the\s+)?total\b.*\b(?:and|\+)\b)|(?<=\w)\s*\+\s*(?!(?:how|what|why|when|who|which|where)\b)(?=\w)",
@@ -67,7 +67,7 @@ EXCESS_Q = re.compile(
     re.I,
 )
 DIFF_Q = re.compile(
-    r"\bdifference\s+(?:between|is\s+there)\b|\bhow\s+much\s+(?:more|less|higher|lower|bigger|smaller|greater)\b|\bgap\s+between\b",
+    r"\bdifference\s+(?:between|is\s+there)\b|\bhow\s+much\s+(?:more|less|higher|lower|bigger|larger|smaller|greater)\b|\bgap\s+between\b",
     re.I,
 )
 _YES_NO = re.compile(r"^\s*(?:quick\s+check\W+)?(?:does|do|did|is|are|was|were|would|will)\b", re.I)
@@ -576,6 +576,7 @@ def verify_quoted_costing(quote_text: str) -> ToolResult | None:
     stated = next((a for _, a in find_money(text[: m.start()]) if a.value >= result.output * 0.5), None)
     if stated is not None:
         same = abs(stated.value - float(result.output)) < 0.5
+        result.details["adds_up"] = same
         result.notes.append(
             f"matches the stated {stated.text}"
             if same

@@ -21,7 +21,7 @@ from assistant.answer.router import Computed, Operand, TableRow, row_quote
 from assistant.answer.select import synonyms
 from assistant.tools import arithmetic
 from core.councils import gazetteer
-from core.money import Amount, format_money, parse_number
+from core.money import Amount, find_money, format_money, parse_number
 from core.tokens import tokenize
 
 _TABLE = re.compile(r"\btable\s+(\d+)\b", re.I)
@@ -150,6 +150,17 @@ def table_sum(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
     return None
 
 
+def table_average(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
+    """ "The average target per district council": the mean of the cells `table_sum` would add."""
+    summed = table_sum(text, q, rows)
+    if summed is None:
+        return None
+    ops = summed.operands
+    result = arithmetic.average([o.amount for o in ops], len(ops), "each")
+    parts = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
+    return Computed(result, ops, f"The average of {parts}: {result.formula}.")
+
+
 def _summed(ops: list[Operand], row: TableRow, header: str) -> Computed:
     result = arithmetic.total([o.amount for o in ops])
     if note := _in_pounds(float(result.output), row, header):
@@ -270,12 +281,25 @@ def table_difference(q: Question, rows: list[TableRow]) -> Computed | None:
     return Computed(result, ops, f"{ops[0].label} less {ops[1].label}: {result.formula}.")
 
 
+def _holds_given(text: str, row: TableRow) -> bool:
+    """Whether a row holds every money figure the question states (none stated: it does)."""
+    given = [a.value for _, a in find_money(text)]
+    held = set()
+    for header, cell in row.cells.items():
+        value = cell_value(cell)
+        if value is not None:
+            held |= {round(value * row.units.get(header, (None, 1.0))[1]), round(value)}
+    return all(round(v) in held for v in given)
+
+
 def table_share(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
     """ "What share of the total falls on SCC?": a council's cell over its row's total."""
     found = _council_cells(q, in_named_table(text, rows), 1)
     if found is None:
         return None
     row, (col,) = found
+    if not _holds_given(text, row):
+        return None  # "the £11.9m savings target" as a share of something: not this row's figures
     total = next((h for h in row.cells if _TOTAL.search(h)), None)
     part, whole = _operand(row, col), _operand(row, total) if total else None
     if part is None or whole is None or not whole.amount.value:

@@ -26,6 +26,12 @@ def _fmt(value: Decimal, like: list[Amount]) -> str:
     return f"{as_number(value):,}"
 
 
+def _percent(x: Decimal | float) -> str:
+    """A percentage to one decimal place, without a trailing ".0" ("550%", "22.9%")."""
+    text = f"{float(x):,.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + "%"
+
+
 def _values(amounts: list[Amount]) -> list[Decimal]:
     require(bool(amounts), "at least one figure is needed")
     units = {a.unit for a in amounts}
@@ -86,6 +92,34 @@ def ratio(a: Amount, b: Amount) -> ToolResult:
     )
 
 
+AVERAGE_DECIMALS = 2  # an average is printed to this many decimals of the unit its inputs print in
+
+
+def average(amounts: list[Amount], count: int, per: str) -> ToolResult:
+    """The sum of `amounts` spread evenly over `count` of `per` ("£4.2m over 4 years": £1.05m a
+    year; five councils' targets: their mean). Rounded for print, since £100m over six years is not
+    a figure any paper would write to the penny."""
+    require(count > 0, "an average needs at least one year, council or item to spread over")
+    values = _values(amounts)
+    whole = sum(values, Decimal(0))
+    result = whole / Decimal(count)
+    style = money_style(amounts) if amounts[0].unit == "£" else ""
+    step = Decimal(10) ** -AVERAGE_DECIMALS * (Decimal(10**6) if style == "m" else Decimal(1))
+    shown = (result / step).quantize(Decimal(1)) * step
+    summed = " + ".join(_fmt(v, amounts) for v in values) if len(values) > 1 else _fmt(whole, amounts)
+    notes = _range_notes(amounts)
+    if shown != result:
+        notes.append(f"rounded from {float(result):,.4f}")
+    return ToolResult(
+        name="arithmetic.average",
+        inputs={"values": [as_number(v) for v in values], "count": count, "per": per},
+        output=as_number(shown),
+        formula=f"{'(' + summed + ')' if len(values) > 1 else summed} ÷ {count} = {_fmt(shown, amounts)} {per}",
+        unit=amounts[0].unit,
+        notes=notes,
+    )
+
+
 def share(part: Amount, whole: Amount) -> ToolResult:
     """`part` as a percentage of `whole`."""
     x, y = _values([part, whole])
@@ -96,7 +130,7 @@ def share(part: Amount, whole: Amount) -> ToolResult:
         name="arithmetic.share",
         inputs={"part": as_number(x), "whole": as_number(y)},
         output=round(float(result), 2),
-        formula=f"{_fmt(x, [part, whole])} ÷ {_fmt(y, [part, whole])} × 100 = {float(result):.1f}%",
+        formula=f"{_fmt(x, [part, whole])} ÷ {_fmt(y, [part, whole])} × 100 = {_percent(result)}",
         unit="%",
         notes=_range_notes([part, whole]),
     )
@@ -111,7 +145,7 @@ def percentage_change(old: Amount, new: Amount) -> ToolResult:
         name="arithmetic.percentage_change",
         inputs={"old": as_number(x), "new": as_number(y)},
         output=round(float(result), 2),
-        formula=f"({_fmt(y, [old, new])} − {_fmt(x, [old, new])}) ÷ {_fmt(x, [old, new])} × 100 = {float(result):.1f}%",
+        formula=f"({_fmt(y, [old, new])} − {_fmt(x, [old, new])}) ÷ {_fmt(x, [old, new])} × 100 = {_percent(result)}",
         unit="%",
         notes=_range_notes([old, new]),
     )
@@ -164,7 +198,7 @@ def shortfall(target: Amount, actual: Amount) -> ToolResult:
         else f"exceeds the target by {_fmt(-gap, [target, actual])}"
     )
     if t:
-        notes.append(f"{float(a / t * 100):.1f}% of the target")
+        notes.append(f"{_percent(a / t * 100)} of the target")
     return ToolResult(
         name="arithmetic.shortfall",
         inputs={"target": as_number(t), "actual": as_number(a)},
@@ -181,7 +215,7 @@ def excess(target: Amount, actual: Amount) -> ToolResult:
     over = a - t
     notes = _range_notes([target, actual])
     if t:
-        notes.append(f"{float(a / t * 100):.1f}% of the target")
+        notes.append(f"{_percent(a / t * 100)} of the target")
     return ToolResult(
         name="arithmetic.excess",
         inputs={"target": as_number(t), "actual": as_number(a)},
@@ -218,12 +252,12 @@ def totals_check(components: list[Amount], stated: Amount) -> ToolResult:
         verdict = "adds up exactly"
     elif ok:
         verdict = (
-            f"adds up to the precision stated: {stated_text} is rounded, and the parts come to "
+            f"adds up to the precision stated: {stated_text} is rounded, and the parts add up to "
             f"{_fmt(computed, like)}, {_fmt(abs(gap), like)} {'less' if gap > 0 else 'more'}"
         )
     else:
         verdict = (
-            f"does not add up: the parts come to {_fmt(computed, like)}, {_fmt(abs(gap), like)} "
+            f"does not add up: the parts add up to {_fmt(computed, like)}, {_fmt(abs(gap), like)} "
             f"{'less' if gap > 0 else 'more'} than the stated {stated_text}"
         )
     return ToolResult(
@@ -389,5 +423,5 @@ def table_totals_check(rows: list[LabelledRow], unit: str | None = None) -> Tool
         formula=summary,
         unit=unit or "",
         notes=notes,
-        details={"discrepancies": wrong},
+        details={"discrepancies": wrong, "adds_up": not wrong},
     )

@@ -53,7 +53,7 @@ def test_a_part_of_a_whole_in_one_sentence_gives_its_share(assistant) -> None:
     answer = assistant.ask(
         "What share of the £2.5m Joint Authority savings pot would go to SSDC?", role="admin"
     )
-    assert "£1.2m ÷ £2.5m × 100 = 48.0%" in answer.answer
+    assert "£1.2m ÷ £2.5m × 100 = 48%" in answer.answer
     assert _tool(answer) == "arithmetic.share"
 
 
@@ -72,3 +72,69 @@ def test_a_total_named_by_words_in_a_named_table_is_checked(assistant, question:
     answer = assistant.ask(question, role="admin")
     assert said in answer.answer
     assert _tool(answer) == "arithmetic.totals_check"
+
+
+def test_a_movement_one_sentence_states_gives_its_percentage_change(assistant) -> None:
+    # Peer challenge, p. 9: "… apprenticeship scheme … moving from 20 in 2016 to now having in excess
+    # of 130."
+    answer = assistant.ask("By what percentage has the apprenticeship scheme grown since 2016?", role="admin")
+    assert "From 20 to in excess of 130" in answer.answer and "550%" in answer.answer
+    assert "approximate" in answer.answer  # "in excess of 130" is a lower bound
+    assert _tool(answer) == "arithmetic.percentage_change"
+    assert {c.page for c in answer.citations} == {9}
+
+
+def test_a_total_over_a_stated_period_gives_its_average_a_year(assistant) -> None:
+    # Joint working report, p. 2: "(d) The savings within the Solo Business Case show a total that could
+    # be achieved of £4.2m over a period of 4 years."
+    answer = assistant.ask("What would the solo business case save a year on average?", role="admin")
+    assert "£4.2m ÷ 4 = £1.05m a year" in answer.answer
+    assert _tool(answer) == "arithmetic.average"
+    # A list item is quoted with its marker, as the page prints it.
+    assert answer.citations[0].quote.startswith("(d) The savings within the Solo Business Case")
+
+
+def test_an_average_stated_as_such_is_quoted_not_worked_out(assistant) -> None:
+    # Peer challenge, p. 5: "… more than 700 people leaving hospital on average 5 days earlier …"
+    answer = assistant.ask(
+        "On average, how many days earlier did Home First patients leave hospital?", role="admin"
+    )
+    assert not answer.tools and "5 days earlier" in answer.answer
+
+
+def test_a_group_average_of_table_cells(assistant) -> None:
+    # Pioneer report, Table 5: total efficiency targets of MDC, SDC, SSDC, TDBC and WSDC.
+    answer = assistant.ask(
+        "What was the average total efficiency target by 2010-11 per district council in Table 5?",
+        role="admin",
+    )
+    assert "(2,236 + 2,224 + 2,959 + 2,204 + 1,097) ÷ 5 = 2,144" in answer.answer
+    assert _tool(answer) == "arithmetic.average"
+
+
+def test_a_documents_costing_is_recosted_with_the_input_the_question_changes(assistant) -> None:
+    # Pioneer report, p. 9: "£138,000 based on daily rate of £750 for 4 days per week for 46 weeks"
+    answer = assistant.ask(
+        "At the option 2 daily rate and for the same number of weeks, what would 3 days a week cost?",
+        role="admin",
+    )
+    assert "£750 × 3 days a week × 46 weeks = £103,500" in answer.answer
+    assert _tool(answer) == "costing.day_rate"
+    assert {c.page for c in answer.citations} == {9}
+
+
+def test_a_check_asked_as_yes_or_no_is_answered_yes_or_no(assistant) -> None:
+    # Peer challenge, p. 8: "£8.6m for 2019/20, and then £5.8m and £1.1m … a cumulative shortfall of
+    # £15.6m"
+    answer = assistant.ask("Does the £15.6m cumulative shortfall add up?", role="admin")
+    assert answer.answer.startswith("No. ") and "the parts add up to £15.5m" in answer.answer
+
+
+def test_a_share_of_a_figure_no_table_row_holds_is_not_read_from_a_table(assistant) -> None:
+    # "£11.9m" is the peer challenge's 2018/19 savings target; Table 5 of the Pioneer report holds
+    # efficiency targets, none of them £11.9m, and no paper gives the council's overall revenue budget.
+    answer = assistant.ask(
+        "What percentage of SCC's overall revenue budget did the £11.9m savings target represent?",
+        role="admin",
+    )
+    assert all(c.page != 14 for c in answer.citations)

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assistant.tools import arithmetic
 from assistant.tools.arithmetic import (
     LabelledRow,
     difference,
@@ -116,3 +117,28 @@ def test_property_an_off_total_reports_its_exact_discrepancy(values: list[int], 
 def test_a_table_needs_totals_to_check() -> None:
     with pytest.raises(ToolInputError):
         table_totals_check([LabelledRow("A", {"x": "1"}), LabelledRow("B", {"x": "2"})])
+
+
+def test_an_average_is_rounded_for_print_and_says_so() -> None:
+    result = arithmetic.average([Amount(100e6, approx=True, text="in excess of £100m")], 6, "a year")
+    assert result.formula == "£100m ÷ 6 = £16.67m a year"
+    assert result.output == 16_670_000
+    assert any("approximate" in n for n in result.notes) and any("rounded" in n for n in result.notes)
+
+
+def test_an_average_of_several_figures_is_their_mean() -> None:
+    figures = [Amount(v, "", text=f"{v:,}") for v in (2236, 2224, 2959, 2204, 1097)]
+    result = arithmetic.average(figures, len(figures), "each")
+    assert result.output == 2144 and result.formula.endswith("÷ 5 = 2,144 each")
+
+
+def test_an_average_over_nothing_is_refused() -> None:
+    with pytest.raises(ToolInputError):
+        arithmetic.average([Amount(4.2e6, text="£4.2m")], 0, "a year")
+
+
+def test_a_whole_percentage_prints_without_a_decimal() -> None:
+    assert arithmetic.percentage_change(Amount(20, ""), Amount(130, "")).formula.endswith("= 550%")
+    assert arithmetic.share(Amount(3e6, text="£3m"), Amount(13.1e6, text="£13.1m")).formula.endswith(
+        "= 22.9%"
+    )
