@@ -255,6 +255,12 @@ _IRREGULAR = {
 # write them or as the digits they also use. General English, not phrasings of particular questions.
 _SHORT_FORMS = {
     "yrs": "years",
+    # party shorthand members use for the groups papers name in full
+    "lib": "liberal",
+    "dem": "democrat",
+    "dems": "democrats",
+    "tory": "conservative",
+    "tories": "conservatives",
     "yr": "year",
     "cllr": "councillor",
     "cllrs": "councillors",

@@ -247,7 +247,10 @@ def _quotes_for(d: Decision, doc: Document, asked: Asked) -> tuple[list[Quote], 
 
 
 def _cited_before(d: Decision, earlier: Earlier) -> bool:
-    return any(q in earlier.quotes for q in (d.quote, d.vote_quote, d.mover_quote) if q)
+    """Whether an earlier answer cited one of the decision's quotes. A cited quote is the page text
+    with its line breaks folded, so the record's quotes are compared folded too."""
+    cited = {squash(q) for q in earlier.quotes}
+    return any(squash(q) in cited for q in (d.quote, d.vote_quote, d.mover_quote) if q)
 
 
 def _shows_count(text: str, d: Decision) -> bool:
@@ -257,8 +260,10 @@ def _shows_count(text: str, d: Decision) -> bool:
 
 
 # A member named in a vote's list: "Mr Baker,", "Mrs Dean MBE,", "Sir Paul Carter, CBE".
+# A title may end a printed line before its name ("Mr\nCarter"); the name's own words stay on one line,
+# so the line after a list's last name ("Ms Constantine\nSubstantive Motion carried.") is not a name.
 _VOTER = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.?\s+(?:[A-Z][\w'-]*\.?\s+){0,2}[A-Z][\w'-]+(?:,?\s+(?:MBE|OBE|CBE))?"
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.?\s+(?:[A-Z][\w'-]*\.?[ \t]+){0,2}[A-Z][\w'-]+(?:,?\s+(?:MBE|OBE|CBE))?"
 )
 
 # An outcome as minutes print it ("Amendment lost.", "Motion carried", "it was agreed").

@@ -287,6 +287,45 @@ def test_a_question_that_names_no_meeting_stays_with_the_meeting_the_conversatio
 
 
 @pytest.mark.unit
+def test_the_conversations_meeting_is_found_as_minutes_print_it() -> None:
+    """Minutes break lines inside a quote, and end a vote's list of names with the outcome: the
+    cited quote is the folded text, and the outcome's words are not a member's name."""
+    from assistant.answer.meetings import Earlier, find_decision
+    from assistant.answer.question import analyse
+    from core.records import Decision
+
+    def vote(doc: str, date: str, votes: tuple[int, int], vote_quote: str) -> Decision:
+        return Decision(
+            doc, "resolution", "Endorses the ongoing joint work", "carried", 10, "[Cabinet] to submit a request",
+            committee="full council", meeting_date=date, votes_for=votes[0], votes_against=votes[1],
+            vote_quote=vote_quote,
+        )  # fmt: skip
+
+    january = vote(
+        "jan",
+        "2025-01-09",
+        (39, 19),
+        "For (39)\nMr Baker, Mr\nCarter\nAgainst (19)\nMs Constantine\nSubstantive Motion carried.",
+    )
+    february = vote(
+        "feb",
+        "2025-02-13",
+        (41, 10),
+        "the Chairman put to the vote the substantive motion: For (41) Against (10)",
+    )
+    moved = Decision(
+        "jan", "motion", "the devolution motion", "proposed", 3, "County Council is asked to:",
+        committee="full council", meeting_date="2025-01-09", mover="Mr Gough",
+        mover_quote="5) Mr Gough proposed, and Mr Oakford seconded the motion that\n“County Council is asked to:",
+    )  # fmt: skip
+    docs = {d: Document(d, f"{d}.pdf", f"Minutes {d}") for d in ("jan", "feb")}
+    q = analyse("What was the final vote on the substantive motion?", lambda t: 1.0, lambda t: 0.01)
+    cited = ("5) Mr Gough proposed, and Mr Oakford seconded the motion that “County Council is asked to:",)
+    found = find_decision(q, [february, january, moved], docs, set(docs), Earlier(conversation=cited))
+    assert found is not None and "39 for and 19 against" in found.lead
+
+
+@pytest.mark.unit
 def test_minutes_tell_of_the_meeting_they_record_not_the_one_they_are_filed_with() -> None:
     from assistant.answer.meetings import _held, _role_tokens
 

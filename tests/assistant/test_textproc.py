@@ -34,3 +34,8 @@ def test_property_financial_years_in_every_spelling_meet(start: int) -> None:
     assert all(canonical in f for f in forms)
     assert financial_year(str(start), f"{end:02d}") == canonical
     assert financial_year(str(start), str((start + 2) % 100)) is None
+
+
+def test_party_shorthand_reads_as_the_party_names_papers_print() -> None:
+    assert tokenize("the Lib Dem amendment") == tokenize("the Liberal Democrat amendment")
+    assert tokenize("Tories") == tokenize("Conservatives")
