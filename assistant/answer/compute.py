@@ -3,6 +3,7 @@ operands (in the question, a table, or the ranked evidence), and every operand i
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -16,7 +17,7 @@ from assistant.answer.select import Candidate, best_page
 from assistant.models import Answer, ToolCall
 from assistant.tools import arithmetic
 from core.councils import gazetteer
-from core.money import find_money
+from core.money import Amount, find_money
 from core.tokens import tokenize
 
 
@@ -89,7 +90,9 @@ class Computer:
         elif kind in ("share", "difference"):
             rows = state.rows_naming(ctx.allowed, tables.asked_words(q))
             outcome = (
-                tables.table_share(text, q, rows) if kind == "share" else tables.table_difference(q, rows)
+                tables.table_share(text, q, rows) or tables.given_share(text, q, rows)
+                if kind == "share"
+                else tables.table_difference(q, rows)
             )
         elif kind == "average":
             outcome = tables.table_average(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
@@ -127,6 +130,10 @@ class Computer:
             # A figure the stores hold as a record ("what share of new Care Needs Assessments were
             # done within 28 days?" is an indicator's latest figure) is looked up, not computed.
             return self.extractor.from_meetings(ctx) or missing_answer(outcome, ctx)
+        if any(o.quote is None and o.amount.unit == "£" for o in outcome.operands):
+            q_money = self._money_question(res.query, q.carried)
+            order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
+            _cite_given(outcome, q, order, quote)
         return computed_answer(outcome, ctx)
 
     def _money_question(self, text: str, carried: dict[str, float]) -> Question:
@@ -335,6 +342,8 @@ def _whole_and_part(
         if not whole or not part or part[0][1].value > whole[0][1].value:
             continue  # a part larger than its whole is not what the sentence says
         w, p = whole[0][1], part[0][1]
+        if kind == "share" and not _plays_given_roles(q.text, w, p):
+            continue  # "what percentage of the budget did the £11.9m represent?": £11.9m is the part
         ops = [router.Operand("the whole", w, cited), router.Operand("the part", p, cited)]
         if kind == "share":
             share = router.tolerant(arithmetic.share, p, w)
@@ -346,6 +355,36 @@ def _whole_and_part(
             result, ops, f"The rest of {w.text} once the {p.text} of it is taken away: {result.formula}."
         )
     return None
+
+
+GIVEN_DEPTH = 6  # the best few candidates searched for where the documents state a figure the question gives
+
+
+def _cite_given(
+    computed: router.Computed, q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
+) -> None:
+    """A figure the question gives ("the Pioneer report says its £20 million target ...") is cited
+    where the documents state it about what the question asks, when they do."""
+    key = stated.key_terms(q)
+    for op in computed.operands:
+        if op.quote is not None or op.amount.unit != "£":
+            continue
+        for c in ranked[:GIVEN_DEPTH]:
+            if any(
+                _same(a, op.amount) and stated.about(c.text, *span, key) for span, a in find_money(c.text)
+            ):
+                op.quote = quote(c)
+                break
+
+
+def _plays_given_roles(text: str, whole: Amount, part: Amount) -> bool:
+    """Whether the whole and part found are the figures the question gives as whole and part."""
+    wholes, parts = tables.given_roles(text)
+    return all(_same(g, whole) for g in wholes) and all(_same(g, part) for g in parts)
+
+
+def _same(a: Amount, b: Amount) -> bool:
+    return math.isclose(a.value, b.value, rel_tol=1e-6)
 
 
 _REMAINDER_SPLIT = re.compile(

@@ -166,7 +166,18 @@ def _summed(ops: list[Operand], row: TableRow, header: str) -> Computed:
     if note := _in_pounds(float(result.output), row, header):
         result.notes.append(note)
     parts = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
-    return Computed(result, ops, f"Adding {parts}: {result.formula}.")
+    return Computed(result, ops, f"Adding {parts}: {result.formula}{_counted(row)}.")
+
+
+# "Table 3 – Days per Month": what a table's figures count, from its title.
+_COUNTS_PER = re.compile(r"[-–:]\s*(\w+\s+(?:per|a|/)\s+\w+)\s*$", re.I)
+
+
+def _counted(row: TableRow) -> str:
+    """ " days per month" when the table's title says its figures count days per month, so a sum of
+    its figures says what it counts."""
+    m = _COUNTS_PER.search(row.title or "")
+    return f" {m.group(1).lower()}" if m else ""
 
 
 @dataclass
@@ -278,7 +289,7 @@ def table_difference(q: Question, rows: list[TableRow]) -> Computed | None:
     result = arithmetic.difference(ops[0].amount, ops[1].amount)
     if note := _in_pounds(float(result.output), row, cols[0]):
         result.notes.append(note)
-    return Computed(result, ops, f"{ops[0].label} less {ops[1].label}: {result.formula}.")
+    return Computed(result, ops, f"{ops[0].label} less {ops[1].label}: {result.formula}{_counted(row)}.")
 
 
 def _holds_given(text: str, row: TableRow) -> bool:
@@ -306,6 +317,50 @@ def table_share(text: str, q: Question, rows: list[TableRow]) -> Computed | None
         return None
     result = arithmetic.share(part.amount, whole.amount)
     return Computed(result, [part, whole], f"{part.label} as a share of {whole.label}: {result.formula}.")
+
+
+def given_share(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
+    """ "What percentage of the total efficiency target in Table 5 does the £20m represent?": the
+    figure the question gives, over the total of the table row it names."""
+    _, given = given_roles(text)
+    parts = list({a.value: a for a in given}.values())  # "£20 million ... the £20m" is one figure
+    if len(parts) != 1 or parts[0].unit != "£":
+        return None
+    asked = asked_words(q)
+    for row in named_rows(q, in_named_table(text, rows))[:1]:
+        if not label_words(row.label) <= asked:
+            return None  # the whole is a row the question names in full, not one sharing a word
+        total = next((h for h in row.cells if _TOTAL.search(h)), None)
+        whole = _operand(row, total) if total else None
+        if total is None or whole is None or not whole.amount.value:
+            return None
+        unit, scale = row.units.get(total, (None, 1.0))
+        text = f"{whole.amount.text} ({unit})" if unit and scale != 1 else whole.amount.text
+        pounds = Amount(whole.amount.value * scale, "£", text=text)
+        result = arithmetic.share(parts[0], pounds)
+        part = Operand("given in the question", parts[0], None)
+        return Computed(
+            result,
+            [part, Operand(whole.label, pounds, whole.quote)],
+            f"{parts[0].text} as a share of {whole.label}: {result.formula}.",
+        )
+    return None
+
+
+# "What share of the £2.5m pot would go to SSDC?": a figure right after "share of" is the whole;
+# "What percentage of the budget did the £11.9m target represent?": a figure elsewhere is the part.
+_OF_WHOLE = re.compile(
+    r"\b(?:share|proportion|percentage|fraction|per\s*cent)\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.I
+)
+
+
+def given_roles(text: str) -> tuple[list[Amount], list[Amount]]:
+    """The money figures a share question states, as (wholes, parts)."""
+    wholes: list[Amount] = []
+    parts: list[Amount] = []
+    for span, a in find_money(text):
+        (wholes if _OF_WHOLE.search(text[: span[0]]) else parts).append(a)
+    return wholes, parts
 
 
 LOOKUP_LABEL_SHARE = 0.67  # share of a row label's own words a question must use to look that row up

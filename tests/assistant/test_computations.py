@@ -138,3 +138,28 @@ def test_a_share_of_a_figure_no_table_row_holds_is_not_read_from_a_table(assista
         role="admin",
     )
     assert all(c.page != 14 for c in answer.citations)
+
+
+def test_a_figure_the_question_gives_as_a_share_of_a_table_total(assistant) -> None:
+    # Pioneer report, p. 13: "… efficiency savings in the region of £20 million …"; Table 5 (p. 14):
+    # "Total Efficiency Target by 2010-11 … 53,430" (£000).
+    answer = assistant.ask(
+        "The Pioneer report commits to £20 million of efficiency savings. What percentage of the total "
+        "efficiency target in Table 5 is that?",
+        role="admin",
+    )
+    assert "£20m ÷ £53.43m × 100 = 37.4%" in answer.answer
+    assert _tool(answer) == "arithmetic.share"
+    # The given figure is cited where the report states it, beside the table row.
+    assert any("£20 million" in c.quote for c in answer.citations)
+    assert any("53,430" in c.quote for c in answer.citations)
+
+
+def test_a_sum_of_table_figures_says_what_the_table_counts(assistant) -> None:
+    # Pioneer report, Table 3 – Days per Month: Strategic Leadership (Political) 30.0, (Managerial) 22.
+    answer = assistant.ask(
+        "How many days a month do the political and managerial Strategic Leadership workstreams need "
+        "between them in Table 3?",
+        role="admin",
+    )
+    assert "30 + 22 = 52 days per month" in answer.answer
