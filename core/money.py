@@ -157,14 +157,14 @@ def format_money(value: float | Decimal, *, style: str = "auto") -> str:
     sign = "-" if v < 0 else ""
     v = abs(v)
     if style == "m" and v < 1e9:
-        return f"{sign}£{_trim(v / 1e6)}m"
+        return f"{sign}£{plain_number(v / 1e6)}m"
     if style == "exact" or v < 1e6:
         if float(v).is_integer():
             return f"{sign}£{v:,.0f}"
         return f"{sign}£{v:,.2f}"
     if v >= 1e9:
-        return f"{sign}£{_trim(v / 1e9)}bn"
-    return f"{sign}£{_trim(v / 1e6)}m"
+        return f"{sign}£{plain_number(v / 1e9)}bn"
+    return f"{sign}£{plain_number(v / 1e6)}m"
 
 
 def money_style(amounts: list[Amount]) -> str:
@@ -172,7 +172,7 @@ def money_style(amounts: list[Amount]) -> str:
     return "m" if any(re.search(r"\d\s?(?:m|million|mn)\b", a.text, re.I) for a in amounts) else "auto"
 
 
-def _trim(x: float) -> str:
+def plain_number(x: float) -> str:
     """As few decimals as represent `x` exactly (to a millionth)."""
     if not math.isfinite(x):
         return NOT_FINITE
@@ -185,9 +185,15 @@ def _trim(x: float) -> str:
 def format_amount(a: Amount) -> str:
     high = a.high if a.high is not None else a.value
     if a.unit == "%":
-        body = f"{_trim(a.value)}%" if not a.is_range else f"{_trim(a.value)}-{_trim(high)}%"
+        body = (
+            f"{plain_number(a.value)}%"
+            if not a.is_range
+            else f"{plain_number(a.value)}-{plain_number(high)}%"
+        )
     elif a.unit == "£":
         body = format_money(a.value) if not a.is_range else f"{format_money(a.value)} to {format_money(high)}"
     else:
-        body = f"{_trim(a.value)}" if not a.is_range else f"{_trim(a.value)}-{_trim(high)}"
+        body = (
+            f"{plain_number(a.value)}" if not a.is_range else f"{plain_number(a.value)}-{plain_number(high)}"
+        )
     return ("about " if a.approx else "") + body

@@ -3,9 +3,11 @@ operands (in the question, a table, or the ranked evidence), and every operand i
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from assistant.answer import formulas, operands, router, stated, tables
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, number, quote_for, sentence
@@ -18,6 +20,7 @@ from assistant.models import Answer, ToolCall
 from assistant.tools import arithmetic
 from core.councils import gazetteer
 from core.money import Amount, find_money
+from core.text import squash
 from core.tokens import tokenize
 
 
@@ -101,6 +104,9 @@ class Computer:
                 outcome = stated.per_period(q, self.extractor.evidence(ctx, part, scope).candidates, quote)
             if outcome is None:
                 return None  # "on average 5 days earlier" is a stated figure, not an average to work out
+        elif kind == "ratio":
+            outcome = tables.table_ratio(q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
+            outcome = outcome or self._ratio(ctx, scope)
         elif kind == "change":
             q_moved = self.extractor.analyse(res.query)
             q_moved.answer_type, q_moved.carried = _wanted(text), q.carried
@@ -130,6 +136,7 @@ class Computer:
             # A figure the stores hold as a record ("what share of new Care Needs Assessments were
             # done within 28 days?" is an indicator's latest figure) is looked up, not computed.
             return self.extractor.from_meetings(ctx) or missing_answer(outcome, ctx)
+        _join_adjacent(outcome.operands, self.extractor.retriever.catalog.page_text)
         if any(o.quote is None and o.amount.unit == "£" for o in outcome.operands):
             q_money = self._money_question(res.query, q.carried)
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
@@ -140,6 +147,62 @@ class Computer:
         q = self.extractor.analyse(text)
         q.answer_type, q.money, q.carried = "money", True, carried
         return q
+
+    def _ratio(self, ctx: AskContext, scope: Scope) -> router.Computed | router.Missing | None:
+        """A ratio of two figures the question names as phrases; the first may be a sum ("the
+        reserves plus the contingency fund")."""
+        labels = operands.ratio_phrases(ctx.text)
+        if len(labels) != 2:
+            return None
+        tops = operands.phrases(labels[0]) or [labels[0]]
+        found = self._operands(ctx, [*tops, labels[1]], scope)
+        if isinstance(found, router.Missing):
+            return found
+        over, under = found[:-1], found[-1]
+        top = (
+            over[0].amount
+            if len(over) == 1
+            else Amount(sum(o.amount.value for o in over), over[0].amount.unit)
+        )
+        if top.unit != under.amount.unit:
+            return router.Missing([f"figures of one kind for “{labels[0]}” and “{labels[1]}”"], found)
+        result = router.tolerant(arithmetic.ratio, top, under.amount)
+        if isinstance(result, router.Missing):
+            return result
+        if len(over) > 1:
+            summed = arithmetic.total([o.amount for o in over])
+            top = Amount(float(summed.output), top.unit, text=summed.formula.split(" = ")[-1])
+            result.notes.insert(0, f"{labels[0]}: {summed.formula}")
+        return router.Computed(
+            result, found, f"{top.text or labels[0]} over {under.amount.text}: {result.formula}."
+        )
+
+    def _operands(
+        self, ctx: AskContext, labels: list[str], scope: Scope
+    ) -> list[router.Operand] | router.Missing:
+        """The figure for each phrase, each from its own search, cited."""
+        q = ctx.question
+        hints = column_hints(q.councils)
+
+        def rank(label: str) -> list[Candidate]:
+            part = Part(label, self._money_question(label, q.carried), None)
+            part.question.councils = part.question.councils or q.councils
+            return self.extractor.evidence(ctx, part, scope).candidates
+
+        def analyse(label: str) -> Question:
+            found = self.extractor.analyse(label)
+            found.councils = found.councils or q.councils
+            return found
+
+        found, missing = operands.operands(
+            labels,
+            rank,
+            analyse,
+            lambda c: quote_for(c, hints, page=best_page(q, c, set())),
+            _wanted(ctx.text),
+        )
+        ops = [router.Operand(f.label, f.amount, f.quote) for f in found]
+        return router.Missing(missing, ops) if missing else ops
 
     def _from_operands(
         self, ctx: AskContext, kind: str, scope: Scope
@@ -275,6 +338,8 @@ def intent(text: str) -> str | None:
     if formulas.costing_in(text) is not None:
         return "costing"
     kind = router.kind_of(text)
+    if kind in (None, "difference", "sum") and operands.RATIO_Q.search(text):
+        return "ratio"  # "how many times bigger", "how many days would the grant pay for"
     if kind is None and formulas.recosting_in(text):
         return "recost"
     if kind in (None, "sum") and formulas.asks_to_apply(text):
@@ -357,6 +422,27 @@ def _whole_and_part(
     return None
 
 
+def _join_adjacent(ops: list[router.Operand], page_text: Callable[[str, int], str | None]) -> None:
+    """Operands stated in consecutive sentences of one page are cited as one quote of both ("£11.3m
+    of general reserves. It is also reported that ... a contingency fund of £7m"), the way a reader
+    quotes the passage that gives the pair."""
+    for a, b in itertools.combinations(ops, 2):
+        qa, qb = a.quote, b.quote
+        if qa is None or qb is None or qa is qb or (qa.doc.doc_id, qa.page) != (qb.doc.doc_id, qb.page):
+            continue
+        if qa.cell or qb.cell or qa.text == qb.text:
+            continue  # a table cell is cited by its row; one quote is already shared
+        page = squash(page_text(qa.doc.doc_id, qa.page) or "")
+        for first, second in ((qa, qb), (qb, qa)):
+            joined = f"{first.text} {second.text}"
+            if joined in page:
+                merged = replace(first, text=joined)
+                for op in ops:
+                    if op.quote is first or op.quote is second:
+                        op.quote = merged
+                break
+
+
 GIVEN_DEPTH = 6  # the best few candidates searched for where the documents state a figure the question gives
 
 
@@ -425,7 +511,11 @@ _COUNT_TERMS = re.compile(
 
 def _wanted(text: str) -> str:
     """The kind of figure a computation works on: money, unless the question counts things."""
-    if find_money(text) or re.search(r"\b(?:cost|saving|spend|budget|£|overspend|reserve|fund)", text, re.I):
+    if find_money(text) or re.search(
+        r"\b(?:cost|saving|spend|budget|£|overspend|reserve|fund|grant|price|fee|income|salar|(?:daily|day|hourly)\s+rate)",
+        text,
+        re.I,
+    ):
         return "money"
     return "count" if _COUNT_TERMS.search(text) else "money"
 

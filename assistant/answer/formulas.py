@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
-from assistant.answer.router import Computed, Missing, Operand
+from assistant.answer.router import LABELLED_NUMBER, Computed, Missing, Operand
 from assistant.answer.select import Candidate
 from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult, as_number
@@ -270,6 +270,8 @@ def _question_figures(text: str) -> list[Amount]:
         value = _n(m.group(1))
         if 1900 <= value <= 2100 and "," not in m.group(1):
             continue  # a year
+        if LABELLED_NUMBER.search(text[: m.start()]):
+            continue  # a label's number: "option 3", "Table 5"
         out.append(Amount(value, "", text=m.group(1)))
     return out
 

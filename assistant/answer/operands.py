@@ -179,6 +179,33 @@ def _all_figures(text: str, want: str) -> list[tuple[tuple[int, int], Amount]]:
     return out
 
 
+# "How many times bigger is A than B?"
+_TIMES = re.compile(
+    r"\bhow\s+many\s+times\s+(?:bigger|larger|greater|more|higher|over)?\s*(?:is|was|are|were|would)?\s*"
+    r"(?P<a>.+?)\s+(?:than|as)\s+(?P<b>.+?)\s*\??\s*$",
+    re.I,
+)
+# "How many days of the project lead, at the daily rate, would the whole grant pay for?", "How many
+# years' worth of the overspend would the reserves cover?"
+_UNITS_OF = re.compile(
+    r"\bhow\s+many\s+[\w'’-]+(?:\s+worth)?\s+(?:of\s+)?(?P<b>.+?),?\s+(?:would|could|will|does|did|can)\s+"
+    r"(?P<a>.+?)\s+(?:pay\s+for|buy|cover|fund|last|meet)\b(?=\s*(?:[?,.]|$|at\b|in\b|for\b|by\b|over\b|until\b))",
+    re.I,
+)
+RATIO_Q = re.compile(
+    rf"{_TIMES.pattern}|{_UNITS_OF.pattern.replace('(?P<a>', '(?:').replace('(?P<b>', '(?:')}", re.I
+)
+
+
+def ratio_phrases(text: str) -> list[str]:
+    """A ratio's two phrases, what is divided first: "how many times bigger is A than B" (A, B); "how
+    many days of B would A pay for" (A, B)."""
+    m = _TIMES.search(text) or _UNITS_OF.search(text)
+    if not m:
+        return []
+    return [m.group("a").strip(" ,."), m.group("b").strip(" ,.")]
+
+
 def operands(
     labels: list[str],
     rank: Callable[[str], list[Candidate]],

@@ -167,7 +167,7 @@ _REMAINDER = re.compile(
 )
 
 
-_LABELLED_NUMBER = re.compile(
+LABELLED_NUMBER = re.compile(
     r"\b(?:NI|BV|KPI|table|option|recommendation|outcome|paragraph|para|section|page|item|appendix)\s*$", re.I
 )
 
@@ -178,7 +178,7 @@ def _states_a_figure(text: str) -> bool:
     if find_money(text):
         return True
     for m in _STATED_NUMBER.finditer(text):
-        if re.fullmatch(r"(?:19|20)\d{2}", m.group(0)) or _LABELLED_NUMBER.search(text[: m.start()]):
+        if re.fullmatch(r"(?:19|20)\d{2}", m.group(0)) or LABELLED_NUMBER.search(text[: m.start()]):
             continue
         return True
     return False

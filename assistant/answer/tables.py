@@ -277,6 +277,19 @@ def _council_cells(q: Question, rows: list[TableRow], count: int) -> tuple[Table
     return None
 
 
+def table_ratio(q: Question, rows: list[TableRow]) -> Computed | None:
+    """ "How many times bigger is SCC's target than Mendip's?": two councils' cells of a row."""
+    found = _council_cells(q, rows, 2)
+    if found is None:
+        return None
+    row, cols = found
+    ops = [op for h in cols if (op := _operand(row, h)) is not None]
+    if len(ops) != 2 or not ops[1].amount.value:
+        return None
+    result = arithmetic.ratio(ops[0].amount, ops[1].amount)
+    return Computed(result, ops, f"{ops[0].label} over {ops[1].label}: {result.formula}.")
+
+
 def table_difference(q: Question, rows: list[TableRow]) -> Computed | None:
     """ "How much bigger is South Somerset's target than Sedgemoor's?": two councils' cells of a row."""
     found = _council_cells(q, rows, 2)

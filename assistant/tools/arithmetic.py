@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from assistant.tools.base import ToolResult, as_number, require
 from core.errors import ToolInputError
-from core.money import Amount, exact, format_amount, format_money, money_style
+from core.money import Amount, exact, format_amount, format_money, money_style, plain_number
 
 
 def _fmt(value: Decimal, like: list[Amount]) -> str:
@@ -77,6 +77,14 @@ def difference(a: Amount, b: Amount) -> ToolResult:
     )
 
 
+RATIO_DECIMALS = 2  # "1.26 times": a ratio is read to two decimal places ...
+RATIO_FIGURES = 3  # ... and one under 1 to three significant figures (0.229)
+
+
+def _ratio_rounded(x: float) -> float:
+    return round(x, RATIO_DECIMALS) if abs(x) >= 1 else float(f"{x:.{RATIO_FIGURES}g}")
+
+
 def ratio(a: Amount, b: Amount) -> ToolResult:
     x, y = _values([a, b])
     if y == 0:
@@ -85,8 +93,8 @@ def ratio(a: Amount, b: Amount) -> ToolResult:
     return ToolResult(
         name="arithmetic.ratio",
         inputs={"a": as_number(x), "b": as_number(y)},
-        output=round(float(result), 4),
-        formula=f"{_fmt(x, [a, b])} ÷ {_fmt(y, [a, b])} = {float(result):.4g}",
+        output=_ratio_rounded(float(result)),
+        formula=f"{_fmt(x, [a, b])} ÷ {_fmt(y, [a, b])} = {plain_number(_ratio_rounded(float(result)))}",
         unit="",
         notes=_range_notes([a, b]),
     )

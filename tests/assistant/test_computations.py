@@ -163,3 +163,25 @@ def test_a_sum_of_table_figures_says_what_the_table_counts(assistant) -> None:
         role="admin",
     )
     assert "30 + 22 = 52 days per month" in answer.answer
+
+
+def test_a_ratio_of_two_councils_cells(assistant) -> None:
+    # Pioneer report, Table 5: "Total Efficiency Target by 2010-11 42,710 2,236 …" (SCC, MDC).
+    answer = assistant.ask(
+        "How many times bigger was SCC's total efficiency target than Mendip's in Table 5?", role="admin"
+    )
+    assert "42,710 ÷ 2,236 = 19.1" in answer.answer
+    assert _tool(answer) == "arithmetic.ratio"
+
+
+def test_a_ratio_whose_first_part_is_a_sum_cites_consecutive_sentences_as_one_quote(assistant) -> None:
+    # Peer challenge, p. 7: "… SCC will have £11.3m of general reserves. It is also reported that the
+    # council will have a contingency fund of £7m …"; the children's overspend of £14.5m.
+    answer = assistant.ask(
+        "How many years' worth of the 2017/18 children's overspend would the general reserves plus the "
+        "contingency fund cover?",
+        role="admin",
+    )
+    assert "£11.3m + £7m = £18.3m" in answer.answer and "= 1.26" in answer.answer
+    assert _tool(answer) == "arithmetic.ratio"
+    assert any("£11.3m of general reserves. It is also reported" in c.quote for c in answer.citations)
