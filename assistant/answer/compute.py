@@ -98,7 +98,11 @@ class Computer:
                 else tables.table_difference(q, rows)
             )
         elif kind == "average":
-            outcome = tables.table_average(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
+            outcome = (
+                tables.table_average(text, q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
+                if AVERAGE_Q.search(text)
+                else None  # "days a month of officer time" asks for a cell, not an average of cells
+            )
             if outcome is None:
                 part = Part(res.query, self._money_question(res.query, q.carried), None)
                 outcome = stated.per_period(q, self.extractor.evidence(ctx, part, scope).candidates, quote)
@@ -112,7 +116,16 @@ class Computer:
             q_moved.answer_type, q_moved.carried = _wanted(text), q.carried
             q_moved.money = q_moved.answer_type == "money"
             part = Part(res.query, q_moved, None)
-            outcome = stated.movement(q_moved, self.extractor.evidence(ctx, part, scope).candidates, quote)
+            ranked = self.extractor.evidence(ctx, part, scope).candidates
+            outcome = stated.movement(q_moved, ranked, quote)
+            if outcome is None and q_moved.money:
+                outcome = stated.change_on_level(q_moved, ranked, quote, after=False)
+        elif kind == "after":
+            q_money = self._money_question(res.query, q.carried)
+            ranked = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
+            outcome = stated.change_on_level(q_money, ranked, quote, after=True)
+            if outcome is None:
+                return None  # no level and change stated together: answered from the passages
         if kind in ("rest", "remainder") or (kind == "share" and outcome is None):
             q_money = self._money_question(res.query, q.carried)
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
@@ -125,11 +138,19 @@ class Computer:
             q_money.carried = q.carried
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
             if kind == "check":
-                outcome = router.check_stated_total(text, order, quote)
-                if isinstance(outcome, router.Missing) or outcome is None:
-                    outcome = _quoted_costing_check(text, order, quote) or outcome
+                # A stated cost whose own sentence gives its costing is checked against that costing
+                # ("£120,000 based on ... 60 days at £2000 per day"), not as a total of its figures.
+                outcome = _quoted_costing_check(text, order, quote) or router.check_stated_total(
+                    text, order, quote
+                )
             else:
-                outcome = router.gap(kind, order, quote, in_percent=bool(_PERCENT_TERMS.search(text)))
+                outcome = router.gap(
+                    kind,
+                    order,
+                    quote,
+                    in_percent=bool(_PERCENT_TERMS.search(text)),
+                    on_subject=lambda c: _of_councils(c, q.councils),
+                )
         if outcome is None:
             return None
         if isinstance(outcome, router.Missing):
@@ -154,6 +175,9 @@ class Computer:
         labels = operands.ratio_phrases(ctx.text)
         if len(labels) != 2:
             return None
+        rate = _RATE_NAMED.search(ctx.text)
+        if rate and not _RATE_NAMED.search(labels[1]):
+            labels[1] += f" {rate.group(0)}"  # "days ... at that option's daily rate": B is a rate
         tops = operands.phrases(labels[0]) or [labels[0]]
         found = self._operands(ctx, [*tops, labels[1]], scope)
         if isinstance(found, router.Missing):
@@ -173,8 +197,9 @@ class Computer:
             summed = arithmetic.total([o.amount for o in over])
             top = Amount(float(summed.output), top.unit, text=summed.formula.split(" = ")[-1])
             result.notes.insert(0, f"{labels[0]}: {summed.formula}")
+        said = tables.ratio_words(float(result.output), operands.ratio_unit(ctx.text))
         return router.Computed(
-            result, found, f"{top.text or labels[0]} over {under.amount.text}: {result.formula}."
+            result, found, f"{top.text or labels[0]} over {under.amount.text}: {result.formula}{said}."
         )
 
     def _operands(
@@ -284,34 +309,9 @@ class Computer:
 
 
 WHOLE_PERCENT = 100
+
+
 # A figure stated as a change ("a reduction of circa £3m", "cut by £2m", "an increase of 5%").
-_CHANGE_BEFORE = re.compile(
-    r"\b(reduction|cut|decrease|fall|drop|saving|increase|rise|growth)s?\s+(?:of|by)\s+"
-    r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$|"
-    r"\b(reduc(?:e|ed|es|ing)|cut(?:s|ting)?|decreas(?:e|ed|es|ing)|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|"
-    r"increas(?:e|ed|es|ing)|rais(?:e|ed|es|ing)|ris(?:e|es|ing)|rose|grow(?:s|ing)?|grew)\s+(?:\w+\s+){0,3}?by\s+"
-    r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$",
-    re.I,
-)
-CHANGE_LOOKBACK = 48  # characters before a figure searched for the words that make it a change
-_CHANGE_NOUN = {  # the verb's stem -> the noun the answer names the change by
-    "reduction": "reduction",
-    "reduc": "reduction",
-    "cut": "cut",
-    "decreas": "decrease",
-    "fall": "fall",
-    "fell": "fall",
-    "drop": "drop",
-    "increas": "increase",
-    "rais": "increase",
-    "rise": "rise",
-    "ris": "rise",
-    "rose": "rise",
-    "grow": "growth",
-    "grew": "growth",
-}
-
-
 def _stated_change(op: router.Operand) -> str | None:
     """The kind of change ("reduction", "increase") when the operand's quote states its figure as a
     change rather than a level."""
@@ -321,11 +321,7 @@ def _stated_change(op: router.Operand) -> str | None:
     at = text.find(op.amount.text)
     if at < 0:
         return None
-    m = _CHANGE_BEFORE.search(text[max(0, at - CHANGE_LOOKBACK) : at])
-    if m is None:
-        return None
-    word = (m.group(1) or m.group(2)).lower()
-    return next((noun for stem, noun in _CHANGE_NOUN.items() if word.startswith(stem)), word)
+    return stated.change_word(text, at)
 
 
 _PART_OF_WHOLE = re.compile(r"\b(?:proportion|fraction|share)\b", re.I)
@@ -346,8 +342,10 @@ def intent(text: str) -> str | None:
         return "apply"
     if kind is None and _REST_Q.search(text):
         return "rest"
-    if kind in (None, "sum") and AVERAGE_Q.search(text):
-        return "average"
+    if kind in (None, "sum") and (AVERAGE_Q.search(text) or (kind is None and stated.asked_per(text))):
+        return "average"  # an average a figure per period asks for, where one is stated over a period
+    if kind is None and _AFTER_Q.search(text):
+        return "after"  # "what would agency spend come down to?"
     if kind is None and _PERCENT_TERMS_Q.search(text):
         return "change"  # "In percentage terms, how big a reduction is that on the 23/24 bill?"
     return kind
@@ -355,6 +353,11 @@ def intent(text: str) -> str | None:
 
 # "What is that as an average per year?", "On average, how much a year would it save?"
 AVERAGE_Q = re.compile(r"\baverage\b", re.I)
+_AFTER_Q = re.compile(
+    r"\b(?:come|go|fall|drop|rise|increase|decrease|be\s+(?:reduced|cut|brought\s+down))\s+(?:down\s+|up\s+)?to\b|"
+    r"\bend\s+up\s+(?:at|as)\b",
+    re.I,
+)
 _PERCENT_TERMS_Q = re.compile(r"\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b(?!\s+of\b)", re.I)
 
 
@@ -444,6 +447,25 @@ def _join_adjacent(ops: list[router.Operand], page_text: Callable[[str, int], st
 
 
 GIVEN_DEPTH = 6  # the best few candidates searched for where the documents state a figure the question gives
+
+
+_RATE_NAMED = re.compile(
+    r"\b(?:daily|day|hourly|weekly)\s+rate\b|\brate\s+(?:a|per)\s+(?:day|hour|week)\b", re.I
+)
+
+
+def _of_councils(c: Candidate, councils: list[str]) -> bool:
+    """Whether a passage can give a figure of the councils a question names: it names one of them
+    (in its words or a table column), or its document is the paper of one of them alone. A paper of
+    six councils speaks of each by name; Mendip's target is not the programme's £20m."""
+    if not councils:
+        return True
+    g = gazetteer()
+    named = (
+        {g.canonical(h) for h in re.findall(r"[A-Z]{2,}", " ".join(c.table.headers))} if c.table else set()
+    )
+    own = set(c.doc.councils) if len(c.doc.councils) == 1 else set()
+    return bool(set(councils) & (set(g.mentioned(c.text)) | named | own))
 
 
 def _cite_given(
@@ -587,15 +609,11 @@ def computed_answer(computed: router.Computed, ctx: AskContext) -> Answer:
 
 
 def missing_answer(missing: router.Missing, ctx: AskContext) -> Answer:
-    quotes = [o.quote for o in missing.found if o.quote is not None]
+    """A computation with an operand the documents do not give is not answered: the reply says which
+    operand is missing and cites nothing, since a quote of the other operands answers nothing asked
+    (the contract: no answer, no citation)."""
     what = "; ".join(missing.what)
-    if not quotes:
-        return ctx.reply(
-            f"{ABSTAIN_TEXT} To compute this I would need {what}, and the documents do not give it.",
-            abstained=True,
-        )
-    citations, markers = number(quotes)
-    text = f"I cannot compute this: I could not find {what} in the documents."
-    for q_, m in zip(quotes, markers, strict=True):
-        text += " " + sentence(q_, m)
-    return ctx.reply(text, citations)
+    return ctx.reply(
+        f"{ABSTAIN_TEXT} To compute this I would need {what}, and the documents do not give it.",
+        abstained=True,
+    )

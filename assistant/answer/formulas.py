@@ -283,12 +283,21 @@ def apply_rate(
     if not figures:
         return None
     percent = wants_percent(text)
+    # "at the rate the plan quotes" may be a rate per person or a percentage: a rate per unit stated
+    # in the passage is taken first unless the question speaks of a percentage.
+    units_first = not _PERCENT_NAMED.search(text)
     for c in ranked[:6]:
+        per_unit = _PER_UNIT.search(c.text)
+        if units_first and per_unit:
+            return _applied_rate(figures, per_unit, c, quote)
         if percent and (percents := [a for _, a in find_percent(c.text)]):
             return _applied_percent(text, figures, percents, c, quote)
-        if m := _PER_UNIT.search(c.text):
-            return _applied_rate(figures, m, c, quote)
+        if per_unit:
+            return _applied_rate(figures, per_unit, c, quote)
     return None
+
+
+_PERCENT_NAMED = re.compile(r"\b(?:percentage|per\s*cent|percent)\b|%", re.I)
 
 
 def _applied_percent(

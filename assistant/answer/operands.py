@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
 from assistant.answer.question import Question, same_period, year_forms
-from assistant.answer.select import Candidate, _tokens
+from assistant.answer.select import MONTH_NAME, Candidate, _tokens
 from core.councils import gazetteer
 from core.money import Amount, find_money, find_percent, parse_number
 
@@ -83,6 +83,10 @@ _YEAR_MENTION = re.compile(r"(?<![\d£.,/])(?:(?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4}
 BEFORE_GAP_FACTOR = 2
 
 
+_MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?$", re.I)
+MONTH_REACH = 16  # characters before a year searched for the month that makes it a date
+
+
 def _years_near(text: str, start: int) -> set[str]:
     """The period of a figure: of the years stated in its clause, the one nearest it ("an overspend
     of £4.5m in 2015/16 and £3.7m in 2016/17": 2015/16 for the first, 2016/17 for the second)."""
@@ -90,7 +94,13 @@ def _years_near(text: str, start: int) -> set[str]:
     his = [i for p in (". ", "; ", " – ", ", whereas", " but ") if (i := text.find(p, start)) >= 0]
     lo, hi = (lo + 1 if lo >= 0 else 0), (min(his) if his else len(text))
     # Only what reads as a period ("12/20 schemes done" is not one).
-    mentions = [m for m in _YEAR_MENTION.finditer(text, lo, hi) if year_forms(m.group(0))]
+    # A year after a month ("allocated in February 2018") dates an event; it is not the figure's period.
+    mentions = [
+        m
+        for m in _YEAR_MENTION.finditer(text, lo, hi)
+        if year_forms(m.group(0))
+        and not _MONTH_BEFORE.search(text[max(0, m.start() - MONTH_REACH) : m.start()])
+    ]
     if not mentions:
         return set()
 
@@ -197,13 +207,30 @@ RATIO_Q = re.compile(
 )
 
 
+# "With general reserves and the contingency fund together, how many years ... could SCC cover?"
+_LEAD_CLAUSE = re.compile(
+    r"^\s*(?:with|using|taking|given)\s+(?P<lead>[^,?]+?)(?:\s+together)?,\s*how\s+many\b", re.I
+)
+_HOW_MANY = re.compile(r"\bhow\s+many\s+([a-z]+)", re.I)
+
+
 def ratio_phrases(text: str) -> list[str]:
     """A ratio's two phrases, what is divided first: "how many times bigger is A than B" (A, B); "how
-    many days of B would A pay for" (A, B)."""
+    many days of B would A pay for" (A, B); "with A, how many years of B could it cover" (A, B)."""
     m = _TIMES.search(text) or _UNITS_OF.search(text)
     if not m:
         return []
-    return [m.group("a").strip(" ,."), m.group("b").strip(" ,.")]
+    a, b = m.group("a").strip(" ,."), m.group("b").strip(" ,.")
+    lead = _LEAD_CLAUSE.match(text)
+    if lead and len(re.findall(r"[A-Za-z]{3,}", a)) <= 1:
+        a = lead.group("lead").strip(" ,.")  # the subject is a name or pronoun; the figures come first
+    return [a, b]
+
+
+def ratio_unit(text: str) -> str:
+    """What a ratio counts, from "how many days ...": "days", or "times"."""
+    m = _HOW_MANY.search(text)
+    return m.group(1).lower() if m else "times"
 
 
 def operands(

@@ -44,7 +44,7 @@ STAFF_Q = re.compile(rf"salary\s+of\s+{_MONEY_NUM}.*?{_NUM}\s+days?\s+(?:a|per|e
 # particular questions.
 SUM_Q = re.compile(
     r"\b(?:add(?:ed|ing)?\b.*\btogether|between\s+them\b|taken\s+together\b|add(?:s|ed)?\s+up\s+to|sum\s+of|combined|altogether|in\s+total\s+(?:for|across)|"
-    r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do\s+they\s+(?:come|add)|"
+    r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do(?:es)?\s+(?:they|it|that|these|those)\s+(?:come|add)|"
     # "A + B" adds; "the annual cost + how they worked it out" joins two questions.
     r"plus\b|(?:what(?:'s|\s+is)\s+the\s+)?total\b.*\b(?:and|\+)\b)|(?<=\w)\s*\+\s*(?!(?:how|what|why|when|who|which|where)\b)(?=\w)",
     re.I,
@@ -63,7 +63,8 @@ SHORT_Q = re.compile(
 )
 EXCESS_Q = re.compile(
     r"\b(?:by\s+how\s+much|how\s+far|how\s+much|margin|amount\s+by\s+which|by\s+what)\b.*\b(?:beat|exceed|overshoot|surpass|outperform|over-?achieve|ahead)|"
-    r"\b(?:beat|exceed|overshoot|surpass)\w*\b.*\bby\s+(?:how\s+much|what)|\bhow\s+far\s+(?:above|over|ahead)\b",
+    r"\b(?:beat|exceed|overshoot|surpass)\w*\b.*\bby\s+(?:how\s+much|what)|\bhow\s+far\s+(?:above|over|ahead)\b|"
+    r"\bhow\s+much\s+(?:over|above|ahead)\s*\??\s*$",
     re.I,
 )
 DIFF_Q = re.compile(
@@ -72,6 +73,7 @@ DIFF_Q = re.compile(
 )
 _YES_NO = re.compile(r"^\s*(?:quick\s+check\W+)?(?:does|do|did|is|are|was|were|would|will)\b", re.I)
 SHARE_Q = re.compile(
+    r"\b(?:what|which)\s+(?:share|proportion|percentage|fraction|%)\s*(?:of|falls?\s+on|accounted\s+for|make\s+up)\b|"
     r"\b(?:what|which)\s+(?:share|proportion|percentage|fraction)\b.*\b(?:of|falls?\s+on|accounted\s+for|make\s+up)\b|"
     r"\bas\s+a\s+(?:percentage|proportion|share)\s+of\b",
     re.I,
@@ -354,7 +356,7 @@ def _role(text: str, start: int, end: int) -> str | None:
     return "target" if last_t > last_a else "actual"
 
 
-def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str]]]:
+def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str], tuple[int, int]]]:
     text = c.text
     found = find_money(text)
     out = []
@@ -368,29 +370,52 @@ def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str]]]:
             notes.append(
                 f"{amount.text} is the figure itself; {', '.join(p.text for p in pots)} is the shared pot it is part of, not used"
             )
-        out.append((amount, role, notes))
+        out.append((amount, role, notes, (start, end)))
     return out
 
 
 def gap(
-    kind: str, ranked: list[Candidate], quote: Callable[..., Quote], in_percent: bool = False
+    kind: str,
+    ranked: list[Candidate],
+    quote: Callable[..., Quote],
+    in_percent: bool = False,
+    on_subject: Callable[[Candidate], bool] = lambda c: True,
 ) -> Computed | Missing:
-    """The best target-like and actual-like figures among the ranked evidence, and their gap (as a
+    """The best target-like and actual-like figures among the ranked evidence about the question's
+    subject (`on_subject`), and their gap (as a
     share of the target when the question asks in percentage terms)."""
+    # The target and the figure compared with it come from one document, a paper that compares them,
+    # and one of the two passages is about the question's subject (`on_subject`): Mendip's target and
+    # the unitary council's savings are not a gap of anything, nor is the programme's £20m Mendip's.
+    seen: list[tuple[str, Candidate, Amount, list[str]]] = []
+    for c in ranked[:12]:
+        for amount, role, notes, _span in _money_in(c):
+            if role in ("target", "actual"):
+                seen.append((role, c, amount, notes))
     target: tuple[Candidate, Amount, list[str]] | None = None
     actual: tuple[Candidate, Amount, list[str]] | None = None
-    for c in ranked[:12]:
-        for amount, role, notes in _money_in(c):
-            if role == "target" and target is None:
-                target = (c, amount, notes)
-            elif (
-                role == "actual"
-                and actual is None
-                and (target is None or amount.text != target[1].text or c.key != target[0].key)
-            ):
-                actual = (c, amount, notes)
-        if target and actual:
+    for i, (role, c, amount, notes) in enumerate(seen):
+        other = "actual" if role == "target" else "target"
+        pair = next(
+            (
+                (c2, a2, n2)
+                for r2, c2, a2, n2 in seen[i + 1 :]
+                if r2 == other
+                and c2.doc.doc_id == c.doc.doc_id
+                and (a2.text != amount.text or c2.key != c.key)
+                and (on_subject(c) or on_subject(c2))
+            ),
+            None,
+        )
+        if pair is not None:
+            target, actual = ((c, amount, notes), pair) if role == "target" else (pair, (c, amount, notes))
             break
+        if target is None and role == "target":
+            target = (c, amount, notes)  # named as found, when no figure is found to compare with it
+        if actual is None and role == "actual":
+            actual = (c, amount, notes)
+    if target is not None and actual is not None and target[0].doc.doc_id != actual[0].doc.doc_id:
+        actual = None
     missing = []
     if target is None:
         missing.append("the target (the figure planned, needed or required)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from assistant.answer import router
 from assistant.answer.compose import Quote
@@ -23,7 +24,8 @@ from core.tokens import count_of, tokenize
 
 STATED_DEPTH = 3  # the best few candidates searched for a sentence stating both operands
 CONTEXT_WORDS = 8  # words either side of the operands that say what they are about
-KEY_WEIGHT = 1.0  # a question term at least this heavy is one of its key terms
+KEY_WEIGHT = 1.0  # a question term at least this heavy is one of its key words
+DISTINCT_WEIGHT = 3.0  # one at least this heavy (a rarer word) names what the question is about
 
 _FIGURE = (
     r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:bn|billion|m|million|k)\b)?|\d[\d,]*(?:\.\d+)?(?:\s?(?:%|per\s?cent))?"
@@ -48,17 +50,116 @@ _OVER = re.compile(
 PERIOD_REACH = 80  # characters between a total and the period it is spread over
 
 
-def key_terms(q: Question) -> set[str]:
-    return {t for t, w in q.weights.items() if w >= KEY_WEIGHT}
+# A figure stated as a change ("a reduction of circa £3m", "cut by £2m", "an increase of 5%").
+CHANGE_BEFORE = re.compile(
+    r"\b(reduction|cut|decrease|fall|drop|saving|increase|rise|growth)s?\s+(?:of|by)\s+"
+    r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$|"
+    r"\b(reduc(?:e|ed|es|ing)|cut(?:s|ting)?|decreas(?:e|ed|es|ing)|fall(?:s|ing)?|fell|drop(?:s|ped|ping)?|"
+    r"increas(?:e|ed|es|ing)|rais(?:e|ed|es|ing)|ris(?:e|es|ing)|rose|grow(?:s|ing)?|grew)\s+(?:\w+\s+){0,3}?by\s+"
+    r"(?:circa\s+|about\s+|around\s+|approximately\s+|some\s+|roughly\s+)?$",
+    re.I,
+)
+CHANGE_LOOKBACK = 48  # characters before a figure searched for the words that make it a change
+_CHANGE_NOUN = {  # the verb's stem -> the noun the answer names the change by
+    "reduction": "reduction",
+    "reduc": "reduction",
+    "cut": "cut",
+    "decreas": "decrease",
+    "fall": "fall",
+    "fell": "fall",
+    "drop": "drop",
+    "increas": "increase",
+    "rais": "increase",
+    "rise": "rise",
+    "ris": "rise",
+    "rose": "rise",
+    "grow": "growth",
+    "grew": "growth",
+}
 
 
-def about(text: str, start: int, end: int, key: set[str]) -> bool:
-    """Whether the words at and around text[start:end] use a key term of the question: a pair of
-    figures about something else is not the pair asked for."""
+def change_word(text: str, at: int) -> str | None:
+    """The kind of change ("reduction", "increase") when the figure at text[at] is stated as a change
+    rather than a level."""
+    m = CHANGE_BEFORE.search(text[max(0, at - CHANGE_LOOKBACK) : at])
+    if m is None:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
+    return next((noun for stem, noun in _CHANGE_NOUN.items() if word.startswith(stem)), word)
+
+
+_FALLS = ("reduction", "cut", "decrease", "fall", "drop", "saving")
+
+
+def change_on_level(
+    q: Question, ranked: list[Candidate], quote: Callable[..., Quote], after: bool
+) -> router.Computed | None:
+    """A level and a change of it one sentence states ("agency spend for 23/24 was £13.1m, we are
+    targeting a reduction of circa £3m"): the change as a percentage of the level, or (`after`) the
+    level once the change is made."""
+    key = key_terms(q)
+    for c in ranked[:STATED_DEPTH]:
+        cited = quote(c)
+        figures = find_money(cited.text)
+        for n, (span, change) in enumerate(figures):
+            word = change_word(cited.text, span[0])
+            levels = [(s, a) for s, a in figures[:n] if change_word(cited.text, s[0]) is None]
+            if word is None or not levels or not about(cited.text, levels[-1][0][0], span[1], key):
+                continue
+            level = levels[-1][1]
+            ops = [router.Operand("the level", level, cited), router.Operand(f"the {word}", change, cited)]
+            if not after:
+                share = router.tolerant(arithmetic.share, change, level)
+                if isinstance(share, router.Missing):
+                    continue
+                return router.Computed(
+                    share, ops, f"A {word} of {change.text} on {level.text}: {share.formula}."
+                )
+            if word in _FALLS:
+                result = arithmetic.difference(level, change)
+            else:
+                result = arithmetic.total([level, change])
+            return router.Computed(
+                result, ops, f"{level.text} after a {word} of {change.text}: {result.formula}."
+            )
+    return None
+
+
+_PERIOD_TOKEN = re.compile(r"^\d{2,4}(?:/\d{2,4})?$")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a question is about: its key words, one of which must stand near the figures, and its
+    distinctive (rarer) words, one of which the sentence must use. Years say when, not what
+    ("council tax for 2024/25" is not about agency spend in 24/25), so they are neither."""
+
+    near: frozenset[str]
+    distinctive: frozenset[str]
+
+
+def key_terms(q: Question) -> Terms:
+    subject = {t: w for t, w in q.weights.items() if not _PERIOD_TOKEN.match(t)}
+    heavy = {t for t, w in subject.items() if w >= DISTINCT_WEIGHT}
+    return Terms(
+        frozenset(t for t, w in subject.items() if w >= KEY_WEIGHT),
+        frozenset(heavy or sorted(subject, key=lambda t: -subject[t])[:1]),
+    )
+
+
+def near(text: str, start: int, end: int, terms: Terms) -> bool:
+    """Whether the words at and around text[start:end] use a key word of the question."""
     around = (
         text[:start].split()[-CONTEXT_WORDS:] + text[start:end].split() + text[end:].split()[:CONTEXT_WORDS]
     )
-    return bool(key & set(tokenize(" ".join(around))))
+    return bool(terms.near & set(tokenize(" ".join(around))))
+
+
+def about(text: str, start: int, end: int, terms: Terms) -> bool:
+    """Whether the figures at text[start:end] are `near` a key word of the question, and the sentence
+    uses one of its distinctive words: a pair of figures about something else is not the pair asked
+    for."""
+    return near(text, start, end, terms) and bool(terms.distinctive & set(tokenize(text)))
 
 
 def _figure(text: str, approx: str | None) -> Amount | None:
@@ -100,31 +201,73 @@ def movement(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]) 
     return None
 
 
+# How many of each shorter period a longer one holds, for an average asked per week of a yearly figure.
+PERIODS_IN = {("year", "month"): 12, ("year", "week"): 52}
+# "per year", "a week": an amount asked per period ("annual cost" names a figure, not a division).
+_ASKED_PER = re.compile(r"\b(?:per|a|each|every)\s+(year|annum|month|week)\b", re.I)
+_PER_WORD = {"annum": "year"}
+# A figure for a year: "agency spend for 23/24 was £13.1m", "£2m a year", "annual cost of £50,000".
+_A_YEARS = re.compile(
+    r"(?<![\d/])(?:\d{2}|(?:19|20)\d{2})\s?[/-]\s?\d{2}(?![\d/])|\b(?:a|per)\s+year\b|\bannual\b", re.I
+)
+
+
+def asked_per(text: str) -> str | None:
+    """The period a question asks an amount per ("per week", "annually"), if any."""
+    m = _ASKED_PER.search(text)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return _PER_WORD.get(word, word)
+
+
 def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]) -> router.Computed | None:
     """The average a year (month, week) of a total one sentence states over a period ("£4.2m over a
-    period of 4 years"): the money figure nearest the period, on either side of it."""
+    period of 4 years"), the money figure nearest the period, on either side of it; or, asked per
+    week or month, of a figure the sentence gives for a year ("agency spend for 23/24 was £13.1m")."""
     key = key_terms(q)
+    asked = asked_per(q.text)
     for c in ranked[:STATED_DEPTH]:
         cited = quote(c)
         for m in _OVER.finditer(cited.text):
             count = count_of(m.group("count"))
             if not count or not about(cited.text, m.start(), m.end(), key):
                 continue
-            near = [
-                (min(abs(span[0] - m.end()), abs(m.start() - span[1])), a)
-                for span, a in find_money(cited.text)
-                if (span[1] <= m.start() + 1 and m.start() - span[1] <= PERIOD_REACH)
-                or (span[0] >= m.end() - 1 and span[0] - m.end() <= PERIOD_REACH)
-            ]
-            if not near:
+            total = _nearest_money(cited.text, m.start(), m.end())
+            if total is None:
                 continue
-            total = min(near, key=lambda t: t[0])[1]
             unit = m.group("unit").lower()
-            result = router.tolerant(arithmetic.average, [total], count, f"a {unit}")
+            per = asked if asked is not None and (unit, asked) in PERIODS_IN else unit
+            spread = count * PERIODS_IN.get((unit, per), 1)
+            result = router.tolerant(arithmetic.average, [total], spread, f"a {per}")
             if isinstance(result, router.Missing):
                 continue
             ops = [router.Operand("the total", total, cited)]
             return router.Computed(
                 result, ops, f"{total.text} over {count} {unit}s: {result.formula} on average."
             )
+        if asked in ("month", "week"):
+            for y in _A_YEARS.finditer(cited.text):
+                total = _nearest_money(cited.text, y.start(), y.end())
+                if total is None or not about(cited.text, y.start(), y.end(), key):
+                    continue
+                spread = PERIODS_IN[("year", asked)]
+                result = router.tolerant(arithmetic.average, [total], spread, f"a {asked}")
+                if isinstance(result, router.Missing):
+                    continue
+                ops = [router.Operand("the year's figure", total, cited)]
+                return router.Computed(
+                    result, ops, f"{total.text} for a year is {spread} {asked}s: {result.formula} on average."
+                )
     return None
+
+
+def _nearest_money(text: str, start: int, end: int) -> Amount | None:
+    """The money figure nearest text[start:end] on either side, within `PERIOD_REACH` characters."""
+    near = [
+        (min(abs(span[0] - end), abs(start - span[1])), a)
+        for span, a in find_money(text)
+        if (span[1] <= start + 1 and start - span[1] <= PERIOD_REACH)
+        or (span[0] >= end - 1 and span[0] - end <= PERIOD_REACH)
+    ]
+    return min(near, key=lambda t: t[0])[1] if near else None

@@ -277,6 +277,15 @@ def _council_cells(q: Question, rows: list[TableRow], count: int) -> tuple[Table
     return None
 
 
+ROUGHLY_FROM = 10  # a ratio at least this large is also said in whole units ("about 39 times")
+
+
+def ratio_words(value: float, unit: str) -> str:
+    """What a ratio counts, said after it: " days", " times, about 39 times"."""
+    about = f", about {round(value):,} {unit}" if value >= ROUGHLY_FROM and round(value) != value else ""
+    return f" {unit}{about}"
+
+
 def table_ratio(q: Question, rows: list[TableRow]) -> Computed | None:
     """ "How many times bigger is SCC's target than Mendip's?": two councils' cells of a row."""
     found = _council_cells(q, rows, 2)
@@ -287,7 +296,8 @@ def table_ratio(q: Question, rows: list[TableRow]) -> Computed | None:
     if len(ops) != 2 or not ops[1].amount.value:
         return None
     result = arithmetic.ratio(ops[0].amount, ops[1].amount)
-    return Computed(result, ops, f"{ops[0].label} over {ops[1].label}: {result.formula}.")
+    said = ratio_words(float(result.output), "times")
+    return Computed(result, ops, f"{ops[0].label} over {ops[1].label}: {result.formula}{said}.")
 
 
 def table_difference(q: Question, rows: list[TableRow]) -> Computed | None:

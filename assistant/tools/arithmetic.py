@@ -111,9 +111,18 @@ def average(amounts: list[Amount], count: int, per: str) -> ToolResult:
     values = _values(amounts)
     whole = sum(values, Decimal(0))
     result = whole / Decimal(count)
-    style = money_style(amounts) if amounts[0].unit == "£" else ""
-    step = Decimal(10) ** -AVERAGE_DECIMALS * (Decimal(10**6) if style == "m" else Decimal(1))
+    money = amounts[0].unit == "£"
+    millions = money and money_style(amounts) == "m" and abs(result) >= Decimal(10**6)
+    # £16.67m (two decimals of a million); £251,923 (whole pounds under a million); 2,144.33
+    step = (
+        Decimal(10) ** -AVERAGE_DECIMALS * Decimal(10**6)
+        if millions
+        else Decimal(1)
+        if money
+        else Decimal(10) ** -AVERAGE_DECIMALS
+    )
     shown = (result / step).quantize(Decimal(1)) * step
+    like = amounts if millions or not money else [Amount(float(shown), "£")]
     summed = " + ".join(_fmt(v, amounts) for v in values) if len(values) > 1 else _fmt(whole, amounts)
     notes = _range_notes(amounts)
     if shown != result:
@@ -122,7 +131,7 @@ def average(amounts: list[Amount], count: int, per: str) -> ToolResult:
         name="arithmetic.average",
         inputs={"values": [as_number(v) for v in values], "count": count, "per": per},
         output=as_number(shown),
-        formula=f"{'(' + summed + ')' if len(values) > 1 else summed} ÷ {count} = {_fmt(shown, amounts)} {per}",
+        formula=f"{'(' + summed + ')' if len(values) > 1 else summed} ÷ {count} = {_fmt(shown, like)} {per}",
         unit=amounts[0].unit,
         notes=notes,
     )

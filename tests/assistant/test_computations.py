@@ -185,3 +185,46 @@ def test_a_ratio_whose_first_part_is_a_sum_cites_consecutive_sentences_as_one_qu
     assert "£11.3m + £7m = £18.3m" in answer.answer and "= 1.26" in answer.answer
     assert _tool(answer) == "arithmetic.ratio"
     assert any("£11.3m of general reserves. It is also reported" in c.quote for c in answer.citations)
+
+
+def test_a_level_and_its_change_in_one_sentence(assistant) -> None:
+    # Productivity plan, p. 3: "Our agency spend for 23/24 was £13.1m, we are targeting a reduction of
+    # circa £3m in 24/25."
+    cut = assistant.ask("What percentage cut in agency spend is the 24/25 target?", role="admin")
+    assert "A reduction of circa £3m on £13.1m" in cut.answer and "22.9%" in cut.answer
+    after = assistant.ask(
+        "If the target is hit, what would agency spend come down to in 24/25?", role="admin"
+    )
+    assert "£13.1m − £3m = £10.1m" in after.answer
+    assert _tool(after) == "arithmetic.difference"
+
+
+def test_a_years_figure_asked_per_week(assistant) -> None:
+    answer = assistant.ask("Somerset's agency bill for 23/24 - roughly what's that per week?", role="admin")
+    assert "£13.1m ÷ 52 = £251,923 a week" in answer.answer
+    assert _tool(answer) == "arithmetic.average"
+
+
+def test_a_change_about_something_else_is_no_answer(assistant) -> None:
+    # The agency spend sentence states a level and a reduction in 24/25; council tax is not in it.
+    answer = assistant.ask(
+        "By what percentage did Somerset Council raise council tax for 2024/25?", role="admin"
+    )
+    assert answer.abstained and not answer.citations
+
+
+def test_a_computation_missing_an_operand_cites_nothing(assistant) -> None:
+    answer = assistant.ask(
+        "By how much did Mendip's actual efficiency savings in 2010-11 exceed its Table 5 target?",
+        role="admin",
+    )
+    assert answer.abstained and not answer.citations and not answer.tools
+
+
+def test_a_ratio_whose_figures_come_in_a_leading_clause_says_what_it_counts(assistant) -> None:
+    answer = assistant.ask(
+        "With general reserves and the contingency fund together, how many years of children's overspending "
+        "at the 2017/18 level could SCC cover?",
+        role="admin",
+    )
+    assert "£18.3m ÷ £14.5m = 1.26 years" in answer.answer
