@@ -444,6 +444,17 @@ def _join_adjacent(ops: list[router.Operand], page_text: Callable[[str, int], st
                     if op.quote is first or op.quote is second:
                         op.quote = merged
                 break
+    for op in ops:  # a quote inside a joined one is cited by the joined one
+        for other in ops:
+            q, wider = op.quote, other.quote
+            if q is None or wider is None or q is wider or len(wider.text) <= len(q.text):
+                continue
+            if (
+                (q.doc.doc_id, q.page) == (wider.doc.doc_id, wider.page)
+                and not q.cell
+                and q.text in wider.text
+            ):
+                op.quote = wider
 
 
 GIVEN_DEPTH = 6  # the best few candidates searched for where the documents state a figure the question gives
@@ -584,7 +595,7 @@ def _period_phrases(text: str) -> list[str]:
         subject,
         flags=re.I,
     )
-    subject = " ".join(subject.split()).strip(" ?")
+    subject = operands.subject_of(" ".join(subject.split()))
     return [f"{subject} in {y}" for y in years]
 
 

@@ -241,9 +241,21 @@ _SUPPOSING = re.compile(
 )
 
 
+# "Applying the workforce reduction range in the productivity plan, how many ...": the rate named.
+_RATE_PHRASE = re.compile(
+    r"\b(?:applying|apply|using|use|based\s+on|going\s+by)\s+(?P<rate>[^,?]{8,}?)(?=\s*,|\s+to\s+(?:an?|the)\b|\s*\?|$)",
+    re.I,
+)
+
+
 def rate_question(text: str) -> str:
-    """The question as a search for the document's rate: without the figures it gives (they are the
-    operands, and no passage states them) or the words that frame them as a supposition."""
+    """The question as a search for the document's rate: the phrase that names the rate when there
+    is one ("applying the workforce reduction range ..."), else the question without the figures it
+    gives (they are the operands, and no passage states them) or the words that frame them as a
+    supposition."""
+    named = _RATE_PHRASE.search(text)
+    if named and not find_money(named.group("rate")) and not _COUNTS.search(named.group("rate")):
+        return named.group("rate").strip()
     spans = [span for span, _ in find_money(text)] + [span for span, _ in find_percent(text)]
     spans += [m.span() for m in _COUNTS.finditer(text)]
     merged: list[list[int]] = []
@@ -309,7 +321,16 @@ def _applied_percent(
 ) -> Computed:
     base = max(figures, key=lambda a: a.value)
     # "the basic percentage plus the stretch percentage": the document's percentages added.
-    adds = bool(re.search(r"\b(?:plus|and|with|together)\b", text, re.I)) and len(percents) > 1
+    adds = (
+        bool(
+            re.search(
+                r"\b(?:plus|added\s+to|together\s+with|combined|and\s+the\s+\w+\s+(?:percentage|rate))\b",
+                text,
+                re.I,
+            )
+        )
+        and len(percents) > 1
+    )
     used = percents if adds else percents[:1]
     low = sum(p.value for p in used)
     high = sum(p.high if p.high is not None else p.value for p in used)

@@ -50,6 +50,20 @@ _ADDING = re.compile(r"^\s*adding\s+(.+?)\s+to\s+(.+?)(?:,|\s+what\b|\s+how\b|$)
 _CLAUSE = re.compile(r"^(.*?),\s*(?:what|how|which)\b.*$", re.I)
 
 
+_DANGLING = re.compile(r"(?:\s*,)+\s*(?=,|$)|\s+(?:for|of|in|on|at|to|and|the)\s*$", re.I)
+
+
+def subject_of(text: str) -> str:
+    """What a computation question is about, without the words that ask for it: "What is the total
+    of the savings SCC had allocated for , combined" is "the savings SCC had allocated"."""
+    body = _TAIL.sub("", _ASK.sub("", text.strip().rstrip("?"), count=1))
+    body = re.sub(r"[.;]\s+(?:what|how|which)\b.*$", "", body, flags=re.I)  # "... . What's the total"
+    body = re.sub(r"\s+(?:(?:for|in|of|and)\s*)?,(?=\s)", "", body)  # where a year was taken out
+    while (cut := _DANGLING.sub("", body).strip(" ,")) != body:
+        body = cut
+    return body or text.strip(" ?")
+
+
 def phrases(text: str) -> list[str]:
     """The operand phrases of a computation question: "A and B", "A plus B", "A + B", "A, B and C",
     "adding A to B"."""
@@ -114,7 +128,8 @@ def figure_in(c: Candidate, q: Question, want: str = "money", dated: bool = Fals
     """The figure of a candidate that belongs to what `q` asks about: the one its words stand
     nearest, of the period it names when it names one. `want` is money, percent or count; `dated`
     asks for a figure whose own clause names the period (not one the period is only implied for)."""
-    terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 0.5}
+    # The period chooses among figures by `same_period`; nearness is to the subject's own words.
+    terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 0.5 and not year_forms(t)}
     table = c.table
     if table is not None and table.cells:
         g = gazetteer()
