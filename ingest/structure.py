@@ -170,6 +170,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
     hits: list[_TableHit] = []
     last_headers: tuple[str, ...] = ()
     last_width = 0
+    last_title: str | None = None
     for grid in grids:
         key, index = keys.get(grid.page, ("", []))
         if not key:
@@ -178,15 +179,21 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
         headers: tuple[str, ...] = ()
         header_rows: range = range(0)
         found = _header(rows)
+        continued = False
         if found is not None:
             headers, header_rows = found
         elif last_headers and _used_width(rows) <= last_width:
-            headers = last_headers  # a table continued from the previous page
+            headers, continued = last_headers, True  # a table continued from the previous page
         first_pos = _find(key, match_key(" ".join(c for c in rows[0] if c)), 0)
         title = _table_title(pages_text, grid.page, index[first_pos] if first_pos >= 0 else 0)
         table_id = (
             title.split(" –")[0].lower().replace(" ", "-") if title else f"p{grid.page}-t{grid.index + 1}"
         )
+        if title is None and last_title and (continued or (headers and headers == last_headers)):
+            # The untitled part of a table that runs over pages, under the same columns, is part of
+            # that table: "Table 1" names its rows on every page (each part keeps its own id, since
+            # its rows are numbered from its own first row).
+            title = last_title
         cursor = 0
         group: str | None = None
         for row_no, row in enumerate(rows):
@@ -295,6 +302,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                 cursor = cpos + len(cell_key)
         if headers:
             last_headers, last_width = headers, len(headers)
+            last_title = title
     hits.sort(key=lambda h: (h.page, h.start))
     # Drop overlaps, keeping the earlier hit.
     kept: list[_TableHit] = []

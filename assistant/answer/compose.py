@@ -74,6 +74,36 @@ def _list_start(c: Candidate) -> int | None:
     return None
 
 
+# Words that give a reason: the sentence that has them explains; one without them leads up to it.
+_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|reasons?|caused|driven\s+by|impacted\s+by|"
+    r"result(?:s|ed)?\s+(?:of|from)|since|therefore|so\s+that|in\s+order\s+to|given\s+that|as\s+(?:this|it|they))\b",
+    re.I,
+)
+REASON_REACH = 2  # following sentences of its paragraph a quote answering "why" may run on to
+# "There appear to be two primary reasons for this.": the reasons follow.
+_ANNOUNCES = re.compile(r"\breasons?\b[^.;:]{0,24}[.:]\s*$|:\s*$", re.I)
+
+
+def _reason_end(c: Candidate, end: int) -> int:
+    """Where a quote answering "why" ends: with the next sentence of its paragraph (and page), which a
+    reader takes with it, and on (up to `REASON_REACH` sentences) to one that gives a reason when
+    neither does; the reasons a sentence announces ("two primary reasons for this.") come with it."""
+    own = c.chunk.text[c.start : end]
+    reach = REASON_REACH if _ANNOUNCES.search(own) or not _REASON.search(own) else 1
+    after = [u for u in c.chunk.units if u.block == c.unit.block and u.page == c.unit.page and u.start >= end]
+    for taken, u in enumerate(after, start=1):
+        if taken > reach:
+            break
+        sentence = c.chunk.text[u.start : u.end]
+        end = u.end
+        if _ANNOUNCES.search(sentence):
+            reach = taken + REASON_REACH  # the reasons it announces follow
+        elif _REASON.search(sentence):
+            break
+    return end
+
+
 def _paragraph(c: Candidate) -> tuple[int, int]:
     """The whole paragraph around this unit, on its page."""
     same = [u for u in c.chunk.units if u.block == c.unit.block and u.page == c.unit.page]
@@ -102,11 +132,15 @@ def quote_for(
     paragraph: bool = False,
     page: int | None = None,
     asked: frozenset[str] = frozenset(),
+    explain: bool = False,
 ) -> Quote:
     """The quote a candidate gives, on one page; for a table row, the cell the question picks by a
-    council it names (`column_hint`) or by the words of a column header it uses (`asked`)."""
+    council it names (`column_hint`) or by the words of a column header it uses (`asked`). Asked
+    why (`explain`), a sentence that gives no reason runs on to the next of its paragraph that does."""
     start, end = c.start, c.end
     raw = c.chunk.text[start:end].rstrip()
+    if explain and not raw.endswith((":", ":-")) and not expand_list:
+        end = _reason_end(c, end)
     if raw.endswith((":", ":-")) or expand_list:
         if expand_list and c.unit.kind == "list_item" and (lead := _list_start(c)) is not None:
             start = lead

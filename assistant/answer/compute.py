@@ -156,7 +156,13 @@ class Computer:
         if isinstance(outcome, router.Missing):
             # A figure the stores hold as a record ("what share of new Care Needs Assessments were
             # done within 28 days?" is an indicator's latest figure) is looked up, not computed.
-            return self.extractor.from_meetings(ctx) or missing_answer(outcome, ctx)
+            # A total, difference, share or change may be stated as such ("by £1.54 per week"): the
+            # passages answer when they can. A gap needs the target and the figure set against it,
+            # so one found alone answers nothing; nor does an abstention: the missing operand is named.
+            found = self.extractor.from_meetings(ctx) or (
+                self.extractor.answer(ctx) if kind in STATED_KINDS else None
+            )
+            return missing_answer(outcome, ctx) if found is None or found.abstained else found
         _join_adjacent(outcome.operands, self.extractor.retriever.catalog.page_text)
         if any(o.quote is None and o.amount.unit == "£" for o in outcome.operands):
             q_money = self._money_question(res.query, q.carried)
@@ -325,6 +331,9 @@ def _stated_change(op: router.Operand) -> str | None:
 
 
 _PART_OF_WHOLE = re.compile(r"\b(?:proportion|fraction|share)\b", re.I)
+
+
+STATED_KINDS = frozenset({"sum", "difference", "share", "change", "average", "ratio", "remainder", "rest"})
 
 
 def intent(text: str) -> str | None:

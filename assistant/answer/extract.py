@@ -246,6 +246,7 @@ class Extractor:
                 paragraph=q.answer_type is None,
                 page=best_page(part.question, c, lower),
                 asked=asked,
+                explain=shapes.asks_why(part.question),
             )
             for part, c in chosen
         ]

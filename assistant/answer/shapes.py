@@ -54,6 +54,22 @@ _CLAUSE = re.compile(
 _DEADLINE = re.compile(r"\bby\s+(?:the\s+end\s+of\s+)?(?:\d{4}(?:\s*[-/–]\s*\d{2,4})?|\d{2}/\d{2})\b")
 
 
+_WHY = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:why\b|how\s+come\b|for\s+what\s+reasons?\b|what\s+(?:was|were|is|are)\s+the\s+reasons?\b|"
+    r"what\s+(?:caused|causes|led\s+to|drove|drives|explains?)\b|"
+    # "What was the SICT's worry about ...?": a concern is stated, then explained
+    r"what\s+(?:was|were|is|are)\s+(?:the\s+|their\s+|its\s+|[\w-]+'s\s+)?(?:main\s+)?"
+    r"(?:worry|worries|concerns?|issues?|problems?|dangers?|fears?|objections?|risks?\s+of)\b)",
+    re.I,
+)
+
+
+def asks_why(q: Question) -> bool:
+    """A question that asks for a reason, or a concern and what makes it one: its answer is the
+    sentence that gives it with the sentences that explain it."""
+    return bool(_WHY.search(q.text))
+
+
 def asks_for_list(q: Question) -> bool:
     return q.wants_list and q.answer_type in (None, "who", "count")
 

@@ -46,12 +46,14 @@ def label_words(text: str) -> frozenset[str]:
 
 
 def in_named_table(text: str, rows: Iterable[TableRow]) -> list[TableRow]:
-    """The rows of the table the question names ("Table 5"), or all rows when it names none."""
+    """The rows of the table the question names ("Table 5"), its parts on later pages included, or
+    all rows when it names none."""
     rows = list(rows)
     m = _TABLE.search(text)
     if not m:
         return rows
-    return [r for r in rows if r.table_id == f"table-{m.group(1)}"]
+    name = f"Table {m.group(1)}"
+    return [r for r in rows if r.table_id == f"table-{m.group(1)}" or (r.title or "").split(" –")[0] == name]
 
 
 def asked_words(q: Question) -> set[str]:
@@ -143,6 +145,8 @@ def table_sum(text: str, q: Question, rows: list[TableRow]) -> Computed | None:
                 # Rows the question names in full ("Shared Services and Customer Access"); only
                 # where fewer than two are, rows that share a word with it ("Service Devolution").
                 whole = [r for r in pair if label_words(r.label) and label_words(r.label) <= asked]
+                if len(whole) == 1:
+                    return None  # "the total for the Shared Services workstream" is that row's total
                 chosen = (whole if len(whole) >= 2 else [r for r in pair if label_words(r.label) & asked])[:6]
                 ops = [op for r in chosen if (op := _operand(r, cols[0])) is not None]
                 if len(ops) >= 2:
