@@ -23,6 +23,7 @@ _PRONOUN = re.compile(
 _BEFORE = re.compile(r"\b(?:the\s+)?(?:year|period)\s+before\b|\b(?:previous|prior|preceding)\s+year\b", re.I)
 _AFTER = re.compile(r"\b(?:the\s+)?(?:following|next|subsequent)\s+year\b|\b(?:the\s+)?year\s+after\b", re.I)
 CARRY_WEIGHT = 0.5
+PRONOUN_FOLLOWUP_TERMS = 5  # a question with a pronoun and at most this many key words leans on the last turn
 
 
 @dataclass
@@ -52,7 +53,9 @@ def is_followup(question: Question) -> bool:
     substantive = [w for w in question.weights.values() if w >= 1.0]
     if len(substantive) <= 2:
         return True
-    return bool(_PRONOUN.search(text)) and not question.councils and len(substantive) <= 4
+    return (
+        bool(_PRONOUN.search(text)) and not question.councils and len(substantive) <= PRONOUN_FOLLOWUP_TERMS
+    )
 
 
 def shift_years(forms: set[str], delta: int) -> set[str]:

@@ -212,6 +212,16 @@ _A_YEARS = re.compile(
 )
 
 
+_STATED_PER = {
+    unit: re.compile(
+        rf"\b(?:per|a|each|every)\s+{unit}\b"
+        + (r"|\bannual(?:ly)?\b|\bper\s+annum\b" if unit == "year" else ""),
+        re.I,
+    )
+    for unit in ("year", "month", "week")
+}
+
+
 def asked_per(text: str) -> str | None:
     """The period a question asks an amount per ("per week", "annually"), if any."""
     m = _ASKED_PER.search(text)
@@ -229,6 +239,8 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
     asked = asked_per(q.text)
     for c in ranked[:STATED_DEPTH]:
         cited = quote(c)
+        if asked and find_money(cited.text) and _STATED_PER[asked].search(cited.text):
+            return None  # "£18.5m of savings per year": the amount is stated per the period asked
         for m in _OVER.finditer(cited.text):
             count = count_of(m.group("count"))
             if not count or not about(cited.text, m.start(), m.end(), key):

@@ -40,3 +40,19 @@ def test_the_total_of_one_named_row_is_not_a_sum(assistant) -> None:
         role="admin",
     )
     assert not answer.tools and "193" in answer.answer
+
+
+def test_an_amount_stated_per_year_is_quoted_not_averaged(assistant) -> None:
+    # Productivity plan, p. 1: "The business case set out a plan to deliver £18.5m of savings per year"
+    answer = assistant.ask("How much a year was the unitary business case supposed to save?", role="admin")
+    assert not answer.tools and "£18.5m" in answer.answer
+
+
+def test_a_pronoun_with_a_few_key_words_leans_on_the_last_turn(assistant) -> None:
+    first = assistant.ask("When did Somerset Council actually come into being?", role="admin")
+    then = assistant.ask(
+        "How much a year was the business case for it supposed to save?",
+        role="admin",
+        conversation_id=first.conversation_id,
+    )
+    assert "£18.5m" in then.answer
