@@ -216,10 +216,13 @@ class Extractor:
                 quotes[0].text = strip_marker(quotes[0].text)
                 return extractive_answer(quotes, ctx)
         in_list = q.plural_head and picks[0].unit.kind == "list_item" and q.answer_type is None
+        announced = q.plural_head and shapes.announces_list(picks[0])
         if len(parts) == 1 and (
-            shapes.asks_for_list(q) or in_list or picks[0].text.rstrip().endswith((":", ":-"))
+            shapes.asks_for_list(q) or in_list or announced or picks[0].text.rstrip().endswith((":", ":-"))
         ):
             pieces = shapes.list_pieces(picks[0], self.retriever.neighbour, q)
+            if pieces and (count := shapes.count_asked(q.text)):
+                pieces = shapes.cap_items(pieces, count)  # "the five core questions": five items
             title = picks[0].doc.title
             item = shapes.item_asked(q, pieces, title) if pieces and q.yes_no else None
             if item is not None:

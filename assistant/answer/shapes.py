@@ -20,7 +20,7 @@ from assistant.answer.select import MONTH_NAME, Candidate, _tokens, strip_marker
 from core.money import find_money, find_percent
 from core.records import Chunk, Document, Unit
 from core.text import match_key, squash
-from core.tokens import stem
+from core.tokens import count_of, stem
 
 MAX_LIST_ITEMS = 12
 MAX_LIST_WORDS = 260
@@ -206,6 +206,8 @@ def list_pieces(
     earlier = _intro_before(best, neighbour) if intro is None and q is not None else None
     if earlier is not None and _names_asked(q, earlier[0].unit_text(earlier[0].units[earlier[1]])):
         return _numbered_list(*earlier, neighbour)  # a numbered paragraph of a list begun earlier
+    if intro is None and (announced := _announced_list(best, neighbour)) is not None:
+        return announced
     if intro is None:
         if best.unit.kind != "list_item":
             return None
@@ -237,6 +239,64 @@ def list_from(
         items += 1
         words += len(text.split())
     return pieces if items else None
+
+
+# "A number of overall approaches to resourcing were considered": a paragraph that ends by
+# announcing things, each then set out in a paragraph of its own.
+_ANNOUNCES_LIST = re.compile(
+    r"\b(?:a\s+number\s+of|several|various|(two|three|four|five|six|seven|eight)(?:\s+[a-z-]+)?)\s+[a-z -]{0,40}?"
+    r"\b(?:were|are|have\s+been|had\s+been)\s+(?:considered|identified|proposed|described|developed|explored|"
+    r"examined|put\s+forward|set\s+out|suggested)\b",
+    re.I,
+)
+# A paragraph that looks back over the list ("There are pros and cons to all these choices") ends it.
+_LOOKS_BACK = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?(?:there\s+are\s+\w+\s+and\s+\w+\s+to|these\b|all\s+(?:of\s+)?these\b|"
+    r"each\s+of\s+these\b|of\s+these\b|the\s+above\b|all\s+the\s+above\b|in\s+summary\b|overall\b)",
+    re.I,
+)
+ANNOUNCE_REACH = 2  # units after the best one searched for the sentence that announces a list
+
+
+def announces_list(best: Candidate) -> bool:
+    """Whether the best candidate's paragraph ends by announcing a list of paragraphs after it."""
+    chunk = best.chunk
+    block = [u for u in chunk.units if u.block == best.unit.block]
+    return (
+        bool(block)
+        and block[-1].kind == "sentence"
+        and bool(_ANNOUNCES_LIST.search(chunk.unit_text(block[-1])))
+    )
+
+
+def _announced_list(best: Candidate, neighbour: Callable[[Chunk, int], Chunk | None]) -> list[Piece] | None:
+    """The list a paragraph-ending sentence announces ("A number of overall approaches ... were
+    considered"): that sentence, then the opening sentence of each following paragraph, as many as
+    it says or until a paragraph looks back over them or a heading comes."""
+    chunk = best.chunk
+    for i in range(best.index, min(len(chunk.units), best.index + best.count + ANNOUNCE_REACH)):
+        u = chunk.units[i]
+        if u.block != best.unit.block or u.kind != "sentence":
+            continue
+        m = _ANNOUNCES_LIST.search(squash(chunk.unit_text(u)))
+        last_of_block = i + 1 >= len(chunk.units) or chunk.units[i + 1].block != u.block
+        if m is None or not last_of_block:
+            continue
+        wanted = count_of(m.group(1)) if m.group(1) else MAX_LIST_ITEMS
+        pieces = [Piece(chunk, u.start, u.end, u.page, u.section)]
+        block, items, section = u.block, 0, "\0"
+        for at, nxt in _units_after(chunk, i, neighbour):
+            if nxt.block == block or (nxt.section or "").startswith(f"{section}."):
+                continue  # the rest of an item's paragraph, and its sub-paragraphs, explain it
+            text = squash(at.unit_text(nxt))
+            if nxt.kind in ("heading", "table_header") or nxt.is_table or _LOOKS_BACK.search(text):
+                break
+            if items >= (wanted or MAX_LIST_ITEMS):
+                break
+            pieces.append(Piece(at, nxt.start, nxt.end, nxt.page, nxt.section))
+            block, items, section = nxt.block, items + 1, nxt.section or "\0"
+        return pieces if items >= 2 else None
+    return None
 
 
 def _units_after(
@@ -329,6 +389,38 @@ def item_asked(q: Question, pieces: list[Piece], context: str) -> Piece | None:
     return best[1] if best and best[0] >= 0.5 else None
 
 
+# "the five core questions", "which three councils": how many items the question asks for.
+_COUNT_ASKED = re.compile(
+    r"\b(?:the|its|their|all|which|what|name|list)\s+(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?:[a-z-]+\s+){0,2}?[a-z-]+s\b",
+    re.I,
+)
+
+
+def count_asked(text: str) -> int | None:
+    m = _COUNT_ASKED.search(text)
+    return count_of(m.group(1)) if m else None
+
+
+def cap_items(pieces: list[Piece], count: int) -> list[Piece]:
+    """The list's introduction and its first `count` items (as `list_items` counts them): a list
+    that runs on into the next one is cut where the number asked for is reached."""
+    kept: list[Piece] = []
+    items = 0
+    for p in pieces:
+        for u in p.chunk.units:
+            if u.start < p.start or u.end > p.end:
+                continue
+            text = strip_marker(squash(p.chunk.unit_text(u)))
+            if not (text.rstrip().endswith((":", ":-")) or _ANNOUNCES_LIST.search(text)):
+                items += 1
+            if items == count:
+                kept.append(Piece(p.chunk, p.start, u.end, p.page, p.section))
+                return kept
+        kept.append(p)
+    return kept
+
+
 def list_items(pieces: list[Piece]) -> list[str]:
     """The items' names, for the lead: each item's words up to its first colon or dash."""
     names = []
@@ -337,8 +429,8 @@ def list_items(pieces: list[Piece]) -> list[str]:
             if u.start < p.start or u.end > p.end:
                 continue
             text = strip_marker(squash(p.chunk.unit_text(u)))
-            if text.rstrip().endswith((":", ":-")):
-                continue
+            if text.rstrip().endswith((":", ":-")) or _ANNOUNCES_LIST.search(text):
+                continue  # the list's introduction
             name = re.split(r"\s*[:–—]\s+|\s+-\s+", text, maxsplit=1)[0]
             words = name.split()
             names.append(" ".join(words[:ITEM_WORDS]) + ("…" if len(words) > ITEM_WORDS else ""))

@@ -56,3 +56,25 @@ def test_a_pronoun_with_a_few_key_words_leans_on_the_last_turn(assistant) -> Non
         conversation_id=first.conversation_id,
     )
     assert "£18.5m" in then.answer
+
+
+def test_a_list_stops_at_the_number_asked_for(assistant) -> None:
+    # Peer challenge, p. 3: five numbered core questions, then a further list of the council's own asks.
+    answer = assistant.ask(
+        "What are the five core questions every corporate peer challenge looks at?", role="admin"
+    )
+    lead = answer.answer.split("[1]")[0]
+    assert lead.count(";") == 4 and lead.startswith("Understanding of the local place")
+
+
+def test_a_list_a_paragraph_announces_is_its_following_paragraphs(assistant) -> None:
+    # Plan for Collaboration, p. 4, 29: "A number of overall approaches to resourcing were considered
+    # ..." then 30 'full participation', 31 'lead and scrutiny', 32 'best for the rest', 33 'alternative';
+    # 34 "There are pros and cons to all these choices." looks back and ends the list.
+    answer = assistant.ask(
+        "What approaches to resourcing the collaboration programme did the team consider?", role="admin"
+    )
+    for item in ("full participation", "lead and scrutiny", "best for the rest", "alternative"):
+        assert item in answer.answer
+    assert "pros and cons" not in answer.answer
+    assert {c.section for c in answer.citations} >= {"30", "31", "32", "33"}
