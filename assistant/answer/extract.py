@@ -39,6 +39,7 @@ from assistant.answer.weights import ScoringWeights, softmax
 from assistant.models import Answer, ToolCall
 from assistant.retrieve import Retriever
 from core.text import match_key
+from core.tokens import tokenize
 
 HITS = 10  # chunks retrieved for a question
 TITLE_SETS_KEPT = 32  # sets of readable documents whose titles are kept counted (callers, filters)
@@ -263,6 +264,8 @@ class Extractor:
             )
             if lead is None and lacks_asked_figure(q, quotes[0].text):
                 return extractive_answer([], ctx)
+            if lacks_asked_role(q, quotes[0].text):
+                return extractive_answer([], ctx)
         elif all(part.own for part in parts):
             leads = [
                 shapes.fact_lead(part.question, quote.text)
@@ -385,6 +388,25 @@ def lacks_asked_figure(q: Question, quote: str) -> bool:
     if shapes.fact_lead(q, quote) is not None:
         return False
     return q.answer_type != "money" or not has_number(quote)
+
+
+# An office a who-question names ("Who was SCC's chief executive ...?"). General English of councils.
+_ROLE = re.compile(
+    r"\b(chief\s+executive|deputy\s+leader|leader|chair(?:man|woman|person)?|vice[-\s]chair(?:man)?|mayor|"
+    r"portfolio\s+holder|cabinet\s+member|director|head\s+of\s+\w+|programme\s+manager|project\s+manager|"
+    r"chief\s+finance\s+officer|monitoring\s+officer|section\s+151\s+officer|inspector|adviser|advisor|"
+    r"champion|author|clerk|proposer|seconder)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhat\s+(?:is|was)\s+the\s+name\s+of\b", re.I)
+
+
+def lacks_asked_role(q: Question, quote: str) -> bool:
+    """Whether a who-question names an office ("the chief executive") that its quote does not: a
+    passage naming a principal adviser does not say who the chief executive was."""
+    if q.yes_no or not _WHO.search(q.text) or not (m := _ROLE.search(q.text)):
+        return False
+    return not set(tokenize(m.group(1))) <= set(tokenize(quote))
 
 
 def question_parts(text: str) -> list[str]:

@@ -78,3 +78,15 @@ def test_a_list_a_paragraph_announces_is_its_following_paragraphs(assistant) -> 
         assert item in answer.answer
     assert "pros and cons" not in answer.answer
     assert {c.section for c in answer.citations} >= {"30", "31", "32", "33"}
+
+
+def test_a_who_question_naming_an_office_needs_a_passage_naming_it(assistant) -> None:
+    # The peer challenge names its LGA principal adviser, not the council's chief executive.
+    answer = assistant.ask(
+        "Who was SCC's chief executive when the LGA did the 2018 peer challenge?", role="admin"
+    )
+    assert answer.abstained and not answer.citations
+    holder = assistant.ask(
+        "Who was the executive portfolio holder on the SSDC/SDC joint working report?", role="admin"
+    )
+    assert "Ric Pallister" in holder.answer
