@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer import indicators, meetings, shapes, tables
+from assistant.answer import indicators, meetings, router, shapes, tables
 from assistant.answer import scope as scoping
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
@@ -264,7 +264,7 @@ class Extractor:
             )
             if lead is None and lacks_asked_figure(q, quotes[0].text):
                 return extractive_answer([], ctx)
-            if lacks_asked_role(q, quotes[0].text):
+            if lacks_asked_role(q, quotes[0].text) or gives_target_for_actual(q, quotes[0].text):
                 return extractive_answer([], ctx)
         elif all(part.own for part in parts):
             leads = [
@@ -293,6 +293,8 @@ class Extractor:
         the savings required, which the earlier turn already gave)."""
         best = found.best
         said = ctx.resolution.previous_answer
+        if part.question.yes_no and said and best is not None and shapes.repeats(best, scope.quoted_before):
+            return True  # "And is it on track to hit that?" asks past the figure just given
         if ctx.resolution.answer_type is not None:
             return False  # it asks for nothing of its own kind ("What difference has it made?")
         if best is None or not said or not shapes.repeats(best, scope.quoted_before):
@@ -407,6 +409,23 @@ def lacks_asked_role(q: Question, quote: str) -> bool:
     if q.yes_no or not _WHO.search(q.text) or not (m := _ROLE.search(q.text)):
         return False
     return not set(tokenize(m.group(1))) <= set(tokenize(quote))
+
+
+# "How much did it actually end up saving?": the outcome, not what was planned.
+_ASKS_ACTUAL = re.compile(
+    r"\bactual(?:ly)?\b|\bend(?:ed)?\s+up\b|\bin\s+the\s+end\b|\boutturn\b|\bturned\s+out\b|\bin\s+reality\b",
+    re.I,
+)
+
+
+def gives_target_for_actual(q: Question, quote: str) -> bool:
+    """Whether a question asking what actually happened is given only a target: every figure of the
+    quote reads as planned, committed or required ("commits the partner authorities to savings of
+    £20 million"), none as achieved."""
+    if q.yes_no or not _ASKS_ACTUAL.search(q.text):
+        return False
+    roles = router.figure_roles(quote)
+    return bool(roles) and all(r == "target" for r in roles)
 
 
 def question_parts(text: str) -> list[str]:

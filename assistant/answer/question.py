@@ -161,7 +161,7 @@ _PLURAL_HEAD = re.compile(
     re.I,
 )
 _AUX = r"(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b"
-_YES_NO = re.compile(rf"^\s*{_AUX}", re.I)
+_YES_NO = re.compile(rf"^\s*(?:(?:and|so|but|then|ok|okay|also),?\s+)?{_AUX}", re.I)  # "And is it on track?"
 # "Can you tell me whether the savings were enough?": a yes/no question inside a request.
 _WHETHER = re.compile(r"^\s*(?:whether|if)\b", re.I)
 _NUMBER_WORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)"

@@ -356,6 +356,11 @@ def _role(text: str, start: int, end: int) -> str | None:
     return "target" if last_t > last_a else "actual"
 
 
+def figure_roles(text: str) -> list[str | None]:
+    """How each money figure of a passage reads: "target", "actual", "pot" or None."""
+    return [_role(text, start, end) for (start, end), _ in find_money(text)]
+
+
 def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str], tuple[int, int]]]:
     text = c.text
     found = find_money(text)

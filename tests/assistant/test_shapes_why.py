@@ -90,3 +90,19 @@ def test_a_who_question_naming_an_office_needs_a_passage_naming_it(assistant) ->
         "Who was the executive portfolio holder on the SSDC/SDC joint working report?", role="admin"
     )
     assert "Ric Pallister" in holder.answer
+
+
+def test_what_actually_happened_is_not_answered_with_a_target(assistant) -> None:
+    # The Pioneer report commits to £20 million by 2012/13; no paper says what was saved in the end.
+    answer = assistant.ask("How much did Pioneer Somerset actually end up saving by 2012/13?", role="admin")
+    assert answer.abstained and not answer.citations
+
+
+def test_a_yes_no_follow_up_asks_past_the_figure_just_given(assistant) -> None:
+    # Productivity plan, p. 1: "... deliver £18.5m of savings per year ... By 31 March 2025, we are
+    # projected to exceed this by saving £20.3m per year."
+    first = assistant.ask("How much a year was the unitary business case supposed to save?", role="admin")
+    then = assistant.ask(
+        "And is it on track to hit that?", role="admin", conversation_id=first.conversation_id
+    )
+    assert "£20.3m" in then.answer and "£18.5m" not in then.answer.split("[1]")[0]
