@@ -290,6 +290,10 @@ _NUMBER_WORDS = {
 }
 
 
+# A count written in digits or words, as a regex alternation ("\\d{1,3}|twelve|eleven|...").
+NUMBER_WORD_PATTERN = r"\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+
+
 def count_of(word: str) -> int | None:
     """A small count written in digits or words ("4", "six")."""
     word = word.lower()

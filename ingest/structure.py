@@ -171,6 +171,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
     last_headers: tuple[str, ...] = ()
     last_width = 0
     last_title: str | None = None
+    last_page = 0
     for grid in grids:
         key, index = keys.get(grid.page, ("", []))
         if not key:
@@ -189,7 +190,12 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
         table_id = (
             title.split(" –")[0].lower().replace(" ", "-") if title else f"p{grid.page}-t{grid.index + 1}"
         )
-        if title is None and last_title and (continued or (headers and headers == last_headers)):
+        if (
+            title is None
+            and last_title
+            and grid.page - last_page in (0, 1)
+            and (continued or (headers and headers == last_headers))
+        ):
             # The untitled part of a table that runs over pages, under the same columns, is part of
             # that table: "Table 1" names its rows on every page (each part keeps its own id, since
             # its rows are numbered from its own first row).
@@ -302,7 +308,7 @@ def _locate_tables(pages: list[CleanPage], grids: list[Grid]) -> list[_TableHit]
                 cursor = cpos + len(cell_key)
         if headers:
             last_headers, last_width = headers, len(headers)
-            last_title = title
+            last_title, last_page = title, grid.page
     hits.sort(key=lambda h: (h.page, h.start))
     # Drop overlaps, keeping the earlier hit.
     kept: list[_TableHit] = []

@@ -343,7 +343,7 @@ def intent(text: str) -> str | None:
     if formulas.costing_in(text) is not None:
         return "costing"
     kind = router.kind_of(text)
-    if kind in (None, "difference", "sum") and operands.RATIO_Q.search(text):
+    if kind in (None, "difference", "sum") and operands.asks_ratio(text):
         return "ratio"  # "how many times bigger", "how many days would the grant pay for"
     if kind is None and formulas.recosting_in(text):
         return "recost"

@@ -25,6 +25,7 @@ from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult, as_number
 from core.money import Amount, find_money, find_percent, format_money
 
+RATE_DEPTH = 6  # the best candidates searched for a document's rate or costing to apply
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 _MONEY = r"£\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?"
 _RATE = re.compile(
@@ -192,7 +193,7 @@ def recost(
 ) -> Computed | None:
     """The first costing stated in the evidence, worked out again with the inputs the question gives
     in place of the document's; the document's other inputs are cited."""
-    for c in ranked[:6]:
+    for c in ranked[:RATE_DEPTH]:
         m = _STATED_DAY_RATE.search(c.text)
         if m is None:
             continue
@@ -273,6 +274,9 @@ def wants_percent(text: str) -> bool:
     return bool(_PERCENT_WORDS.search(text))
 
 
+_AN_AGE_OR_TIME = re.compile(r"\b(?:before|after|aged?|until|since|under\s+the\s+age\s+of)\s+$", re.I)
+
+
 def _question_figures(text: str) -> list[Amount]:
     out = [a for _, a in find_money(text)]
     taken = [span for span, _ in find_money(text)] + [span for span, _ in find_percent(text)]
@@ -284,6 +288,8 @@ def _question_figures(text: str) -> list[Amount]:
             continue  # a year
         if LABELLED_NUMBER.search(text[: m.start()]):
             continue  # a label's number: "option 3", "Table 5"
+        if _AN_AGE_OR_TIME.search(text[: m.start()]):
+            continue  # "assessed before 18": an age or a time, not a quantity to multiply by
         out.append(Amount(value, "", text=m.group(1)))
     return out
 
@@ -298,7 +304,7 @@ def apply_rate(
     # "at the rate the plan quotes" may be a rate per person or a percentage: a rate per unit stated
     # in the passage is taken first unless the question speaks of a percentage.
     units_first = not _PERCENT_NAMED.search(text)
-    for c in ranked[:6]:
+    for c in ranked[:RATE_DEPTH]:
         per_unit = _PER_UNIT.search(c.text)
         if units_first and per_unit:
             return _applied_rate(figures, per_unit, c, quote)

@@ -206,8 +206,13 @@ def _all_figures(text: str, want: str) -> list[tuple[tuple[int, int], Amount]]:
 
 # "How many times bigger is A than B?"
 _TIMES = re.compile(
-    r"\bhow\s+many\s+times\s+(?:bigger|larger|greater|more|higher|over)?\s*(?:is|was|are|were|would)?\s*"
-    r"(?P<a>.+?)\s+(?:than|as)\s+(?P<b>.+?)\s*\??\s*$",
+    r"\bhow\s+many\s+times\s+(?:(?:bigger|larger|greater|more|higher|smaller|less|lower)\b[^?]*?\s+than|"
+    r"(?:as\s+\w+\s+as))\s*(?P<b>.+?)\s*\??\s*$",
+    re.I,
+)
+_TIMES_A = re.compile(
+    r"\bhow\s+many\s+times\s+(?:bigger|larger|greater|more|higher|smaller|less|lower|as\s+\w+)\s+"
+    r"(?:is|was|are|were|would\s+be)?\s*(?P<a>.+?)\s+(?:than|as)\s",
     re.I,
 )
 # "How many days of the project lead, at the daily rate, would the whole grant pay for?", "How many
@@ -217,9 +222,17 @@ _UNITS_OF = re.compile(
     r"(?P<a>.+?)\s+(?:pay\s+for|buy|cover|fund|last|meet)\b(?=\s*(?:[?,.]|$|at\b|in\b|for\b|by\b|over\b|until\b))",
     re.I,
 )
-RATIO_Q = re.compile(
-    rf"{_TIMES.pattern}|{_UNITS_OF.pattern.replace('(?P<a>', '(?:').replace('(?P<b>', '(?:')}", re.I
+# What such a question buys is priced (a rate, a cost, an overspend); otherwise it counts something
+# else ("How many staff did the peer team meet?", "How many new posts would the savings fund?").
+_PRICED = re.compile(
+    r"\b(?:rate|cost|price|salary|fee|overspend(?:ing)?|spend|budget|deficit|gap|shortfall)\b", re.I
 )
+
+
+def asks_ratio(text: str) -> bool:
+    """Whether a question asks for a ratio: "How many times bigger is A than B?", "How many days of B
+    would A pay for at the day rate?"."""
+    return bool(_TIMES.search(text) or (_UNITS_OF.search(text) and _PRICED.search(text)))
 
 
 # "With general reserves and the contingency fund together, how many years ... could SCC cover?"
@@ -232,10 +245,13 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+([a-z]+)", re.I)
 def ratio_phrases(text: str) -> list[str]:
     """A ratio's two phrases, what is divided first: "how many times bigger is A than B" (A, B); "how
     many days of B would A pay for" (A, B); "with A, how many years of B could it cover" (A, B)."""
-    m = _TIMES.search(text) or _UNITS_OF.search(text)
-    if not m:
+    times, units = _TIMES.search(text), _UNITS_OF.search(text)
+    if times and (first := _TIMES_A.search(text)):
+        a, b = first.group("a").strip(" ,."), times.group("b").strip(" ,.")
+    elif units and _PRICED.search(text):
+        a, b = units.group("a").strip(" ,."), units.group("b").strip(" ,.")
+    else:
         return []
-    a, b = m.group("a").strip(" ,."), m.group("b").strip(" ,.")
     lead = _LEAD_CLAUSE.match(text)
     if lead and len(re.findall(r"[A-Za-z]{3,}", a)) <= 1:
         a = lead.group("lead").strip(" ,.")  # the subject is a name or pronoun; the figures come first

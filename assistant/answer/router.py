@@ -71,7 +71,10 @@ DIFF_Q = re.compile(
     r"\bdifference\s+(?:between|is\s+there)\b|\bhow\s+much\s+(?:more|less|higher|lower|bigger|larger|smaller|greater)\b|\bgap\s+between\b",
     re.I,
 )
-_YES_NO = re.compile(r"^\s*(?:quick\s+check\W+)?(?:does|do|did|is|are|was|were|would|will)\b", re.I)
+_YES_NO = re.compile(
+    r"^\s*(?:quick\s+check\W+)?(?:(?:and|so|but|then|ok|okay|also),?\s+)?(?:does|do|did|is|are|was|were|would|will)\b",
+    re.I,
+)
 SHARE_Q = re.compile(
     r"\b(?:what|which)\s+(?:share|proportion|percentage|fraction|%)\s*(?:of|falls?\s+on|accounted\s+for|make\s+up)\b|"
     r"\b(?:what|which)\s+(?:share|proportion|percentage|fraction)\b.*\b(?:of|falls?\s+on|accounted\s+for|make\s+up)\b|"
@@ -379,6 +382,9 @@ def _money_in(c: Candidate) -> list[tuple[Amount, str | None, list[str], tuple[i
     return out
 
 
+GAP_DEPTH = 12  # the best candidates searched for a target and the figure set against it
+
+
 def gap(
     kind: str,
     ranked: list[Candidate],
@@ -393,7 +399,7 @@ def gap(
     # and one of the two passages is about the question's subject (`on_subject`): Mendip's target and
     # the unitary council's savings are not a gap of anything, nor is the programme's £20m Mendip's.
     seen: list[tuple[str, Candidate, Amount, list[str]]] = []
-    for c in ranked[:12]:
+    for c in ranked[:GAP_DEPTH]:
         for amount, role, notes, _span in _money_in(c):
             if role in ("target", "actual"):
                 seen.append((role, c, amount, notes))
@@ -417,10 +423,8 @@ def gap(
             break
         if target is None and role == "target":
             target = (c, amount, notes)  # named as found, when no figure is found to compare with it
-        if actual is None and role == "actual":
-            actual = (c, amount, notes)
-    if target is not None and actual is not None and target[0].doc.doc_id != actual[0].doc.doc_id:
-        actual = None
+    else:
+        actual = None  # no pair from one paper about the subject: nothing is computed
     missing = []
     if target is None:
         missing.append("the target (the figure planned, needed or required)")

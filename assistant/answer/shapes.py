@@ -20,7 +20,7 @@ from assistant.answer.select import MONTH_NAME, Candidate, _tokens, strip_marker
 from core.money import find_money, find_percent
 from core.records import Chunk, Document, Unit
 from core.text import match_key, squash
-from core.tokens import count_of, stem
+from core.tokens import NUMBER_WORD_PATTERN, count_of, stem
 
 MAX_LIST_ITEMS = 12
 MAX_LIST_WORDS = 260
@@ -244,7 +244,7 @@ def list_from(
 # "A number of overall approaches to resourcing were considered": a paragraph that ends by
 # announcing things, each then set out in a paragraph of its own.
 _ANNOUNCES_LIST = re.compile(
-    r"\b(?:a\s+number\s+of|several|various|(two|three|four|five|six|seven|eight)(?:\s+[a-z-]+)?)\s+[a-z -]{0,40}?"
+    rf"\b(?:a\s+number\s+of|several|various|({NUMBER_WORD_PATTERN})(?:\s+[a-z-]+)?)\s+[a-z -]{{0,40}}?"
     r"\b(?:were|are|have\s+been|had\s+been)\s+(?:considered|identified|proposed|described|developed|explored|"
     r"examined|put\s+forward|set\s+out|suggested)\b",
     re.I,
@@ -391,8 +391,8 @@ def item_asked(q: Question, pieces: list[Piece], context: str) -> Piece | None:
 
 # "the five core questions", "which three councils": how many items the question asks for.
 _COUNT_ASKED = re.compile(
-    r"\b(?:the|its|their|all|which|what|name|list)\s+(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
-    r"\s+(?:[a-z-]+\s+){0,2}?[a-z-]+s\b",
+    rf"^\s*(?:please\s+)?(?:what|which|name|list|give\s+me)\b(?:\s+(?:are|were|was|is))?\s+(?:the\s+|its\s+|their\s+)?"
+    rf"({NUMBER_WORD_PATTERN})\s+(?:[a-z-]+\s+){{0,2}}?[a-z-]+s\b",
     re.I,
 )
 

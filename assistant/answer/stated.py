@@ -20,10 +20,10 @@ from assistant.answer.question import Question
 from assistant.answer.select import Candidate
 from assistant.tools import arithmetic
 from core.money import Amount, find_money, find_percent
-from core.tokens import count_of, tokenize
+from core.tokens import NUMBER_WORD_PATTERN, count_of, tokenize
 
 STATED_DEPTH = 3  # the best few candidates searched for a sentence stating both operands
-CONTEXT_WORDS = 8  # words either side of the operands that say what they are about
+CONTEXT_WORDS = 12  # words either side of the operands that say what they are about (a sentence's subject may lead it by ten)
 KEY_WEIGHT = 1.0  # a question term at least this heavy is one of its key words
 DISTINCT_WEIGHT = 3.0  # one at least this heavy (a rarer word) names what the question is about
 
@@ -40,7 +40,10 @@ _FROM_TO = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_NUMBER_WORD = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
+_DATE_AFTER = re.compile(
+    r"(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
+)
+_NUMBER_WORD = NUMBER_WORD_PATTERN
 # "over a period of 4 years", "over the last six years"
 _OVER = re.compile(
     rf"\bover\s+(?:a\s+period\s+of\s+|the\s+(?:last|past|next|previous|following|coming|first)\s+)?"
@@ -138,8 +141,16 @@ class Terms:
     distinctive: frozenset[str]
 
 
+# Words that ask how to work a figure out, or per what period, not what it is of.
+_ASKING = frozenset(
+    tokenize(
+        "year years month months week weeks day days annual annually average per total much many rough roughly"
+    )
+)
+
+
 def key_terms(q: Question) -> Terms:
-    subject = {t: w for t, w in q.weights.items() if not _PERIOD_TOKEN.match(t)}
+    subject = {t: w for t, w in q.weights.items() if not _PERIOD_TOKEN.match(t) and t not in _ASKING}
     heavy = {t for t, w in subject.items() if w >= DISTINCT_WEIGHT}
     return Terms(
         frozenset(t for t, w in subject.items() if w >= KEY_WEIGHT),
@@ -187,6 +198,8 @@ def movement(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]) 
             if not about(cited.text, m.start(), m.end(), key):
                 continue
             bound = re.search(rf"\b{_APPROX_WORDS}\s*$", m.group("words"), re.I)
+            if _DATE_AFTER.match(cited.text, m.end("old")) or _DATE_AFTER.match(cited.text, m.end("new")):
+                continue  # "from 1 April 2023 to 31 March 2025": dates, not figures
             old, new = (
                 _figure(m.group("old"), None),
                 _figure(m.group("new"), bound.group(0) if bound else None),
@@ -208,8 +221,18 @@ _ASKED_PER = re.compile(r"\b(?:per|a|each|every)\s+(year|annum|month|week)\b", r
 _PER_WORD = {"annum": "year"}
 # A figure for a year: "agency spend for 23/24 was £13.1m", "£2m a year", "annual cost of £50,000".
 _A_YEARS = re.compile(
-    r"(?<![\d/])(?:\d{2}|(?:19|20)\d{2})\s?[/-]\s?\d{2}(?![\d/])|\b(?:a|per)\s+year\b|\bannual\b", re.I
+    r"(?<![\d/])(?P<from>\d{2}|(?:19|20)\d{2})\s?[/-]\s?(?P<to>\d{2})(?![\d/%])(?!\s*(?:%|per\s*cent))|"
+    r"\b(?:a|per)\s+year\b|\bannual\b",
+    re.I,
 )
+
+
+def _a_year(m: re.Match[str]) -> bool:
+    """Whether a match of `_A_YEARS` is a year: a financial year's second part follows its first
+    ("23/24", "2023-24"), unlike a range ("20-26%", "pages 10-12")."""
+    if m.group("from") is None:
+        return True
+    return (int(m.group("from")) + 1) % 100 == int(m.group("to"))
 
 
 _STATED_PER = {
@@ -220,6 +243,9 @@ _STATED_PER = {
     )
     for unit in ("year", "month", "week")
 }
+
+
+_ASKS_CHANGE = re.compile(r"\b(?:reduc|cut|sav|increas|rais|grow|fall|drop|shrink)\w*", re.I)
 
 
 def asked_per(text: str) -> str | None:
@@ -243,10 +269,11 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
             return None  # "£18.5m of savings per year": the amount is stated per the period asked
         for m in _OVER.finditer(cited.text):
             count = count_of(m.group("count"))
-            if not count or not about(cited.text, m.start(), m.end(), key):
+            found = _nearest_money(cited.text, m.start(), m.end())
+            if not count or found is None:
                 continue
-            total = _nearest_money(cited.text, m.start(), m.end())
-            if total is None:
+            (start, end), total = found
+            if not about(cited.text, min(start, m.start()), max(end, m.end()), key):
                 continue
             unit = m.group("unit").lower()
             per = asked if asked is not None and (unit, asked) in PERIODS_IN else unit
@@ -258,10 +285,15 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
             return router.Computed(
                 result, ops, f"{total.text} over {count} {unit}s: {result.formula} on average."
             )
-        if asked in ("month", "week"):
-            for y in _A_YEARS.finditer(cited.text):
-                total = _nearest_money(cited.text, y.start(), y.end())
-                if total is None or not about(cited.text, y.start(), y.end(), key):
+        if asked in ("month", "week") and not _ASKS_CHANGE.search(q.text):
+            # A year's level, asked per week; not when the question asks about a change of it ("how
+            # much a month did it plan to reduce costs by?" is no share of the year's spend).
+            for y in filter(_a_year, _A_YEARS.finditer(cited.text)):
+                found = _nearest_money(cited.text, y.start(), y.end())
+                if found is None:
+                    continue
+                (start, end), total = found
+                if not about(cited.text, min(start, y.start()), max(end, y.end()), key):
                     continue
                 spread = PERIODS_IN[("year", asked)]
                 result = router.tolerant(arithmetic.average, [total], spread, f"a {asked}")
@@ -274,10 +306,11 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
     return None
 
 
-def _nearest_money(text: str, start: int, end: int) -> Amount | None:
-    """The money figure nearest text[start:end] on either side, within `PERIOD_REACH` characters."""
+def _nearest_money(text: str, start: int, end: int) -> tuple[tuple[int, int], Amount] | None:
+    """The money figure nearest text[start:end] on either side, within `PERIOD_REACH` characters,
+    with its span."""
     near = [
-        (min(abs(span[0] - end), abs(start - span[1])), a)
+        (min(abs(span[0] - end), abs(start - span[1])), (span, a))
         for span, a in find_money(text)
         if (span[1] <= start + 1 and start - span[1] <= PERIOD_REACH)
         or (span[0] >= end - 1 and span[0] - end <= PERIOD_REACH)

@@ -161,6 +161,10 @@ def table_average(text: str, q: Question, rows: list[TableRow]) -> Computed | No
         return None
     ops = summed.operands
     result = arithmetic.average([o.amount for o in ops], len(ops), "each")
+    header = ops[0].label.split(" · ")[-1]
+    row = next((r for r in rows if f"{r.label} · {header}" == ops[0].label), None)
+    if row is not None and (note := _in_pounds(float(result.output), row, header)):
+        result.notes.append(note)
     parts = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
     return Computed(result, ops, f"The average of {parts}: {result.formula}.")
 

@@ -228,3 +228,17 @@ def test_a_ratio_whose_figures_come_in_a_leading_clause_says_what_it_counts(assi
         role="admin",
     )
     assert "£18.3m ÷ £14.5m = 1.26 years" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many times were issues such as agency spend raised?",  # a count, not "how many times bigger"
+        "How many staff members did the peer team meet?",  # nothing priced is bought
+        "How much a week would reducing the overall workforce save?",  # "20-26%" is no financial year
+        "How far short of its 2018/19 savings target was Taunton Deane?",  # no pair of Taunton Deane's
+    ],
+)
+def test_no_computation_from_figures_about_something_else(assistant, question: str) -> None:
+    answer = assistant.ask(question, role="admin")
+    assert not answer.tools
