@@ -201,6 +201,9 @@ def _stemmer():
 
 # Irregular past forms the stemmer leaves alone ("came" would never meet "come"). General English.
 _IRREGULAR = {
+    # the stemmer leaves "reduction" apart from "reduce" ("reduct"/"reduc"), unlike -ation nouns
+    "reduction": "reduce",
+    "reductions": "reduce",
     "came": "come",
     "became": "become",
     "made": "make",

@@ -39,3 +39,7 @@ def test_property_financial_years_in_every_spelling_meet(start: int) -> None:
 def test_party_shorthand_reads_as_the_party_names_papers_print() -> None:
     assert tokenize("the Lib Dem amendment") == tokenize("the Liberal Democrat amendment")
     assert tokenize("Tories") == tokenize("Conservatives")
+
+
+def test_a_reduction_is_what_is_reduced() -> None:
+    assert tokenize("a reduction in agency spend") == tokenize("reduce agency spend")
