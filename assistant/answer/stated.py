@@ -1,7 +1,10 @@
 """Computations whose operands one sentence states together, read from the quote that is cited.
 
 - a movement, "moving from 20 in 2016 to now having in excess of 130": its percentage change;
-- a total over a stated period, "£4.2m over a period of 4 years": its average a year.
+- a level and a change of it, "agency spend for 23/24 was £13.1m, we are targeting a reduction of
+  circa £3m": the change as a percentage of the level, or the level once the change is made;
+- a total over a stated period, "£4.2m over a period of 4 years", or a year's figure asked per week
+  or month: its average.
 
 Papers state both operands of such a computation in one sentence far more often than in two; reading
 them from the sentence keeps the pair together, where a search for each operand alone finds two
