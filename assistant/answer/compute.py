@@ -19,7 +19,7 @@ from assistant.answer.select import Candidate, best_page
 from assistant.models import Answer, ToolCall
 from assistant.tools import arithmetic
 from core.councils import gazetteer
-from core.money import Amount, find_money
+from core.money import Amount, find_money, find_percent
 from core.text import squash
 from core.tokens import tokenize
 
@@ -90,6 +90,13 @@ class Computer:
                 else []
             )
             outcome = tables.table_check(text, q, rows)
+            if outcome is None and find_percent(text):
+                # "Is the 74% right given the numbers quoted?": a percentage checked against the
+                # counts its sentence gives ("57 residents ... with 37 (74%) remaining").
+                q_count = self.extractor.analyse(res.query)
+                q_count.answer_type, q_count.carried = "count", q.carried
+                ranked = self.extractor.evidence(ctx, Part(res.query, q_count, None), scope).candidates
+                outcome = stated.percent_check(text, q_count, ranked, quote)
         elif kind in ("share", "difference"):
             rows = state.rows_naming(ctx.allowed, tables.asked_words(q))
             outcome = (

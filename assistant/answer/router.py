@@ -24,7 +24,7 @@ from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult
 from core.councils import gazetteer
 from core.errors import ToolInputError
-from core.money import Amount, find_money, format_money, parse_number
+from core.money import Amount, find_money, find_percent, format_money, parse_number
 from core.records import TableRow
 from core.text import squash
 
@@ -178,9 +178,9 @@ LABELLED_NUMBER = re.compile(
 
 
 def _states_a_figure(text: str) -> bool:
-    """Whether the question itself states a figure to check: money, or a number that is neither a
-    year nor a label's number ("NI 179", "Table 5")."""
-    if find_money(text):
+    """Whether the question itself states a figure to check: money, a percentage, or a number that
+    is neither a year nor a label's number ("NI 179", "Table 5")."""
+    if find_money(text) or find_percent(text):
         return True
     for m in _STATED_NUMBER.finditer(text):
         if re.fullmatch(r"(?:19|20)\d{2}", m.group(0)) or LABELLED_NUMBER.search(text[: m.start()]):

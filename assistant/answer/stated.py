@@ -4,7 +4,9 @@
 - a level and a change of it, "agency spend for 23/24 was £13.1m, we are targeting a reduction of
   circa £3m": the change as a percentage of the level, or the level once the change is made;
 - a total over a stated period, "£4.2m over a period of 4 years", or a year's figure asked per week
-  or month: its average.
+  or month: its average;
+- a percentage stated with its count, "57 residents ... with 37 (74%) remaining": checked against
+  the counts.
 
 Papers state both operands of such a computation in one sentence far more often than in two; reading
 them from the sentence keeps the pair together, where a search for each operand alone finds two
@@ -319,3 +321,58 @@ def _nearest_money(text: str, start: int, end: int) -> tuple[tuple[int, int], Am
         or (span[0] >= end - 1 and span[0] - end <= PERIOD_REACH)
     ]
     return min(near, key=lambda t: t[0])[1] if near else None
+
+
+# "with 37 (74%) remaining": a count with its percentage in brackets after it.
+_COUNT_WITH_PERCENT = re.compile(r"(?<![\d£.,])(?P<part>\d[\d,]*)\s*\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)")
+_COUNT = re.compile(r"(?<![\d£.,/])(\d[\d,]*)(?![\d%/.,]\d|\s*%)")
+
+
+def counted_percent(text: str, percents: set[float]) -> tuple[re.Match[str], float] | None:
+    """The count a stated percentage follows in brackets ("37 (74%)") and the whole it is of: the
+    largest count stated before it ("57 Sheppey residents ... with 37 (74%)": 37 and 57)."""
+    for m in _COUNT_WITH_PERCENT.finditer(text):
+        if float(m.group("pct")) not in percents:
+            continue
+        part = float(m.group("part").replace(",", ""))
+        wholes = [
+            w
+            for n in _COUNT.finditer(text, 0, m.start())
+            if not _YEAR.fullmatch(n.group(1)) and (w := float(n.group(1).replace(",", ""))) > part
+        ]
+        if wholes:
+            return m, max(wholes)
+    return None
+
+
+def percent_check(
+    text: str, q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
+) -> router.Computed | None:
+    """A percentage the question states, checked against the counts its sentence gives (37 of 57 is
+    64.9%, not the 74% stated)."""
+    stated_pcts = {a.value for _, a in find_percent(text)}
+    key = key_terms(q)
+    for c in ranked[:STATED_DEPTH]:
+        cited = quote(c)
+        found = counted_percent(cited.text, stated_pcts)
+        if found is None or not about(cited.text, found[0].start(), found[0].end(), key):
+            continue
+        m, whole = found
+        part = float(m.group("part").replace(",", ""))
+        share = router.tolerant(
+            arithmetic.share, Amount(part, "", text=m.group("part")), Amount(whole, "", text=f"{whole:,g}")
+        )
+        if isinstance(share, router.Missing):
+            continue
+        right = abs(float(share.output) - float(m.group("pct"))) < PERCENT_SLACK
+        share.details["adds_up"] = right
+        verdict = "matches" if right else f"does not match the stated {m.group('pct')}%"
+        ops = [router.Operand("the count", Amount(part, "", text=m.group("part")), cited)]
+        result_text = share.formula.split(" = ")[-1]
+        return router.Computed(
+            share, ops, f"{m.group('part')} of {whole:,g} is {result_text}, which {verdict}: {share.formula}."
+        )
+    return None
+
+
+PERCENT_SLACK = 0.5  # percentage points within which a stated percentage is the same as the computed one

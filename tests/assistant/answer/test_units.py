@@ -549,3 +549,15 @@ def test_the_thing_asked_for_names_its_column_before_a_word_that_describes_it() 
     assert "varianc" in _head_words("What is the forecast variance for Adult Social Care?")
     asked = {"overspend", "forecast", "varianc", "adult", "social", "care", "health"}
     assert _named_column(row, q, asked)[0] == "Variance"
+
+
+def test_a_percentage_is_read_with_the_counts_its_sentence_gives() -> None:
+    from assistant.answer.stated import counted_percent
+
+    text = (
+        "Since the emergency closure of Blackburn Lodge on 10 November 2023 there have been 57 Sheppey "
+        "residents who have moved into a residential care home, with 37 (74%) remaining on the Isle of Sheppey"
+    )
+    found = counted_percent(text, {74.0})
+    assert found is not None and found[0].group("part") == "37" and found[1] == 57
+    assert counted_percent(text, {65.0}) is None  # a percentage the question does not state
