@@ -561,3 +561,26 @@ def test_a_percentage_is_read_with_the_counts_its_sentence_gives() -> None:
     found = counted_percent(text, {74.0})
     assert found is not None and found[0].group("part") == "37" and found[1] == 57
     assert counted_percent(text, {65.0}) is None  # a percentage the question does not state
+
+
+def test_dates_are_no_movement_and_ranges_no_financial_year() -> None:
+    from assistant.answer.stated import _A_YEARS, _DATE_AFTER, _FROM_TO, _a_year
+
+    text = "savings from 1 April 2023 to 31 March 2025"
+    m = _FROM_TO.search(text)
+    assert m is not None and _DATE_AFTER.match(text, m.end("old"))  # read as dates, not a movement
+    assert [x.group(0) for x in _A_YEARS.finditer("agency spend for 23/24") if _a_year(x)] == ["23/24"]
+    assert not [x for x in _A_YEARS.finditer("reduce the workforce by 20-26%") if _a_year(x)]
+
+
+def test_a_list_is_capped_only_by_the_number_it_asks_for() -> None:
+    from assistant.answer.shapes import count_asked
+
+    assert count_asked("What are the five core questions every peer challenge looks at?") == 5
+    assert count_asked("What did the five councils agree in 2008?") is None
+
+
+def test_a_check_may_open_with_and() -> None:
+    from assistant.answer.compute import intent
+
+    assert intent("And do the six councils' eligible spend figures in Table 5 add up?") == "check"
