@@ -246,14 +246,6 @@ class Computer:
         self, ctx: AskContext, kind: str, scope: Scope
     ) -> router.Computed | router.Missing | None:
         """A sum, difference or percentage change of figures the question names as phrases."""
-        q = ctx.question
-        hints = column_hints(q.councils)
-
-        def rank(label: str) -> list[Candidate]:
-            part = Part(label, self._money_question(label, q.carried), None)
-            part.question.councils = part.question.councils or q.councils
-            return self.extractor.evidence(ctx, part, scope).candidates
-
         if kind == "remainder":
             labels = _remainder_phrases(ctx.text)
         elif kind == "change" or len(_periods(ctx.text)) >= 2:
@@ -264,22 +256,9 @@ class Computer:
             return None
         if kind != "sum":
             labels = labels[:2]
-
-        def analyse(label: str) -> Question:
-            found = self.extractor.analyse(label)
-            found.councils = found.councils or q.councils
-            return found
-
-        found, missing = operands.operands(
-            labels,
-            rank,
-            analyse,
-            lambda c: quote_for(c, hints, page=best_page(q, c, set())),
-            _wanted(ctx.text),
-        )
-        ops = [router.Operand(f.label, f.amount, f.quote) for f in found]
-        if missing:
-            return router.Missing(missing, ops) if ops else None
+        ops = self._operands(ctx, labels, scope)
+        if isinstance(ops, router.Missing):
+            return ops if ops.found else None
         amounts = [o.amount for o in ops]
         named = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
         if kind == "sum":

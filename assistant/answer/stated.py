@@ -48,11 +48,10 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _DATE_AFTER = re.compile(
     r"(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
 )
-_NUMBER_WORD = NUMBER_WORD_PATTERN
 # "over a period of 4 years", "over the last six years"
 _OVER = re.compile(
     rf"\bover\s+(?:a\s+period\s+of\s+|the\s+(?:last|past|next|previous|following|coming|first)\s+)?"
-    rf"(?P<count>{_NUMBER_WORD})\s+(?P<unit>year|month|week)s?\b",
+    rf"(?P<count>{NUMBER_WORD_PATTERN})\s+(?P<unit>year|month|week)s?\b",
     re.I,
 )
 PERIOD_REACH = 80  # characters between a total and the period it is spread over
@@ -274,11 +273,8 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
             return None  # "£18.5m of savings per year": the amount is stated per the period asked
         for m in _OVER.finditer(cited.text):
             count = count_of(m.group("count"))
-            found = _nearest_money(cited.text, m.start(), m.end())
-            if not count or found is None:
-                continue
-            (start, end), total = found
-            if not about(cited.text, min(start, m.start()), max(end, m.end()), key):
+            total = _total_about(cited.text, m.start(), m.end(), key)
+            if not count or total is None:
                 continue
             unit = m.group("unit").lower()
             per = asked if asked is not None and (unit, asked) in PERIODS_IN else unit
@@ -294,11 +290,8 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
             # A year's level, asked per week; not when the question asks about a change of it ("how
             # much a month did it plan to reduce costs by?" is no share of the year's spend).
             for y in filter(_a_year, _A_YEARS.finditer(cited.text)):
-                found = _nearest_money(cited.text, y.start(), y.end())
-                if found is None:
-                    continue
-                (start, end), total = found
-                if not about(cited.text, min(start, y.start()), max(end, y.end()), key):
+                total = _total_about(cited.text, y.start(), y.end(), key)
+                if total is None:
                     continue
                 spread = PERIODS_IN[("year", asked)]
                 result = router.tolerant(arithmetic.average, [total], spread, f"a {asked}")
@@ -309,6 +302,16 @@ def per_period(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]
                     result, ops, f"{total.text} for a year is {spread} {asked}s: {result.formula} on average."
                 )
     return None
+
+
+def _total_about(text: str, start: int, end: int, key: Terms) -> Amount | None:
+    """The money figure nearest the period at text[start:end], when the two are `about` what the
+    question asks."""
+    found = _nearest_money(text, start, end)
+    if found is None:
+        return None
+    (s, e), total = found
+    return total if about(text, min(s, start), max(e, end), key) else None
 
 
 def _nearest_money(text: str, start: int, end: int) -> tuple[tuple[int, int], Amount] | None:
