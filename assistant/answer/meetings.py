@@ -171,9 +171,12 @@ def find_decision(
     named = committees_named(q.text, committees, weight)
     # The meetings of the decisions the earlier turn cited: a question that names no meeting goes on
     # about the same one ("What was the final vote on the substantive motion?").
-    before = [d for d in decisions if _cited_before(d, earlier)]
-    talked = Earlier(quotes=earlier.quotes + earlier.conversation)
-    meetings_before = {(d.committee, d.meeting_date) for d in decisions if _cited_before(d, talked)}
+    cited = {squash(q) for q in earlier.quotes}  # folded once, not once per decision
+    talked = cited | {squash(q) for q in earlier.conversation}
+    before = [d for d in decisions if _cited_before(d, cited)] if cited else []
+    meetings_before = (
+        {(d.committee, d.meeting_date) for d in decisions if _cited_before(d, talked)} if talked else set()
+    )
     asked_words = frozenset({**q.carried, **q.weights})
     # A question that names no meeting of its own stays with the meeting the conversation is about.
     stays = not (own.year or own.month or own.day or named)
@@ -246,10 +249,9 @@ def _quotes_for(d: Decision, doc: Document, asked: Asked) -> tuple[list[Quote], 
     return quotes, wants_main or bool(count and _OUTCOME_STATED.search(count.text))
 
 
-def _cited_before(d: Decision, earlier: Earlier) -> bool:
+def _cited_before(d: Decision, cited: set[str]) -> bool:
     """Whether an earlier answer cited one of the decision's quotes. A cited quote is the page text
-    with its line breaks folded, so the record's quotes are compared folded too."""
-    cited = {squash(q) for q in earlier.quotes}
+    with its line breaks folded (`cited`), so the record's quotes are compared folded too."""
     return any(squash(q) in cited for q in (d.quote, d.vote_quote, d.mover_quote) if q)
 
 
