@@ -321,3 +321,15 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
         else:
             out.append(stem(_POSSESSIVE.sub("", tok).replace("'", "")))
     return out
+
+
+PREFIX_HEAD = 7  # letters two stems must share to be one word the stemmer parted
+PREFIX_MIN = 6  # a shorter stem is too short to say ("counc" ~ "countri")
+
+
+def prefix_head(term: str) -> str | None:
+    """The head a stem shares with the words the stemmer leaves apart from it ("apprentic" and
+    "apprenticeship", "overspend" and "overspent"); None for a stem too short to tell, or a number."""
+    if len(term) < PREFIX_MIN or term[0].isdigit():
+        return None
+    return term[:PREFIX_HEAD]

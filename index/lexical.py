@@ -10,6 +10,7 @@ and importing bm25s pulls in numba and llvmlite (about 90 MB of every API proces
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -22,7 +23,7 @@ from typing import Literal
 import numpy as np
 
 from core.acronyms import acronym_pairs, most_frequent
-from core.tokens import tokenize
+from core.tokens import prefix_head, tokenize
 
 IDS_FILE = "chunk_ids.json"
 K1, B = 1.2, 0.75  # BM25's usual constants (bm25s's defaults, Lucene's scoring)
@@ -32,6 +33,7 @@ EMPTY = "∅"  # the token of a chunk with no words, so that every chunk is a ro
 DF_FILE = "doc_freq.json"
 ACRONYMS_FILE = "acronyms.json"
 VOCAB_FILE = "vocabulary.json"
+SAME_WORD_TOKENS = 2  # indexed tokens that stand in for one the index lacks (the most common first)
 LOWER_FILE = "lowercase_words.json"
 # bm25s's file names, so that a saved index is also a bm25s index
 DATA_FILE, INDICES_FILE, INDPTR_FILE = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
@@ -139,6 +141,7 @@ class LexicalIndex:
         self.vocabulary = vocabulary or set()  # every word, lowercased
         self.lowercase_words = lowercase_words or set()  # words the corpus writes in lower case
         self.acronyms = acronyms or {}  # acronyms the documents define -> their expansion
+        self._vocab_order: list[str] | None = None  # the indexed tokens, sorted, for `same_word`
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -189,6 +192,23 @@ class LexicalIndex:
         )
         return cls(postings, ids, df, vocab, lower, acronyms)
 
+    def same_word(self, token: str) -> list[str]:
+        """For a question's token the index does not hold, the indexed tokens the stemmer parted from
+        it ("apprentices" finds "apprenticeship"): the most common few that share its head."""
+        head = prefix_head(token)
+        if head is None:
+            return []
+        ordered = self._sorted_vocab()
+        lo = bisect.bisect_left(ordered, head)
+        hi = bisect.bisect_left(ordered, head + "\uffff")
+        found = sorted(ordered[lo:hi], key=lambda t: -self.df.get(t, 0))
+        return found[:SAME_WORD_TOKENS]
+
+    def _sorted_vocab(self) -> list[str]:
+        if self._vocab_order is None:
+            self._vocab_order = sorted(self.postings.vocab)
+        return self._vocab_order
+
     def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first; `allowed` is a 0/1 mask over `ids` for filters."""
         return [(self.ids[i].decode(), score) for i, score in self.search_positions(query, n, allowed)]
@@ -201,6 +221,7 @@ class LexicalIndex:
         if not self.size or not tokens:
             return []
         known = [t for t in tokens if t in self.postings.vocab]
+        known += [k for t in tokens if t not in self.postings.vocab for k in self.same_word(t)]
         if not known:
             return []
         scores = self.postings.scores(known)

@@ -113,6 +113,8 @@ class Computer:
             if outcome is None:
                 part = Part(res.query, self._money_question(res.query, q.carried), None)
                 outcome = stated.per_period(q, self.extractor.evidence(ctx, part, scope).candidates, quote)
+            if outcome is None and len(_periods(text)) >= 2:
+                outcome = self._average_of_periods(ctx, scope)
             if outcome is None:
                 return None  # "on average 5 days earlier" is a stated figure, not an average to work out
         elif kind == "ratio":
@@ -215,6 +217,19 @@ class Computer:
             result, found, f"{top.text or labels[0]} over {under.amount.text}: {result.formula}{said}."
         )
 
+    def _average_of_periods(self, ctx: AskContext, scope: Scope) -> router.Computed | router.Missing | None:
+        """The average of one figure over the periods the question names ("the overspends for 2015/16,
+        2016/17 and 2017/18"): each period's figure found and cited on its own."""
+        labels = _period_phrases(ctx.text)
+        ops = self._operands(ctx, labels, scope)
+        if isinstance(ops, router.Missing):
+            return ops if ops.found else None
+        if len({(o.amount.value, o.quote.text if o.quote else "") for o in ops}) < len(ops):
+            return None
+        result = arithmetic.average([o.amount for o in ops], len(ops), "a year")
+        named = ", ".join(f"{o.amount.text} ({o.label.rsplit(' in ', 1)[-1]})" for o in ops)
+        return router.Computed(result, ops, f"The average of {named}: {result.formula}.")
+
     def _operands(
         self, ctx: AskContext, labels: list[str], scope: Scope
     ) -> list[router.Operand] | router.Missing:
@@ -259,6 +274,8 @@ class Computer:
         ops = self._operands(ctx, labels, scope)
         if isinstance(ops, router.Missing):
             return ops if ops.found else None
+        if len({(o.amount.value, o.quote.text if o.quote else "") for o in ops}) < len(ops):
+            return None  # one figure of one passage found for two phrases: not the two figures asked for
         amounts = [o.amount for o in ops]
         named = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
         if kind == "sum":
@@ -347,7 +364,7 @@ def intent(text: str) -> str | None:
 
 
 # "What is that as an average per year?", "On average, how much a year would it save?"
-AVERAGE_Q = re.compile(r"\baverage\b", re.I)
+AVERAGE_Q = re.compile(r"\baverage\b|\b(?:the|a)\s+mean\b(?!\s+(?:that|by)\b)", re.I)
 _AFTER_Q = re.compile(
     r"\b(?:come|go|fall|drop|rise|increase|decrease|be\s+(?:reduced|cut|brought\s+down))\s+(?:down\s+|up\s+)?to\b|"
     r"\bend\s+up\s+(?:at|as)\b",
@@ -585,7 +602,8 @@ def _period_phrases(text: str) -> list[str]:
         return operands.phrases(text)
     subject = _YEARS.sub(" ", text)
     subject = re.sub(
-        r"\b(?:between|from|to|and|in|by\s+what\s+percentage|what\s+percentage|percentage\s+change)\b",
+        r"\b(?:between|from|to|and|in|by\s+what\s+percentage|what\s+percentage|percentage\s+change|"
+        r"taking|across|(?:the\s+)?average|per\s+(?:year|annum)|a\s+year)\b",
         " ",
         subject,
         flags=re.I,

@@ -32,8 +32,8 @@ from assistant.answer.select import (
     _council_ok,
     _figure_near,
     _paragraph_years,
-    _prefix_match,
     _tokens,
+    prefix_match,
     synonyms,
     type_ok,
 )
@@ -258,7 +258,7 @@ def featurise(
                     parts["unit"] += w
                 elif t in c.strong or (spelled and spelled <= c.strong | c.tokens):
                     parts["strong"] += w
-                elif _prefix_match(t, c.tokens):
+                elif prefix_match(t, c.tokens):
                     parts["prefix"] += w
                 elif t in c.weak:
                     parts["weak"] += w

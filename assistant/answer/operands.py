@@ -34,7 +34,8 @@ _TAIL = re.compile(
 _JOIN = re.compile(
     r"\s+(?:and|plus|minus|less|versus|vs\.?|compared\s+(?:with|to)|against)\s+|\s*[+&]\s*|,\s+", re.I
 )
-_COUNT = re.compile(r"(?<![\d£.,/])(\d[\d,]*(?:\.\d+)?)(?![\d%/])")
+# A bare count; not one glued to letters ("1x critical friend", "2nd"), which is a label or an order.
+_COUNT = re.compile(r"(?<![\d£.,/])(\d[\d,]*(?:\.\d+)?)(?![\d%/]|[a-z])", re.I)
 MAX_OPERANDS = 6
 NEAR_WORDS = 8  # a figure counts as the phrase's when one of the phrase's words is this close
 
@@ -46,7 +47,11 @@ class Found:
     quote: Quote
 
 
-_ADDING = re.compile(r"^\s*adding\s+(.+?)\s+to\s+(.+?)(?:,|\s+what\b|\s+how\b|$)", re.I)
+# "Adding A to B, ...", "If you add A to B, what do you get?", "Add A to B."
+_ADDING = re.compile(
+    r"(?:^\s*(?:please\s+)?|\bif\s+(?:you|we|i)\s+)add(?:ing)?\s+(?!up\b)(.+?)\s+to\s+(.+?)(?:,|\s+what\b|\s+how\b|[.?]?$)",
+    re.I,
+)
 _CLAUSE = re.compile(r"^(.*?),\s*(?:what|how|which)\b.*$", re.I)
 
 
@@ -67,7 +72,7 @@ def subject_of(text: str) -> str:
 def phrases(text: str) -> list[str]:
     """The operand phrases of a computation question: "A and B", "A plus B", "A + B", "A, B and C",
     "adding A to B"."""
-    if m := _ADDING.match(text.strip()):
+    if m := _ADDING.search(text.strip()):
         return [m.group(1).strip(" ,."), m.group(2).strip(" ,.")]
     body = text.strip().rstrip("?")
     if m := _CLAUSE.match(body):

@@ -88,6 +88,9 @@ CHANGE_Q = re.compile(
     r"\b(?:percentage|per\s*cent|%)\s+(?:growth|increase|rise|fall|drop|decrease|reduction)\s+(?:is|was|would)\b",
     re.I,
 )
+_BY_WHAT_PERCENT = re.compile(
+    r"\bby\s+(?:roughly\s+|about\s+|approximately\s+|around\s+)?what\s+(?:percentage|per\s*cent|%)\b", re.I
+)
 _CODE = re.compile(r"\b(NI|BV|KPI)\s*(\d+[a-z]?)\b", re.I)
 _TABLE = re.compile(r"\btable\s+(\d+)\b", re.I)
 
@@ -155,7 +158,8 @@ def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidat
 _STATED_NUMBER = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\d/%])")
 _SUM_VERB = re.compile(
     r"^\s*(?:please\s+)?(?:sum|add|total|tot|counting\s+(?:both|up|together))\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b|"
-    r"^\s*(?:if\s+you\s+)?add(?:ing|ed)?\s+(?!up\b)[^?]*?\bto\b",  # "Adding A to B, what is ...?"
+    # "Adding A to B, what is ...?", "What do we get if we add A to B?"
+    r"(?:^\s*|\bif\s+(?:you|we|i)\s+)add(?:ing|ed)?\s+(?!up\b)[^?]*?\bto\b",
     re.I,
 )
 # A check of a total the question names by words, not by figure: "Do the PWLB and bank loans add
@@ -205,6 +209,8 @@ def kind_of(text: str) -> str | None:
         # "How far short is it, and what percentage of the target is delivered?": the first
         # computation asked leads (the shortfall's answer gives the percentage too).
         return "shortfall"
+    if _BY_WHAT_PERCENT.search(text) and not (SHORT_Q.search(text) or EXCESS_Q.search(text)):
+        return "change"  # "By what percentage did the number of apprentices grow?": not a share of it
     if SHARE_Q.search(text):
         return "share"
     if CHANGE_Q.search(text):

@@ -20,7 +20,7 @@ from assistant.retrieve import Hit
 from core.councils import gazetteer
 from core.records import Chunk, Document, PageSpan, TableInfo, Unit
 from core.text import squash
-from core.tokens import tokenize
+from core.tokens import prefix_head, tokenize
 
 _LEAD_MARKER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|\([a-z]{1,4}\)|\d{1,2}\.)\s+")
 _DATEISH = re.compile(r"^(?:19|20)\d{2}$|^\d{2}/\d{2}$|^(?:19|20)\d{2}/\d{2,4}$|^\d{1,2}(?:st|nd|rd|th)$")
@@ -347,13 +347,10 @@ def _figure_near(text: str, terms: set[str], window: int = 5) -> bool:
     return any(abs(p - q) <= window for p, _ in _figures(text) for q in places)
 
 
-def _prefix_match(term: str, tokens: frozenset[str]) -> bool:
+def prefix_match(term: str, tokens: frozenset[str]) -> bool:
     """Morphology the stemmer misses: "apprentic" ~ "apprenticeship", "overspend" ~ "overspent"."""
-    if len(term) < 6 or term[0].isdigit():
-        return False
-    n = 7 if len(term) >= 7 else len(term)
-    head = term[:n]
-    return any(len(tok) >= n and tok[:n] == head for tok in tokens)
+    head = prefix_head(term)
+    return head is not None and any(tok.startswith(head) for tok in tokens)
 
 
 def _council_ok(question: Question, c: Candidate) -> bool:

@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from assistant.answer import router
 from assistant.answer.compose import Quote
 from assistant.answer.question import Question
-from assistant.answer.select import Candidate
+from assistant.answer.select import Candidate, prefix_match
 from assistant.tools import arithmetic
 from core.money import Amount, find_money, find_percent
 from core.tokens import NUMBER_WORD_PATTERN, count_of, tokenize
 
 STATED_DEPTH = 3  # the best few candidates searched for a sentence stating both operands
+# A movement's "from X to Y" with the question's words about it is rare enough to search deeper for.
+MOVEMENT_DEPTH = 6
 CONTEXT_WORDS = 12  # words either side of the operands that say what they are about (a sentence's subject may lead it by ten)
 KEY_WEIGHT = 1.0  # a question term at least this heavy is one of its key words
 DISTINCT_WEIGHT = 3.0  # one at least this heavy (a rarer word) names what the question is about
@@ -167,14 +169,20 @@ def near(text: str, start: int, end: int, terms: Terms) -> bool:
     around = (
         text[:start].split()[-CONTEXT_WORDS:] + text[start:end].split() + text[end:].split()[:CONTEXT_WORDS]
     )
-    return bool(terms.near & set(tokenize(" ".join(around))))
+    return _uses(terms.near, frozenset(tokenize(" ".join(around))))
 
 
 def about(text: str, start: int, end: int, terms: Terms) -> bool:
     """Whether the figures at text[start:end] are `near` a key word of the question, and the sentence
     uses one of its distinctive words: a pair of figures about something else is not the pair asked
     for."""
-    return near(text, start, end, terms) and bool(terms.distinctive & set(tokenize(text)))
+    return near(text, start, end, terms) and _uses(terms.distinctive, frozenset(tokenize(text)))
+
+
+def _uses(terms: frozenset[str], tokens: frozenset[str]) -> bool:
+    """Whether the tokens hold one of the terms, or a word the stemmer left apart from it
+    ("apprentices" and "apprenticeship")."""
+    return bool(terms & tokens) or any(prefix_match(t, tokens) for t in terms)
 
 
 def _figure(text: str, approx: str | None) -> Amount | None:
@@ -196,7 +204,7 @@ def _figure(text: str, approx: str | None) -> Amount | None:
 def movement(q: Question, ranked: list[Candidate], quote: Callable[..., Quote]) -> router.Computed | None:
     """The percentage change of a movement one sentence states ("from 20 in 2016 to ... 130")."""
     key = key_terms(q)
-    for c in ranked[:STATED_DEPTH]:
+    for c in ranked[:MOVEMENT_DEPTH]:
         cited = quote(c)
         for m in _FROM_TO.finditer(cited.text):
             if not about(cited.text, m.start(), m.end(), key):

@@ -242,3 +242,32 @@ def test_a_ratio_whose_figures_come_in_a_leading_clause_says_what_it_counts(assi
 def test_no_computation_from_figures_about_something_else(assistant, question: str) -> None:
     answer = assistant.ask(question, role="admin")
     assert not answer.tools
+
+
+def test_a_movement_is_found_when_the_stemmer_parts_the_words(assistant) -> None:
+    # Peer challenge, p. 9: "… the council's apprenticeship scheme is also a story of success, moving
+    # from 20 in 2016 to now having in excess of 130." "apprentices" and "apprenticeship" stem apart.
+    answer = assistant.ask("By what percentage did the number of apprentices grow since 2016?", role="admin")
+    assert "550%" in answer.answer
+    assert _tool(answer) == "arithmetic.percentage_change"
+
+
+def test_adding_one_figure_to_another_named_in_the_question(assistant) -> None:
+    # Peer challenge, p. 7: "… SCC will have £11.3m of general reserves. It is also reported that the
+    # council will have a contingency fund of £7m …"
+    answer = assistant.ask(
+        "If we add the general reserves to the contingency fund, what is the total?", role="admin"
+    )
+    assert "£18.3m" in answer.answer
+    assert _tool(answer) == "arithmetic.sum"
+
+
+def test_an_average_of_the_figures_of_named_periods(assistant) -> None:
+    # Peer challenge, p. 7: "… projecting an overspend of £14.5m. This follows an overspend of £4.5m in
+    # 2015/16 and £3.7m in 2016/17."
+    answer = assistant.ask(
+        "What was the mean children's services overspend over 2015/16, 2016/17 and 2017/18?", role="admin"
+    )
+    assert "£7.57m" in answer.answer
+    assert _tool(answer) == "arithmetic.average"
+    assert {c.page for c in answer.citations} >= {7}
