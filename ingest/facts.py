@@ -61,13 +61,49 @@ def _quote(doc: ParsedDocument, unit: ParsedUnit) -> str:
     return squash("\n".join(page_text[s.page][s.start : s.end] for s in unit.spans))
 
 
+MAX_CELL_WORDS = 40  # a text table's first cell quoted with its row's label, up to this length
+
+
+def _row_quote(doc: ParsedDocument, row: ParsedUnit, following: ParsedUnit | None) -> str:
+    """A row's quote. The label of a row of a table of text ("Customer TDBC"), whose cells are
+    units of their own, is quoted with its first cell, as a reader quotes the row: "Customer TDBC
+    Year 1 Single customer access strategy in place ..."."""
+    quote = _quote(doc, row)
+    cell = following
+    if (
+        cell is None
+        or cell.kind != "table_cell"
+        or cell.table is None
+        or row.table is None
+        or (cell.table.table_id, cell.table.row) != (row.table.table_id, row.table.row)
+        or any(s.page != row.page for s in [*row.spans, *cell.spans])
+    ):
+        return quote
+    end, said = cell.spans[-1].end, cell.text
+    if len(said.split()) > MAX_CELL_WORDS:
+        # A long cell is quoted to the end of its first sentence, when that is short enough.
+        first = _SENTENCE_END.search(said)
+        if first is None or len(cell.spans) != 1 or len(said[: first.end()].split()) > MAX_CELL_WORDS:
+            return quote
+        end, said = cell.spans[0].start + first.end(), said[: first.end()]
+    text = {p.number: p.text for p in doc.pages}[row.page]
+    joined = squash(text[row.spans[0].start : end])
+    # Only when nothing else of the page lies between the two (another column's text would).
+    return joined if len(joined.split()) == len(quote.split()) + len(said.split()) else quote
+
+
+# The end of a cell's first sentence, or of its first item where items end a line with a date in
+# brackets ("... shared service delivery (Nov 08)\nAgreement of ...").
+_SENTENCE_END = re.compile(r"[.;](?=\s+[A-Z(])|\)(?=[ \t]*\n[ \t]*['‘A-Z])")
+
+
 def table_figures(meta: Document, doc: ParsedDocument) -> Iterator[Figure]:
     """One fact per table cell with its row label, column header, unit and the row as its quote."""
-    for unit, ok in zip(doc.units, doc.quotable, strict=True):
+    for i, (unit, ok) in enumerate(zip(doc.units, doc.quotable, strict=True)):
         table = unit.table
         if not ok or table is None or table.is_header or unit.kind != "table_row":
             continue
-        quote = _quote(doc, unit)
+        quote = _row_quote(doc, unit, doc.units[i + 1] if i + 1 < len(doc.units) else None)
         for cell in table.cells:
             yield Figure(
                 doc_id=meta.doc_id,

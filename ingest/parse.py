@@ -22,7 +22,7 @@ from ingest.structure import ParsedUnit, parse_units
 from ingest.tables import extract_grids
 
 # Bump when parsing, chunking or fact extraction changes, so that `assistant ingest` re-reads every document.
-PARSER_VERSION = "31"
+PARSER_VERSION = "32"
 
 
 @dataclass

@@ -529,12 +529,20 @@ def _a_year(number: str, after: str, q: Question) -> bool:
     return not (following and stem(following.group(1).lower()) in q.count_noun)
 
 
+YES_NO_COVER = 0.5  # share of the question's own weight a quote must cover to be answered yes or no
+
+
 def yes_no_lead(q: Question, text: str, context: str = "") -> str | None:
     """ "No" when the quote denies what was asked; "Yes" when it states the question's own terms
     without a denial; nothing when it is not that clear."""
-    if not q.yes_no or _covered(q, text, context) < 0.5:
+    if not q.yes_no or _covered(q, text, context) < YES_NO_COVER:
         return None
-    return "No" if _NEGATION.search(text) else "Yes"
+    if _NEGATION.search(text):
+        return "No"
+    # "Yes" needs the quote itself to state what was asked: a title that names the councils and the
+    # subject makes any sentence of the report cover them ("to present Full Council with the joint
+    # and solo business cases" does not say a Joint Authority was set up).
+    return "Yes" if _covered(q, text, "") >= YES_NO_COVER else None
 
 
 def repeats(c: Candidate, quoted_before: tuple[str, ...]) -> bool:

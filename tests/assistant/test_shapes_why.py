@@ -31,6 +31,13 @@ def test_a_table_named_by_number_is_read_on_every_page_it_runs_to(assistant) -> 
     )
     assert answer.answer.startswith("Shared Services — Lead: MDC")
     assert {c.page for c in answer.citations} == {5}
+    # A row of a table of text is quoted with its first cell, to the end of its first item, as a
+    # reader quotes it; the quote is still on the page.
+    [cited] = answer.citations
+    assert (
+        cited.quote == "Shared Services MDC Agreement of phased programme of shared service delivery (Nov 08)"
+    )
+    assert PageVerifier(CORPUS).on_page(cited.file, cited.page, cited.quote)
 
 
 def test_the_total_of_one_named_row_is_not_a_sum(assistant) -> None:
