@@ -24,6 +24,12 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0].upper() for w in words if w.lower() not in _SMALL and w[:1].isupper())
 
 
+def _every_initial(words: list[str]) -> str:
+    """Initials of every word, the small ones too: "Future of Local Government in Somerset" is
+    FOLGIS."""
+    return "".join(w[0].upper() for w in words if w[0].isalpha())
+
+
 def _expansion(phrase: str, acronym: str) -> str | None:
     """The shortest tail of `phrase` whose capitalised words' initials spell `acronym`."""
     letters = "".join(ch for ch in acronym if ch.isupper())
@@ -33,7 +39,7 @@ def _expansion(phrase: str, acronym: str) -> str | None:
         if tail[0].lower() in _SMALL:
             continue
         got = _initials(tail)
-        if got == letters:
+        if got == letters or _every_initial(tail) == acronym.upper():
             return " ".join(tail)
         if len(got) > len(letters):
             return None

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer import indicators, meetings, router, shapes, tables
+from assistant.answer import definition, indicators, meetings, router, shapes, tables
 from assistant.answer import scope as scoping
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
@@ -175,6 +175,9 @@ class Extractor:
         if q.unknown:
             return extractive_answer([], ctx)  # a name no document uses: nothing here is about it
         scope = self.scope(ctx)
+        defined = self._definition(ctx, scope)
+        if defined is not None:
+            return defined
         parts = self.parts(ctx, scope)
         if len(parts) == 1 and not q.wants_list and not q.yes_no:
             looked_up = self._table_lookup(ctx)
@@ -320,6 +323,24 @@ class Extractor:
             return None
         ctx.trace.chosen = [(f"{found.quotes[0].doc.doc_id}:p{found.quotes[0].page}", 1.0)]
         return extractive_answer(found.quotes, ctx, found.lead)
+
+    def _definition(self, ctx: AskContext, scope: scoping.Scope) -> Answer | None:
+        """ "What does FOLGIS stand for?": the expansion a document gives, cited where it does."""
+        acronym = definition.asked_acronym(ctx.text)
+        glossary = self.retriever.state.lexical.acronyms
+        if acronym is None:
+            return None
+        key = next((a for a in glossary if a.upper() == acronym.upper()), None)
+        if key is None:
+            # No document spells it out: a sentence that only uses it does not say what it stands for.
+            return extractive_answer([], ctx)
+        expansion = glossary[key]
+        part = Part(f"{expansion} ({key})", self.analyse(f"{expansion} ({key})"), None)
+        found = definition.defining(key, expansion, self.evidence(ctx, part, scope).candidates)
+        if found is None:
+            return extractive_answer([], ctx)
+        ctx.trace.chosen = [(found.chunk.id, 1.0)]
+        return extractive_answer([quote_for(found)], ctx, f"{key}: {expansion}")
 
     def _table_lookup(self, ctx: AskContext) -> Answer | None:
         """A table cell the question names by row and column, read from the table's own data."""
