@@ -21,7 +21,7 @@ from assistant.tools import arithmetic
 from core.councils import gazetteer
 from core.money import Amount, find_money, find_percent
 from core.text import squash
-from core.tokens import tokenize
+from core.tokens import NUMBER_WORD_PATTERN, count_of, tokenize
 
 
 class Computer:
@@ -139,6 +139,8 @@ class Computer:
             q_money = self._money_question(res.query, q.carried)
             order = self.extractor.evidence(ctx, Part(res.query, q_money, None), scope).candidates
             outcome = _whole_and_part(kind, q_money, order, quote)
+        if outcome is None and kind in ("sum", "average") and res.is_followup and not operands.phrases(text):
+            outcome = self._of_earlier_answers(ctx, kind)
         if outcome is None and kind in ("sum", "difference", "change", "remainder", "share"):
             outcome = self._from_operands(ctx, kind, scope)
         if outcome is None and kind in ("shortfall", "excess", "difference", "check"):
@@ -216,6 +218,41 @@ class Computer:
         return router.Computed(
             result, found, f"{top.text or labels[0]} over {under.amount.text}: {result.formula}{said}."
         )
+
+    def _of_earlier_answers(self, ctx: AskContext, kind: str) -> router.Computed | None:
+        """ "Add those three years together": the figures the conversation's last answers gave, each
+        cited where those answers cited it. As many as the question counts, or, when it counts none,
+        those of the last answer; fewer than two is no sum."""
+        docs = self.extractor.retriever.state.docs
+        given: list[router.Operand] = []
+        last: list[router.Operand] = []
+        for earlier in ctx.resolution.earlier:
+            said = earlier.answer.split("\n", 1)[0]
+            turn: list[router.Operand] = []
+            for c in earlier.citations:
+                doc = docs.get(c.doc_id)
+                if doc is None:
+                    continue
+                for _, amount in find_money(c.quote):
+                    if amount.text in said and all(not _same(o.amount, amount) for o in given + turn):
+                        quote = Quote(doc=doc, page=c.page, section=c.section, text=c.quote)
+                        turn.append(router.Operand(amount.text, amount, quote))
+            given = [*given, *turn] if turn else given
+            last = turn
+        counted = _COUNTED.search(ctx.text)
+        if counted is not None:
+            n = count_of(counted.group(1)) or 0
+            ops = given[-n:] if len(given) >= n else []
+        else:
+            ops = last
+        if len(ops) < 2 or len({o.amount.unit for o in ops}) > 1:
+            return None
+        amounts = [o.amount for o in ops]
+        if kind == "average":
+            result = arithmetic.average(amounts, len(amounts), "each")
+            return router.Computed(result, ops, f"The average of the figures above: {result.formula}.")
+        result = arithmetic.total(amounts)
+        return router.Computed(result, ops, f"Adding the figures above: {result.formula}.")
 
     def _average_of_periods(self, ctx: AskContext, scope: Scope) -> router.Computed | router.Missing | None:
         """The average of one figure over the periods the question names ("the overspends for 2015/16,
@@ -318,6 +355,11 @@ class Computer:
 
 
 WHOLE_PERCENT = 100
+# "those three years", "all four figures", "the two amounts": how many earlier figures a follow-up takes.
+_COUNTED = re.compile(
+    rf"\b(?:those|these|the|all|both\s+of\s+the)\s+({NUMBER_WORD_PATTERN})\s+(?:years?|figures?|amounts?|numbers?|sums?|savings?|totals?)\b",
+    re.I,
+)
 
 
 # A figure stated as a change ("a reduction of circa £3m", "cut by £2m", "an increase of 5%").

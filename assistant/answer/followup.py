@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.question import Question, names_midsentence, year_forms
 from assistant.conversations import Turn
+from assistant.models import Answer
 from core.councils import gazetteer
 from core.tokens import financial_year, tokenize
 
@@ -22,7 +23,34 @@ _PRONOUN = re.compile(
 )
 _BEFORE = re.compile(r"\b(?:the\s+)?(?:year|period)\s+before\b|\b(?:previous|prior|preceding)\s+year\b", re.I)
 _AFTER = re.compile(r"\b(?:the\s+)?(?:following|next|subsequent)\s+year\b|\b(?:the\s+)?year\s+after\b", re.I)
+# "the two years after that", "the next three years", "the two years before": several years on.
+_N = r"(two|three|four|2|3|4)"
+_YEARS_AFTER = re.compile(
+    rf"\b(?:the\s+)?(?:next\s+|following\s+|subsequent\s+)?{_N}\s+(?:following\s+|subsequent\s+)?years?\s+"
+    rf"(?:after|following)\b|\b(?:the\s+)?(?:next|following|subsequent)\s+{_N}\s+years\b",
+    re.I,
+)
+_YEARS_BEFORE = re.compile(
+    rf"\b(?:the\s+)?{_N}\s+years?\s+(?:before|prior)\b|\b(?:the\s+)?(?:previous|prior|preceding)\s+{_N}\s+years\b",
+    re.I,
+)
+_HOW_MANY = {"two": 2, "three": 3, "four": 4}
+
+
+def _years_shifted(text: str, prev_years: set[str]) -> set[str]:
+    """The years "the two years after that" or "the previous three years" name, from the earlier
+    turn's."""
+    for pattern, sign in ((_YEARS_AFTER, 1), (_YEARS_BEFORE, -1)):
+        m = pattern.search(text)
+        if m is not None:
+            n = next(g for g in m.groups() if g)
+            count = _HOW_MANY.get(n.lower()) or int(n)
+            return {y for k in range(1, count + 1) for y in shift_years(prev_years, sign * k)}
+    return set()
+
+
 CARRY_WEIGHT = 0.5
+EARLIER_TURNS = 3  # turns whose answers' figures a follow-up computation may take
 PRONOUN_FOLLOWUP_TERMS = 5  # a question with a pronoun and at most this many key words leans on the last turn
 
 
@@ -44,11 +72,14 @@ class Resolution:
     substituted: bool = False
     # The first line of the earlier answer ("£4.1m [1]."): a follow-up is never answered with it again.
     previous_answer: str = ""
+    # The answers of the last few turns, oldest first: "Add those three years together" adds the
+    # figures they gave.
+    earlier: tuple[Answer, ...] = ()
 
 
 def is_followup(question: Question) -> bool:
     text = question.text
-    if _LEAD.match(text) or _BEFORE.search(text) or _AFTER.search(text):
+    if _LEAD.match(text) or any(p.search(text) for p in (_BEFORE, _AFTER, _YEARS_BEFORE, _YEARS_AFTER)):
         return True
     substantive = [w for w in question.weights.values() if w >= 1.0]
     if len(substantive) <= 2:
@@ -187,11 +218,14 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
                     carried[t] = min(prev.weights[t], 3.0)
     years = set(question.years)
     prev_years = year_forms(previous)
-    if _BEFORE.search(question.text):
+    if shifted := _years_shifted(question.text, prev_years):
+        years |= shifted
+    elif _BEFORE.search(question.text):
         years |= shift_years(prev_years, -1)
     elif _AFTER.search(question.text):
         years |= shift_years(prev_years, +1)
     prefer = set(last.cited_docs)
+    earlier = tuple(t.answer for t in history[-EARLIER_TURNS:] if t.answer is not None)
     again = substitute(question, previous)
     if again is not None:
         return Resolution(
@@ -218,4 +252,5 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
         money=prev.money,
         is_followup=True,
         previous_answer=said,
+        earlier=earlier,
     )

@@ -106,7 +106,7 @@ _MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?
 MONTH_REACH = 16  # characters before a year searched for the month that makes it a date
 
 
-def _years_near(text: str, start: int) -> set[str]:
+def years_near(text: str, start: int) -> set[str]:
     """The period of a figure: of the years stated in its clause, the one nearest it ("an overspend
     of £4.5m in 2015/16 and £3.7m in 2016/17": 2015/16 for the first, 2016/17 for the second)."""
     lo = max(text.rfind(p, 0, start) for p in (". ", "; ", " – ", ", and ", ", whereas"))
@@ -157,7 +157,7 @@ def figure_in(c: Candidate, q: Question, want: str = "money", dated: bool = Fals
 
     def merit(f: tuple[tuple[int, int], Amount]) -> tuple[bool, float]:
         (start, _), _amount = f
-        period = not q.years or same_period(q.years, _years_near(c.text, start))
+        period = not q.years or same_period(q.years, years_near(c.text, start))
         return period, _closeness(words, position(start), terms)
 
     best = max(found, key=merit)

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.answer.compose import Quote
-from assistant.answer.question import Question
+from assistant.answer.operands import years_near
+from assistant.answer.question import Question, same_period
 from assistant.answer.select import MONTH_NAME, Candidate, _tokens, strip_marker
 from core.money import find_money, find_percent
 from core.records import Chunk, Document, Unit
@@ -512,8 +513,19 @@ def fact_lead(q: Question, text: str) -> str | None:
         ]
     else:
         return None
+    if q.years:
+        # The figures of the periods asked ("the two years after that": £5.8m in 2019/20 and £3.2m
+        # in 2020/21), where the quote states figures by period.
+        dated = [span for span in spans if same_period(q.years, years_near(text, span[0]))]
+        periods = {frozenset(years_near(text, span[0])) for span in dated}
+        if len(dated) > 1 and len(periods) == len(dated) <= MAX_PERIOD_FIGURES:
+            return "; ".join(_phrase_after(text, *span) for span in dated)
+        spans = dated or spans
     chosen = _nearest(text, spans, terms)
     return _phrase_after(text, *chosen) if chosen else None
+
+
+MAX_PERIOD_FIGURES = 4  # figures of as many periods asked, given together in a lead
 
 
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")

@@ -271,3 +271,21 @@ def test_an_average_of_the_figures_of_named_periods(assistant) -> None:
     assert "£7.57m" in answer.answer
     assert _tool(answer) == "arithmetic.average"
     assert {c.page for c in answer.citations} >= {7}
+
+
+def test_a_follow_up_adds_the_figures_the_conversation_gave(assistant) -> None:
+    # Peer challenge, p. 8: "... a saving target for 2018/19 of £11.9m ... Furthermore savings of £5.8m
+    # in 2019/20 and £3.2m in 2020/21 have also been identified and allocated."
+    first = assistant.ask("How big was SCC's 2018/19 savings target?", role="admin")
+    assert first.answer.startswith("£11.9m")
+    second = assistant.ask(
+        "And the savings identified for the two years after that?",
+        conversation_id=first.conversation_id,
+        role="admin",
+    )
+    assert second.answer.startswith("£5.8m in 2019/20; £3.2m in 2020/21")
+    third = assistant.ask(
+        "What do those three years come to?", conversation_id=first.conversation_id, role="admin"
+    )
+    assert "£11.9m + £5.8m + £3.2m = £20.9m" in third.answer
+    assert _tool(third) == "arithmetic.sum" and {c.page for c in third.citations} == {8}

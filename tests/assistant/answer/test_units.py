@@ -412,14 +412,14 @@ def test_a_heading_brings_the_opening_of_its_section() -> None:
 
 
 def test_a_figure_takes_the_year_stated_nearest_it_in_its_clause() -> None:
-    from assistant.answer.operands import _years_near
+    from assistant.answer.operands import years_near
 
     text = "This follows an overspend of £4.5m in 2015/16 and £3.7m in 2016/17."
-    assert "2015/16" in _years_near(text, text.index("£4.5m"))
-    assert "2016/17" in _years_near(text, text.index("£3.7m"))
-    assert "2016/17" not in _years_near(text, text.index("£4.5m"))
+    assert "2015/16" in years_near(text, text.index("£4.5m"))
+    assert "2016/17" in years_near(text, text.index("£3.7m"))
+    assert "2016/17" not in years_near(text, text.index("£4.5m"))
     before = "In the same quarter of 2017/18 the budget is projecting an overspend of £14.5m."
-    assert "2017/18" in _years_near(before, before.index("£14.5m"))
+    assert "2017/18" in years_near(before, before.index("£14.5m"))
 
 
 def test_a_figure_stated_as_a_change_is_recognised_with_its_kind() -> None:
