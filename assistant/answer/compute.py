@@ -68,7 +68,7 @@ class Computer:
             if formulas.wants_percent(text):
                 q_rate.answer_type = "percent"
             order = self.extractor.evidence(ctx, Part(rate_query, q_rate, None), scope).candidates
-            outcome = router.tolerant(formulas.apply_rate, text, order, quote)
+            outcome = router.tolerant(formulas.apply_rate, text, order, quote, stated.key_terms(q_rate))
         elif kind == "sum":
             # Rows by their codes ("SP1") are read from every row, and only when the question gives
             # codes; the other table tools read only the rows whose label the question uses.
@@ -160,6 +160,7 @@ class Computer:
                     order,
                     quote,
                     in_percent=bool(_PERCENT_TERMS.search(text)),
+                    in_money=bool(_MONEY_TERMS.search(text)),
                     on_subject=lambda c: _of_councils(c, q.councils),
                 )
         if outcome is None:
@@ -591,6 +592,8 @@ _YEARS = re.compile(r"(?<![\d£.,/])((?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?|\d{2}/
 
 
 _PERCENT_TERMS = re.compile(r"\bpercentage\b|\bper\s*cent\b|%", re.I)
+# Asked in money as well as a percentage: "Give it in pounds and as a percentage."
+_MONEY_TERMS = re.compile(r"\bin\s+(?:pounds|cash(?:\s+terms)?|money(?:\s+terms)?|£)(?=\W)", re.I)
 _COUNT_TERMS = re.compile(
     r"\bhow\s+many\b|\bnumber\s+of\b|\bpeople\b|\bstaff\b|\bposts\b|\bapprentice|\bdays\b", re.I
 )
@@ -671,7 +674,8 @@ def computed_answer(computed: router.Computed, ctx: AskContext) -> Answer:
         if m not in done:
             done.add(m)
             text += " " + sentence(q_, m)
-    return ctx.reply(text, citations, [ToolCall.of(computed.result, cites)])
+    calls = [ToolCall.of(r, cites) for r in [computed.result, *computed.also]]
+    return ctx.reply(text, citations, calls)
 
 
 def missing_answer(missing: router.Missing, ctx: AskContext) -> Answer:

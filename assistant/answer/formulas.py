@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answer import stated
 from assistant.answer.compose import Quote
 from assistant.answer.router import LABELLED_NUMBER, Computed, Missing, Operand
 from assistant.answer.select import Candidate
@@ -26,6 +27,8 @@ from assistant.tools.base import ToolResult, as_number
 from core.money import Amount, find_money, find_percent, format_money
 
 RATE_DEPTH = 6  # the best candidates searched for a document's rate or costing to apply
+# A percentage is chosen by the question's key words around it, so a few more candidates are read.
+PERCENT_DEPTH = 10
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 _MONEY = r"£\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m)?"
 _RATE = re.compile(
@@ -48,7 +51,8 @@ _WORKING_DAYS = re.compile(
     re.I,
 )
 _APPLY = re.compile(
-    r"\b(?:apply(?:ing)?|using|use|at\s+the|on\s+the\s+basis\s+of|based\s+on|suppose|if|assuming|going\s+by)\b",
+    r"\b(?:apply(?:ing)?|using|use|at\s+the|on\s+the\s+basis\s+of|based\s+on|suppose|if|assum(?:e|ing)|imagine|going\s+by)\b|"
+    r"(?:^|[.,;]\s*)(?:let'?s\s+)?say\b",  # "Say the council had 6,000 staff."
     re.I,
 )
 _WOULD = re.compile(r"\b(?:would|will|could|should)\b|\bwhat\s+(?:is|are)\b", re.I)
@@ -236,6 +240,7 @@ def asks_to_apply(text: str) -> bool:
 
 
 _SUPPOSING = re.compile(
+    r"(?:^|[.,;]\s*)(?:let'?s\s+)?say\b|"
     r"\b(?:suppos(?:e|ing)|imagin(?:e|ing)|assum(?:e|ing)|if|hypothetically|at\s+the\s+(?:bottom|top)\s+and\s+"
     r"(?:bottom|top)\s+of\s+the\s+range|at\s+(?:both\s+ends|either\s+end)\s+of\s+the\s+range)\b",
     re.I,
@@ -295,8 +300,14 @@ def _question_figures(text: str) -> list[Amount]:
 
 
 def apply_rate(
-    text: str, ranked: list[Candidate], quote: Callable[[Candidate], Quote]
+    text: str,
+    ranked: list[Candidate],
+    quote: Callable[[Candidate], Quote],
+    terms: stated.Terms | None = None,
 ) -> Computed | Missing | None:
+    """A rate or percentage of the best passages applied to the question's own figures. `terms`: the
+    key words of what the rate is of; a percentage is taken only from among them ("reduce the overall
+    workforce by 20-26%", not "Trade Union time as a % of the pay bill" on the same page)."""
     figures = _question_figures(text)
     if not figures:
         return None
@@ -304,11 +315,21 @@ def apply_rate(
     # "at the rate the plan quotes" may be a rate per person or a percentage: a rate per unit stated
     # in the passage is taken first unless the question speaks of a percentage.
     units_first = not _PERCENT_NAMED.search(text)
-    for c in ranked[:RATE_DEPTH]:
-        per_unit = _PER_UNIT.search(c.text)
+    # Of the passages' percentages, those among the most of the question's key words.
+    closeness = {
+        (c.key, start): stated.nearness(c.text, start, end, terms) if terms is not None else 1
+        for c in ranked[:PERCENT_DEPTH]
+        for (start, end), _ in find_percent(c.text)
+    }
+    closest = max(closeness.values(), default=0)
+    for i, c in enumerate(ranked[:PERCENT_DEPTH]):
+        per_unit = _PER_UNIT.search(c.text) if i < RATE_DEPTH else None
         if units_first and per_unit:
             return _applied_rate(figures, per_unit, c, quote)
-        if percent and (percents := [a for _, a in find_percent(c.text)]):
+        percents = [
+            a for (start, _), a in find_percent(c.text) if closest and closeness[c.key, start] == closest
+        ]
+        if percent and percents:
             return _applied_percent(text, figures, percents, c, quote)
         if per_unit:
             return _applied_rate(figures, per_unit, c, quote)

@@ -130,6 +130,7 @@ class Computed:
     operands: list[Operand]
     lead: str  # the sentence that states the result
     extra_quotes: list[Quote] = field(default_factory=list)
+    also: list[ToolResult] = field(default_factory=list)  # a second figure asked of the same operands
 
 
 @dataclass
@@ -396,6 +397,7 @@ def gap(
     ranked: list[Candidate],
     quote: Callable[..., Quote],
     in_percent: bool = False,
+    in_money: bool = False,
     on_subject: Callable[[Candidate], bool] = lambda c: True,
 ) -> Computed | Missing:
     """The best target-like and actual-like figures among the ranked evidence about the question's
@@ -442,11 +444,11 @@ def gap(
     assert target and actual
     t_op = Operand("target", target[1], quote(target[0]))
     a_op = Operand("actual", actual[1], quote(actual[0]))
-    if in_percent:
-        result = arithmetic.percentage_change(t_op.amount, a_op.amount)
-        lead = f"{a_op.amount.text} against {t_op.amount.text}: {result.formula}."
-        result.notes = [*target[2], *actual[2], *result.notes]
-        return Computed(result, [t_op, a_op], lead)
+    percent = arithmetic.percentage_change(t_op.amount, a_op.amount) if in_percent else None
+    if percent is not None and not in_money:
+        lead = f"{a_op.amount.text} against {t_op.amount.text}: {percent.formula}."
+        percent.notes = [*target[2], *actual[2], *percent.notes]
+        return Computed(percent, [t_op, a_op], lead)
     if kind == "excess":
         result = arithmetic.excess(t_op.amount, a_op.amount)
         lead = f"{a_op.amount.text} against a target of {t_op.amount.text}: {result.formula}."
@@ -459,6 +461,11 @@ def gap(
             f"{a_op.amount.text} against a need of {t_op.amount.text} leaves a shortfall of {result.formula}."
         )
     result.notes = [*target[2], *actual[2], *result.notes]
+    if percent is not None:
+        # Asked in pounds and as a percentage: both, each from its tool.
+        return Computed(
+            result, [t_op, a_op], f"{lead[:-1]}; as a percentage, {percent.formula}.", also=[percent]
+        )
     return Computed(result, [t_op, a_op], lead)
 
 

@@ -166,10 +166,20 @@ def key_terms(q: Question) -> Terms:
 
 def near(text: str, start: int, end: int, terms: Terms) -> bool:
     """Whether the words at and around text[start:end] use a key word of the question."""
-    around = (
+    return _uses(terms.near, _around(text, start, end))
+
+
+def nearness(text: str, start: int, end: int, terms: Terms) -> int:
+    """How many of the question's key words the words at and around text[start:end] use."""
+    around = _around(text, start, end)
+    return sum(1 for t in terms.near if t in around or prefix_match(t, around))
+
+
+def _around(text: str, start: int, end: int) -> frozenset[str]:
+    words = (
         text[:start].split()[-CONTEXT_WORDS:] + text[start:end].split() + text[end:].split()[:CONTEXT_WORDS]
     )
-    return _uses(terms.near, frozenset(tokenize(" ".join(around))))
+    return frozenset(tokenize(" ".join(words)))
 
 
 def about(text: str, start: int, end: int, terms: Terms) -> bool:

@@ -289,3 +289,26 @@ def test_a_follow_up_adds_the_figures_the_conversation_gave(assistant) -> None:
     )
     assert "£11.9m + £5.8m + £3.2m = £20.9m" in third.answer
     assert _tool(third) == "arithmetic.sum" and {c.page for c in third.citations} == {8}
+
+
+def test_a_percentage_applied_is_the_one_among_the_questions_words(assistant) -> None:
+    # Productivity plan, p. 1: "... and reduce the overall workforce by 20-26%." Page 3's "the % for
+    # central staff was 0.03%" is about Trade Union time, though it names staff too.
+    answer = assistant.ask(
+        "Assume the council employs 6,000 staff: how many posts would its planned overall workforce "
+        "reduction remove, at the bottom and top of the range?",
+        role="admin",
+    )
+    assert "20% × 6,000 = 1,200" in answer.answer and "26% × 6,000 = 1,560" in answer.answer
+    assert _tool(answer) == "arithmetic.percentage_of"
+
+
+def test_a_gap_asked_in_pounds_and_as_a_percentage_gives_both(assistant) -> None:
+    # Productivity plan, p. 1: "... a plan to deliver £18.5m of savings per year ... projected to
+    # exceed this by saving £20.3m per year."
+    answer = assistant.ask(
+        "How far will the council beat the business case's annual savings, in cash terms and as a percentage?",
+        role="admin",
+    )
+    assert "£20.3m − £18.5m = £1.8m" in answer.answer and "9.7%" in answer.answer
+    assert [t.name for t in answer.tools] == ["arithmetic.excess", "arithmetic.percentage_change"]
