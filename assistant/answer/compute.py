@@ -117,6 +117,8 @@ class Computer:
                 outcome = self._average_of_periods(ctx, scope)
             if outcome is None:
                 return None  # "on average 5 days earlier" is a stated figure, not an average to work out
+        elif kind == "portion":
+            outcome = self._portion(ctx, scope)
         elif kind == "ratio":
             outcome = tables.table_ratio(q, state.rows_naming(ctx.allowed, tables.asked_words(q)))
             outcome = outcome or self._ratio(ctx, scope)
@@ -220,6 +222,44 @@ class Computer:
             result, found, f"{top.text or labels[0]} over {under.amount.text}: {result.formula}{said}."
         )
 
+    def _portion(self, ctx: AskContext, scope: Scope) -> router.Computed | router.Missing | None:
+        """ "If SCC again delivered only the same share of its savings as in the last two years, how
+        much of its 2018/19 target would be delivered?": the share the documents state (65%) applied
+        to the figure the question names (£11.9m), each found by its own words and cited."""
+        of = _HOW_MUCH_OF.search(ctx.text)
+        if of is None:
+            return None
+        share_words = ctx.text[: of.start()]
+        q_share = self.extractor.analyse(share_words)
+        q_share.answer_type, q_share.carried = "percent", ctx.question.carried
+        ranked = self.extractor.evidence(ctx, Part(share_words, q_share, None), scope).candidates
+        key = stated.key_terms(q_share)
+        shares = [
+            (stated.nearness(c.text, start, end, key), -rank, pct, c)
+            for rank, c in enumerate(ranked[:STATED_DEPTH_SHARE])
+            for (start, end), pct in find_percent(c.text)
+        ]
+        if not shares or max(shares, key=lambda s: s[:2])[0] == 0:
+            return router.Missing([f"the share “{share_words.strip(' ,')}” names"])
+        _, _, pct, c = max(shares, key=lambda s: s[:2])
+        found = self._operands(ctx, [of.group("whole")], scope)
+        share_op = router.Operand("the share", pct, quote_for(c, column_hints(ctx.question.councils)))
+        if isinstance(found, router.Missing):
+            return router.Missing(found.what, [share_op, *found.found])
+        [whole] = found
+        result = router.tolerant(arithmetic.percentage_of, pct, whole.amount)
+        if isinstance(result, router.Missing):
+            return result
+        lead = f"{pct.text} of {whole.amount.text} ({whole.label}): {result.formula}."
+        if router.SHORT_Q.search(ctx.text):
+            # "How far short would it fall?": the whole less the part delivered.
+            part = Amount(pct.value / 100 * whole.amount.value, whole.amount.unit)  # unrounded
+            gap = arithmetic.shortfall(whole.amount, part)
+            return router.Computed(
+                gap, [share_op, whole], f"{lead[:-1]}, short by {gap.formula}.", also=[result]
+            )
+        return router.Computed(result, [share_op, whole], lead)
+
     def _of_earlier_answers(self, ctx: AskContext, kind: str) -> router.Computed | None:
         """ "Add those three years together": the figures the conversation's last answers gave, each
         cited where those answers cited it. As many as the question counts, or, when it counts none,
@@ -262,7 +302,7 @@ class Computer:
         ops = self._operands(ctx, labels, scope)
         if isinstance(ops, router.Missing):
             return ops if ops.found else None
-        if len({(o.amount.value, o.quote.text if o.quote else "") for o in ops}) < len(ops):
+        if _repeated(ops):
             return None
         result = arithmetic.average([o.amount for o in ops], len(ops), "a year")
         named = ", ".join(f"{o.amount.text} ({o.label.rsplit(' in ', 1)[-1]})" for o in ops)
@@ -312,8 +352,8 @@ class Computer:
         ops = self._operands(ctx, labels, scope)
         if isinstance(ops, router.Missing):
             return ops if ops.found else None
-        if len({(o.amount.value, o.quote.text if o.quote else "") for o in ops}) < len(ops):
-            return None  # one figure of one passage found for two phrases: not the two figures asked for
+        if _repeated(ops):
+            return None
         amounts = [o.amount for o in ops]
         named = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
         if kind == "sum":
@@ -356,6 +396,15 @@ class Computer:
 
 
 WHOLE_PERCENT = 100
+
+
+def _repeated(ops: list[router.Operand]) -> bool:
+    """Whether two phrases found one figure of one page (in a sentence and in its paragraph, say):
+    not the two figures asked for."""
+    seen = {(o.amount.value, (o.quote.doc.doc_id, o.quote.page) if o.quote else None) for o in ops}
+    return len(seen) < len(ops)
+
+
 # "those three years", "all four figures", "the two amounts": how many earlier figures a follow-up takes.
 _COUNTED = re.compile(
     rf"\b(?:those|these|the|all|both\s+of\s+the)\s+({NUMBER_WORD_PATTERN})\s+(?:years?|figures?|amounts?|numbers?|sums?|savings?|totals?)\b",
@@ -395,6 +444,8 @@ def intent(text: str) -> str | None:
         return "recost"
     if kind in (None, "sum") and formulas.asks_to_apply(text):
         return "apply"
+    if kind in (None, "shortfall") and _SAME_SHARE.search(text) and _HOW_MUCH_OF.search(text):
+        return "portion"  # "If it delivered the same share as before, how much of its target ...?"
     if kind is None and _REST_Q.search(text):
         return "rest"
     if kind in (None, "sum") and (AVERAGE_Q.search(text) or (kind is None and stated.asked_per(text))):
@@ -405,6 +456,19 @@ def intent(text: str) -> str | None:
         return "change"  # "In percentage terms, how big a reduction is that on the 23/24 bill?"
     return kind
 
+
+# "the same share of agreed savings as in the previous two years", "at the same rate as before"
+_SAME_SHARE = re.compile(
+    r"\b(?:the\s+)?same\s+(?:share|proportion|percentage|rate|fraction)\b|\bas\s+(?:it\s+)?(?:had\s+|did\s+)?before\b|"
+    r"\bagain\b[^?]*\b(?:share|proportion|percentage|rate|fraction)\b",
+    re.I,
+)
+# "how much of its 2018/19 savings target would actually be delivered", "how far short of its
+# 2018/19 saving target would it fall": the whole named.
+_HOW_MUCH_OF = re.compile(
+    r"\b(?:how\s+much\s+of|short\s+of)\s+(?P<whole>.+?)\s+(?:would|will|could|might|is|was)\b", re.I
+)
+STATED_DEPTH_SHARE = 6  # candidates searched for the share the question names
 
 # "What is that as an average per year?", "On average, how much a year would it save?"
 AVERAGE_Q = re.compile(r"\baverage\b|\b(?:the|a)\s+mean\b(?!\s+(?:that|by)\b)", re.I)

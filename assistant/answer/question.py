@@ -328,6 +328,11 @@ _SUBORDINATE = re.compile(
     rf"^\s*(?:when|if|where|once|while)\s+(?!(?:\w+ly\s+|in\s+\w+\s+)?{_AUX})",  # not "When exactly did ..."
     re.I,
 )
+# "Were the council to deliver ..., how much ...?", "Had it agreed ..., what ...?": an "if" clause,
+# not a yes/no question.
+_INVERTED_IF = re.compile(
+    r"^\s*(?:were|had|should)\b[^?]*?,\s*(?:and\s+)?(?:how|what|which|who|whom|when|where|why)\b", re.I
+)
 # "estimated cost of the option?", "actual savings from the alliance?": a sum heads the phrase (not
 # "Risks to the savings plan?", whose head is the risks).
 _SUM_NOUN = re.compile(
@@ -357,7 +362,7 @@ def asking_clause(text: str) -> str:
     """The clause of a question that asks, without a polite request around it or a phrase before it
     that sets the scene."""
     text = _REQUEST.sub("", text, count=1)
-    if _ASKS_FIRST.match(text) and not _SUBORDINATE.match(text):
+    if _ASKS_FIRST.match(text) and not _SUBORDINATE.match(text) and not _INVERTED_IF.match(text):
         return text
     m = _SCENE.match(text)
     return text[m.end() :] if m else text

@@ -103,17 +103,11 @@ def ratio(a: Amount, b: Amount) -> ToolResult:
 AVERAGE_DECIMALS = 2  # an average is printed to this many decimals of the unit its inputs print in
 
 
-def average(amounts: list[Amount], count: int, per: str) -> ToolResult:
-    """The sum of `amounts` spread evenly over `count` of `per` ("£4.2m over 4 years": £1.05m a
-    year; five councils' targets: their mean). Rounded for print, since £100m over six years is not
-    a figure any paper would write to the penny."""
-    require(count > 0, "an average needs at least one year, council or item to spread over")
-    values = _values(amounts)
-    whole = sum(values, Decimal(0))
-    result = whole / Decimal(count)
+def _for_print(result: Decimal, amounts: list[Amount]) -> tuple[Decimal, list[Amount]]:
+    """A worked-out figure rounded as a paper would print it: £16.67m (two decimals of a million),
+    £251,923 (whole pounds under a million), 2,144.33; and the figures to format it like."""
     money = amounts[0].unit == "£"
     millions = money and money_style(amounts) == "m" and abs(result) >= Decimal(10**6)
-    # £16.67m (two decimals of a million); £251,923 (whole pounds under a million); 2,144.33
     step = (
         Decimal(10) ** -AVERAGE_DECIMALS * Decimal(10**6)
         if millions
@@ -122,7 +116,18 @@ def average(amounts: list[Amount], count: int, per: str) -> ToolResult:
         else Decimal(10) ** -AVERAGE_DECIMALS
     )
     shown = (result / step).quantize(Decimal(1)) * step
-    like = amounts if millions or not money else [Amount(float(shown), "£")]
+    return shown, amounts if millions or not money else [Amount(float(shown), "£")]
+
+
+def average(amounts: list[Amount], count: int, per: str) -> ToolResult:
+    """The sum of `amounts` spread evenly over `count` of `per` ("£4.2m over 4 years": £1.05m a
+    year; five councils' targets: their mean). Rounded for print, since £100m over six years is not
+    a figure any paper would write to the penny."""
+    require(count > 0, "an average needs at least one year, council or item to spread over")
+    values = _values(amounts)
+    whole = sum(values, Decimal(0))
+    result = whole / Decimal(count)
+    shown, like = _for_print(result, amounts)
     summed = " + ".join(_fmt(v, amounts) for v in values) if len(values) > 1 else _fmt(whole, amounts)
     notes = _range_notes(amounts)
     if shown != result:
@@ -173,14 +178,18 @@ def percentage_of(pct: Amount, base: Amount) -> ToolResult:
     require(pct.unit == "%", "the rate must be a percentage")
     p, b = exact(pct.value), exact(base.value)
     result = p / Decimal(100) * b
-    like = [base]
+    # 65% of £11.9m is £7.74m as a paper prints it, not £7.735m.
+    shown, like = _for_print(result, [base])
+    notes = _range_notes([pct, base])
+    if shown != result:
+        notes.append(f"rounded from {_fmt(result, [base])}")
     return ToolResult(
         name="arithmetic.percentage_of",
         inputs={"percent": as_number(p), "of": as_number(b)},
-        output=as_number(result),
-        formula=f"{as_number(p)}% × {_fmt(b, like)} = {_fmt(result, like)}",
+        output=as_number(shown),
+        formula=f"{as_number(p)}% × {_fmt(b, [base])} = {_fmt(shown, like)}",
         unit=base.unit,
-        notes=_range_notes([pct, base]),
+        notes=notes,
     )
 
 

@@ -312,3 +312,22 @@ def test_a_gap_asked_in_pounds_and_as_a_percentage_gives_both(assistant) -> None
     )
     assert "£20.3m − £18.5m = £1.8m" in answer.answer and "9.7%" in answer.answer
     assert [t.name for t in answer.tools] == ["arithmetic.excess", "arithmetic.percentage_change"]
+
+
+def test_a_share_the_documents_state_applied_to_a_figure_they_state(assistant) -> None:
+    # Peer challenge, p. 2: "For the last two years only 65% of agreed savings have been delivered";
+    # p. 8: "... a saving target for 2018/19 of £11.9m ..."
+    answer = assistant.ask(
+        "Were the council to deliver the same proportion of agreed savings as in the last two years, how "
+        "much of the 2018/19 saving target would it achieve?",
+        role="admin",
+    )
+    assert "65% × £11.9m = £7.74m" in answer.answer  # printed as a paper prints it
+    assert _tool(answer) == "arithmetic.percentage_of"
+    short = assistant.ask(
+        "If SCC again achieved only that proportion of its savings, how far short of its 2018/19 saving "
+        "target would it fall?",
+        role="admin",
+    )
+    assert "£11.9m − £7.735m = £4.165m" in short.answer  # from the unrounded part
+    assert [t.name for t in short.tools] == ["arithmetic.shortfall", "arithmetic.percentage_of"]
