@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.answer import formulas, operands, router, stated, tables
+from assistant.answer import formulas, operands, router, staffing, stated, tables
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, number, quote_for, sentence
 from assistant.answer.context import AskContext
 from assistant.answer.extract import Extractor, Part
@@ -18,6 +18,7 @@ from assistant.answer.scope import Scope
 from assistant.answer.select import Candidate, best_page
 from assistant.models import Answer, ToolCall
 from assistant.tools import arithmetic
+from core.acronyms import with_sector_abbreviations
 from core.councils import gazetteer
 from core.money import Amount, find_money, find_percent
 from core.text import squash
@@ -117,6 +118,19 @@ class Computer:
                 outcome = self._average_of_periods(ctx, scope)
             if outcome is None:
                 return None  # "on average 5 days earlier" is a stated figure, not an average to work out
+        elif kind == "staffing":
+            rate_query = formulas.rate_question(res.query)
+            q_role = self.extractor.analyse(rate_query)
+            ranked = self.extractor.evidence(ctx, Part(rate_query, q_role, None), scope).candidates
+            glossary = with_sector_abbreviations(state.lexical.acronyms)
+            outcome = staffing.resourcing(
+                text,
+                ranked,
+                stated.key_terms(q_role),
+                quote,
+                glossary,
+                [n for n in dict.fromkeys(q_role.entities) if " " in n],
+            )
         elif kind == "portion":
             outcome = self._portion(ctx, scope)
         elif kind == "ratio":
@@ -437,6 +451,8 @@ def intent(text: str) -> str | None:
     away, or one of the router's kinds (sum, check, change, gap ...)."""
     if formulas.costing_in(text) is not None:
         return "costing"
+    if staffing.asks(text) and (_SHARE_OF_TIME.search(text) or staffing.asks_time(text)):
+        return "staffing"  # "five data leads at a set percentage of their time ... hours a week"
     kind = router.kind_of(text)
     if kind in (None, "difference", "sum") and operands.asks_ratio(text):
         return "ratio"  # "how many times bigger", "how many days would the grant pay for"
@@ -456,6 +472,13 @@ def intent(text: str) -> str | None:
         return "change"  # "In percentage terms, how big a reduction is that on the 23/24 bill?"
     return kind
 
+
+# People at a share of their time: "at a set percentage of their time", "data leads @40%", "FTE".
+_SHARE_OF_TIME = re.compile(
+    r"\b(?:percentage|proportion|share|fraction)\s+of\s+(?:their|his|her|its)\s+time\b|@\s*\d|"
+    r"\bfull[-\s]time\s+equivalents?\b|\bFTEs?\b|\b(?:data\s+leads?|officers?|staff|leads?)\b[^?]*\btime\b",
+    re.I,
+)
 
 # "the same share of agreed savings as in the previous two years", "at the same rate as before"
 _SAME_SHARE = re.compile(

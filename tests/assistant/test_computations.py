@@ -331,3 +331,32 @@ def test_a_share_the_documents_state_applied_to_a_figure_they_state(assistant) -
     )
     assert "£11.9m − £7.735m = £4.165m" in short.answer  # from the unrounded part
     assert [t.name for t in short.tools] == ["arithmetic.shortfall", "arithmetic.percentage_of"]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # Collaboration plan, p. 5: "Specialist financial modelling 5x Data lead @40%"
+        (
+            "How many full-time equivalents do the plan's specialist financial modelling data leads come to?",
+            "5 × 0.4 = 2 full-time equivalents",
+        ),
+        (
+            "With a 37-hour week, how many hours a week do the five data leads give to financial modelling?",
+            "5 × 0.4 × 37 = 74 hours a week",
+        ),
+        # "Programme Board ... Council Cex 5xSO@10%": SO is a senior officer; the Discovery Board's
+        # "5xSO@5%" is another board's line.
+        (
+            "In the collaboration plan, if each senior officer costs £60,000 a year, what does the Programme "
+            "Board's share of their time cost?",
+            "5 × 0.1 × £60,000 = £30,000",
+        ),
+    ],
+)
+def test_a_resourcing_line_gives_the_time_or_cost_of_the_role_asked(
+    assistant, question: str, said: str
+) -> None:
+    answer = assistant.ask(question, role="admin")
+    assert said in answer.answer
+    assert _tool(answer) == "arithmetic.product" and {c.page for c in answer.citations} == {5}
