@@ -235,7 +235,10 @@ class Extractor:
             if pieces and not q.yes_no:
                 items = shapes.list_items(pieces)
                 lead = "; ".join(items) if 1 < len(items) <= shapes.MAX_LIST_ITEMS else None
-                return extractive_answer(shapes.piece_quotes(pieces, picks[0].doc), ctx, lead)
+                quotes = shapes.joined_introduction(
+                    shapes.piece_quotes(pieces, picks[0].doc), self.retriever.catalog.page_text
+                )
+                return extractive_answer(quotes, ctx, lead)
             if pieces and picks[0].text.rstrip().endswith((":", ":-")):
                 # A yes/no question whose evidence introduces a list ("That Full Council:") and no
                 # single item of which answers it: the list, not its bare introduction.

@@ -367,6 +367,25 @@ def piece_quotes(pieces: list[Piece], doc: Document) -> list[Quote]:
     return out
 
 
+def joined_introduction(quotes: list[Quote], page_text: Callable[[str, int], str | None]) -> list[Quote]:
+    """A list's introduction ("These are the areas we believe are critical ...:") quoted on its own
+    says nothing asked; where its first item follows it on the page, the two are one quote, the way
+    a reader quotes the start of a list."""
+    if len(quotes) < 2 or _LIST_ITEM_START.match(quotes[0].text):
+        return quotes  # the list has no introduction of its own: its first quote is an item
+    intro, first = quotes[0], quotes[1]
+    if (intro.doc.doc_id, intro.page) != (first.doc.doc_id, first.page):
+        # Its items on a later page: the introduction alone answers nothing, and the items are cited.
+        return quotes[1:] if intro.text.rstrip().endswith((":", ":-")) else quotes
+    joined = f"{intro.text} {first.text}"
+    if joined not in squash(page_text(intro.doc.doc_id, intro.page) or ""):
+        return quotes
+    return [Quote(intro.doc, intro.page, intro.section, joined), *quotes[2:]]
+
+
+_LIST_ITEM_START = re.compile(r"^\s*(?:\(?[a-z0-9]{1,3}[.)]|[-•●▪–])\s", re.I)
+
+
 def _covered(q: Question, text: str, context: str) -> float:
     """Share of the question's own weight that `text`, read in its document (`context`: the
     title, which names the councils and the subject), accounts for."""

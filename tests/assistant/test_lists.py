@@ -37,3 +37,21 @@ def test_every_recommendation_of_a_list_over_two_pages_is_cited(assistant, quest
     verifier = PageVerifier(CORPUS)
     assert all(verifier.on_page(c.file, c.page, c.quote) for c in answer.citations)
     assert {c.page for c in answer.citations} == {2, 3}
+
+
+def test_an_introduction_is_quoted_with_the_first_item_it_introduces(assistant) -> None:
+    # Collaboration plan, p. 4: "A number of overall approaches to resourcing were considered based on
+    # the clustering model outlined above 30. A 'full participation' approach would see ..."
+    answer = assistant.ask("Which approaches to resourcing did the consultancy team look at?", role="admin")
+    first = answer.citations[0].quote
+    assert first.startswith("A number of overall approaches to resourcing") and "full participation" in first
+    verifier = PageVerifier(CORPUS)
+    assert all(verifier.on_page(c.file, c.page, c.quote) for c in answer.citations)
+
+
+def test_an_introduction_on_the_page_before_its_items_is_not_cited_alone(assistant) -> None:
+    # Peer challenge: "These are the areas we believe are critical ...:" ends p. 3; the five numbered
+    # areas are on p. 4.
+    answer = assistant.ask("What five areas does every corporate peer challenge cover?", role="admin")
+    assert {c.page for c in answer.citations} == {4}
+    assert answer.citations[0].quote.startswith("1. Understanding of the local place")
