@@ -91,7 +91,7 @@ def resourcing(
     its words, the corpus's and the sector's; `names`: the bodies the question names."""
     line = _lines(ranked, terms, glossary, names)
     if line is None:
-        return router.Missing(["a resourcing line (“5x … @40%”) for the role asked about"])
+        return None  # no resourcing line: "How many FTE staff does it employ?" asks for a stated figure
     cited = quote(line.candidate)
     people = Amount(line.count, "", text=str(line.count))
     share = Amount(line.share, "", text=f"{line.share:g}")
