@@ -24,7 +24,8 @@ from assistant.answer import scope as scoping
 from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
 from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
-from assistant.answer.question import Question, has_number, quarters_in
+from assistant.answer.operands import years_near
+from assistant.answer.question import Question, has_number, quarters_in, same_period
 from assistant.answer.router import row_quote, verify_quoted_costing
 from assistant.answer.select import (
     SPECIFIC_DATE,
@@ -38,6 +39,7 @@ from assistant.answer.select import (
 from assistant.answer.weights import ScoringWeights, softmax
 from assistant.models import Answer, ToolCall
 from assistant.retrieve import Retriever
+from core.money import find_money, find_percent
 from core.text import match_key
 from core.tokens import tokenize
 
@@ -270,7 +272,11 @@ class Extractor:
             )
             if lead is None and lacks_asked_figure(q, quotes[0].text):
                 return extractive_answer([], ctx)
-            if lacks_asked_role(q, quotes[0].text) or gives_target_for_actual(q, quotes[0].text):
+            if (
+                lacks_asked_role(q, quotes[0].text)
+                or gives_target_for_actual(q, quotes[0].text)
+                or gives_another_year(q, quotes[0].text)
+            ):
                 return extractive_answer([], ctx)
         elif all(part.own for part in parts):
             leads = [
@@ -414,6 +420,20 @@ def lacks_asked_figure(q: Question, quote: str) -> bool:
     if shapes.fact_lead(q, quote) is not None:
         return False
     return q.answer_type != "money" or not has_number(quote)
+
+
+def gives_another_year(q: Question, quote: str) -> bool:
+    """Whether a quote gives the figure asked only for other financial years than the one asked
+    ("Trade Union time ... in 2023/24?" against "For 2022/23 the % for central staff was 0.03%"):
+    every figure of the kind asked is dated, and none to the year asked."""
+    asked = {y for y in q.years if "/" in y}
+    if not asked or q.answer_type not in ("percent", "money", "count"):
+        return False
+    spans = [span for span, _ in (find_percent(quote) if q.answer_type == "percent" else find_money(quote))]
+    if not spans:
+        return False
+    periods = [{y for y in years_near(quote, start) if "/" in y} for start, _ in spans]
+    return all(periods) and not any(same_period(asked, p) for p in periods)
 
 
 # An office a who-question names ("Who was SCC's chief executive ...?"). General English of councils.
