@@ -326,8 +326,11 @@ def apply_rate(
         per_unit = _PER_UNIT.search(c.text) if i < RATE_DEPTH else None
         if units_first and per_unit:
             return _applied_rate(figures, per_unit, c, quote)
+        # Percentages to be added ("the basic percentage plus the stretch percentage") are each of
+        # the passage's that the question's words stand around; otherwise the closest one.
+        least = 1 if _ADDS_PERCENTS.search(text) else closest
         percents = [
-            a for (start, _), a in find_percent(c.text) if closest and closeness[c.key, start] == closest
+            a for (start, _), a in find_percent(c.text) if closest and closeness[c.key, start] >= least
         ]
         if percent and percents:
             return _applied_percent(text, figures, percents, c, quote)
@@ -336,6 +339,9 @@ def apply_rate(
     return None
 
 
+_ADDS_PERCENTS = re.compile(
+    r"\b(?:plus|added\s+to|together\s+with|combined|and\s+the\s+\w+\s+(?:percentage|rate))\b", re.I
+)
 _PERCENT_NAMED = re.compile(r"\b(?:percentage|per\s*cent|percent)\b|%", re.I)
 
 
@@ -348,16 +354,7 @@ def _applied_percent(
 ) -> Computed:
     base = max(figures, key=lambda a: a.value)
     # "the basic percentage plus the stretch percentage": the document's percentages added.
-    adds = (
-        bool(
-            re.search(
-                r"\b(?:plus|added\s+to|together\s+with|combined|and\s+the\s+\w+\s+(?:percentage|rate))\b",
-                text,
-                re.I,
-            )
-        )
-        and len(percents) > 1
-    )
+    adds = bool(_ADDS_PERCENTS.search(text)) and len(percents) > 1
     used = percents if adds else percents[:1]
     low = sum(p.value for p in used)
     high = sum(p.high if p.high is not None else p.value for p in used)

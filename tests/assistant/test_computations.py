@@ -360,3 +360,14 @@ def test_a_resourcing_line_gives_the_time_or_cost_of_the_role_asked(
     answer = assistant.ask(question, role="admin")
     assert said in answer.answer
     assert _tool(answer) == "arithmetic.product" and {c.page for c in answer.citations} == {5}
+
+
+def test_percentages_to_be_added_are_each_one_the_question_names(assistant) -> None:
+    # Pioneer report, p. 13: the Local Area Agreement "requires all authorities ... to achieve 3%
+    # efficiency savings ... plus a further 0.5% stretch target".
+    answer = assistant.ask(
+        "Applying the LAA's basic percentage plus its stretch percentage to £12m of spend, what savings would be needed?",
+        role="admin",
+    )
+    assert "3.5% × £12m = £420,000" in answer.answer
+    assert _tool(answer) == "arithmetic.percentage_of"
