@@ -34,6 +34,9 @@ DF_FILE = "doc_freq.json"
 ACRONYMS_FILE = "acronyms.json"
 VOCAB_FILE = "vocabulary.json"
 SAME_WORD_TOKENS = 2  # indexed tokens that stand in for one the index lacks (the most common first)
+SAME_WORD_MIN = (
+    9  # letters of a missing token long enough to say ("apprentic"; not "intern", a prefix of "internal")
+)
 LOWER_FILE = "lowercase_words.json"
 # bm25s's file names, so that a saved index is also a bm25s index
 DATA_FILE, INDICES_FILE, INDPTR_FILE = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
@@ -196,7 +199,7 @@ class LexicalIndex:
         """For a question's token the index does not hold, the indexed tokens the stemmer parted from
         it ("apprentices" finds "apprenticeship"): the most common few that share its head."""
         head = prefix_head(token)
-        if head is None:
+        if head is None or len(token) < SAME_WORD_MIN:
             return []
         ordered = self._sorted_vocab()
         lo = bisect.bisect_left(ordered, head)

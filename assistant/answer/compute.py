@@ -69,7 +69,10 @@ class Computer:
             if formulas.wants_percent(text):
                 q_rate.answer_type = "percent"
             order = self.extractor.evidence(ctx, Part(rate_query, q_rate, None), scope).candidates
-            outcome = router.tolerant(formulas.apply_rate, text, order, quote, stated.key_terms(q_rate))
+            key = stated.key_terms(q_rate)
+            counted = formulas.given_nouns(text)
+            key = stated.Terms(key.near - counted, key.distinctive - counted or key.distinctive)
+            outcome = router.tolerant(formulas.apply_rate, text, order, quote, key)
         elif kind == "sum":
             # Rows by their codes ("SP1") are read from every row, and only when the question gives
             # codes; the other table tools read only the rows whose label the question uses.
@@ -157,6 +160,8 @@ class Computer:
             outcome = _whole_and_part(kind, q_money, order, quote)
         if outcome is None and kind in ("sum", "average") and res.is_followup and not operands.phrases(text):
             outcome = self._of_earlier_answers(ctx, kind)
+            if isinstance(outcome, router.Missing):
+                return missing_answer(outcome, ctx)  # "Add those three years": nothing else to search for
         if outcome is None and kind in ("sum", "difference", "change", "remainder", "share"):
             outcome = self._from_operands(ctx, kind, scope)
         if outcome is None and kind in ("shortfall", "excess", "difference", "check"):
@@ -274,7 +279,7 @@ class Computer:
             )
         return router.Computed(result, [share_op, whole], lead)
 
-    def _of_earlier_answers(self, ctx: AskContext, kind: str) -> router.Computed | None:
+    def _of_earlier_answers(self, ctx: AskContext, kind: str) -> router.Computed | router.Missing | None:
         """ "Add those three years together": the figures the conversation's last answers gave, each
         cited where those answers cited it. As many as the question counts, or, when it counts none,
         those of the last answer; fewer than two is no sum."""
@@ -289,7 +294,11 @@ class Computer:
                 if doc is None:
                     continue
                 for _, amount in find_money(c.quote):
-                    if amount.text in said and all(not _same(o.amount, amount) for o in given + turn):
+                    stated_in = re.search(rf"(?<![\d.,£]){re.escape(amount.text)}(?![\d,]|\.\d)", said)
+                    if stated_in and all(
+                        not (_same(o.amount, amount) and o.quote and o.quote.text == c.quote)
+                        for o in given + turn
+                    ):
                         quote = Quote(doc=doc, page=c.page, section=c.section, text=c.quote)
                         turn.append(router.Operand(amount.text, amount, quote))
             given = [*given, *turn] if turn else given
@@ -298,6 +307,8 @@ class Computer:
         if counted is not None:
             n = count_of(counted.group(1)) or 0
             ops = given[-n:] if len(given) >= n else []
+            if not ops:
+                return router.Missing([f"{counted.group(1)} figures given in the answers before"])
         else:
             ops = last
         if len(ops) < 2 or len({o.amount.unit for o in ops}) > 1:
@@ -415,8 +426,15 @@ WHOLE_PERCENT = 100
 def _repeated(ops: list[router.Operand]) -> bool:
     """Whether two phrases found one figure of one page (in a sentence and in its paragraph, say):
     not the two figures asked for."""
-    seen = {(o.amount.value, (o.quote.doc.doc_id, o.quote.page) if o.quote else None) for o in ops}
-    return len(seen) < len(ops)
+    for a, b in itertools.combinations(ops, 2):
+        qa, qb = a.quote, b.quote
+        if qa is None or qb is None or not _same(a.amount, b.amount):
+            continue
+        if (qa.doc.doc_id, qa.page) == (qb.doc.doc_id, qb.page) and (
+            qa.text in qb.text or qb.text in qa.text
+        ):
+            return True
+    return False
 
 
 # "those three years", "all four figures", "the two amounts": how many earlier figures a follow-up takes.
@@ -460,7 +478,11 @@ def intent(text: str) -> str | None:
         return "recost"
     if kind in (None, "sum") and formulas.asks_to_apply(text):
         return "apply"
-    if kind in (None, "shortfall") and _SAME_SHARE.search(text) and _HOW_MUCH_OF.search(text):
+    if (
+        kind in (None, "shortfall")
+        and (of := _HOW_MUCH_OF.search(text))
+        and _SAME_SHARE.search(text[: of.start()])
+    ):
         return "portion"  # "If it delivered the same share as before, how much of its target ...?"
     if kind is None and _REST_Q.search(text):
         return "rest"
@@ -680,7 +702,7 @@ _YEARS = re.compile(r"(?<![\d£.,/])((?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?|\d{2}/
 
 _PERCENT_TERMS = re.compile(r"\bpercentage\b|\bper\s*cent\b|%", re.I)
 # Asked in money as well as a percentage: "Give it in pounds and as a percentage."
-_MONEY_TERMS = re.compile(r"\bin\s+(?:pounds|cash(?:\s+terms)?|money(?:\s+terms)?|£)(?=\W)", re.I)
+_MONEY_TERMS = re.compile(r"\bin\s+(?:pounds|cash(?:\s+terms)?|money(?:\s+terms)?|£m?)(?=\W|$)", re.I)
 _COUNT_TERMS = re.compile(
     r"\bhow\s+many\b|\bnumber\s+of\b|\bpeople\b|\bstaff\b|\bposts\b|\bapprentice|\bdays\b", re.I
 )

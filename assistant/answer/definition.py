@@ -14,7 +14,7 @@ from core.text import squash
 _ACRONYM = r"(?P<acronym>[A-Z][A-Za-z&]{1,7})"
 # "What does FOLGIS stand for?", "What is the SWP short for?", "What's the full name of the JLAG?"
 DEFINE_Q = re.compile(
-    rf"^\s*(?:so\s+|and\s+)?what\s+(?:does|do|did)\s+(?:the\s+)?{_ACRONYM}\s+(?:stand\s+for|mean)\b|"
+    rf"^\s*(?:so\s+|and\s+)?what\s+(?:does|do|did)\s+(?:the\s+)?{_ACRONYM}\s+(?:stand\s+for\b|mean\s*\??\s*$)|"
     rf"^\s*(?:what\s+is|what's)\s+(?:the\s+)?{_ACRONYM.replace('acronym', 'short')}\s+short\s+for\b|"
     rf"^\s*(?:what\s+is|what's)\s+the\s+(?:full\s+(?:name|form)|meaning)\s+of\s+(?:the\s+)?{_ACRONYM.replace('acronym', 'named')}\b|"
     rf"^\s*(?:expand|spell\s+out)\s+(?:the\s+)?{_ACRONYM.replace('acronym', 'spelt')}\b",

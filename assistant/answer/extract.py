@@ -427,8 +427,10 @@ def gives_another_year(q: Question, quote: str) -> bool:
     ("Trade Union time ... in 2023/24?" against "For 2022/23 the % for central staff was 0.03%"):
     every figure of the kind asked is dated, and none to the year asked."""
     asked = {y for y in q.years if "/" in y}
-    if not asked or q.answer_type not in ("percent", "money", "count"):
+    if not asked or q.answer_type not in ("percent", "money"):
         return False
+    if any(re.search(rf"(?<![\d/]){re.escape(y)}(?![\d/])", quote) for y in asked):
+        return False  # the year asked is stated ("£5m in each of 2019/20 and 2020/21")
     spans = [span for span, _ in (find_percent(quote) if q.answer_type == "percent" else find_money(quote))]
     if not spans:
         return False

@@ -15,7 +15,7 @@ from assistant.answer.question import Question, names_midsentence, year_forms
 from assistant.conversations import Turn
 from assistant.models import Answer
 from core.councils import gazetteer
-from core.tokens import financial_year, tokenize
+from core.tokens import count_of, financial_year, tokenize
 
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|and what about|ok|okay)\b", re.I)
 _PRONOUN = re.compile(
@@ -34,7 +34,11 @@ _YEARS_BEFORE = re.compile(
     rf"\b(?:the\s+)?{_N}\s+years?\s+(?:before|prior)\b|\b(?:the\s+)?(?:previous|prior|preceding)\s+{_N}\s+years\b",
     re.I,
 )
-_HOW_MANY = {"two": 2, "three": 3, "four": 4}
+# "the two years after that" leans on the turn before; "over the next three years" alone does not.
+_YEARS_AFTER_THAT = re.compile(
+    rf"\b{_N}\s+(?:following\s+|subsequent\s+)?years?\s+(?:after|following|before|prior\s+to)\s+(?:that|this|then|it)\b",
+    re.I,
+)
 
 
 def _years_shifted(text: str, prev_years: set[str]) -> set[str]:
@@ -43,8 +47,7 @@ def _years_shifted(text: str, prev_years: set[str]) -> set[str]:
     for pattern, sign in ((_YEARS_AFTER, 1), (_YEARS_BEFORE, -1)):
         m = pattern.search(text)
         if m is not None:
-            n = next(g for g in m.groups() if g)
-            count = _HOW_MANY.get(n.lower()) or int(n)
+            count = count_of(next(g for g in m.groups() if g)) or 0
             return {y for k in range(1, count + 1) for y in shift_years(prev_years, sign * k)}
     return set()
 
@@ -79,7 +82,7 @@ class Resolution:
 
 def is_followup(question: Question) -> bool:
     text = question.text
-    if _LEAD.match(text) or any(p.search(text) for p in (_BEFORE, _AFTER, _YEARS_BEFORE, _YEARS_AFTER)):
+    if _LEAD.match(text) or _BEFORE.search(text) or _AFTER.search(text) or _YEARS_AFTER_THAT.search(text):
         return True
     substantive = [w for w in question.weights.values() if w >= 1.0]
     if len(substantive) <= 2:
@@ -237,6 +240,7 @@ def resolve(question: Question, history: list[Turn], analyse: Callable[[str], Qu
             is_followup=True,
             substituted=True,
             previous_answer=said,
+            earlier=earlier,
         )
     extra_years = " ".join(sorted(y for y in years if y not in question.text))
     query = f"{question.text} {previous} {extra_years}".strip()

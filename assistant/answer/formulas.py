@@ -25,6 +25,7 @@ from assistant.answer.select import Candidate
 from assistant.tools import arithmetic, costing
 from assistant.tools.base import ToolResult, as_number
 from core.money import Amount, find_money, find_percent, format_money
+from core.tokens import tokenize
 
 RATE_DEPTH = 6  # the best candidates searched for a document's rate or costing to apply
 # A percentage is chosen by the question's key words around it, so a few more candidates are read.
@@ -273,6 +274,17 @@ def rate_question(text: str) -> str:
     for start, end in reversed(merged):
         text = text[:start] + " " + text[end:]
     return re.sub(r"\s+", " ", _SUPPOSING.sub(" ", text)).strip()
+
+
+def given_nouns(text: str) -> frozenset[str]:
+    """The stems of what the question's own figures count ("6,000 staff" -> staff): a rate is applied
+    to them, so they do not say which of a passage's rates is meant."""
+    return frozenset(
+        t for m in _GIVEN_NOUN.finditer(text) for t in tokenize(m.group(1)) if not t[0].isdigit()
+    )
+
+
+_GIVEN_NOUN = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:k|m|bn)?\s+([a-z]+)", re.I)
 
 
 def wants_percent(text: str) -> bool:

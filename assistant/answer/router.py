@@ -44,7 +44,7 @@ STAFF_Q = re.compile(rf"salary\s+of\s+{_MONEY_NUM}.*?{_NUM}\s+days?\s+(?:a|per|e
 # particular questions.
 SUM_Q = re.compile(
     r"\b(?:add(?:ed|ing)?\b.*\btogether|between\s+them\b|taken\s+together\b|add(?:s|ed)?\s+up\s+to|sum\s+of|combined|altogether|in\s+total\s+(?:for|across)|"
-    r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do(?:es)?\s+(?:they|it|that|these|those)(?:\s+\w+){0,2}?\s+(?:come|add)|"
+    r"total\b(?:\s+\S+){0,4}\s+(?:of|for|across)\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:\w+s)\b|what\s+do(?:es)?\s+(?:they|it|that|these|those)(?:\s+\w+){0,2}?\s+(?:come|add)\b|"
     # "A + B" adds; "the annual cost + how they worked it out" joins two questions.
     r"plus\b|(?:what(?:'s|\s+is)\s+the\s+)?total\b.*\b(?:and|\+)\b)|(?<=\w)\s*\+\s*(?!(?:how|what|why|when|who|which|where)\b)(?=\w)",
     re.I,

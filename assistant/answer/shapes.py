@@ -527,6 +527,7 @@ def fact_lead(q: Question, text: str) -> str | None:
             )
             # "August 08", "18 Sept 08" are dates, not counts; nor is "in 2015"
             if not _MONTH_BEFORE.search(text[: m.start()])
+            and "/" not in text[max(0, m.start() - 1) : m.end() + 1]  # "2019/20" is a year, not 20
             and not _MONTH_AFTER.match(text[m.end() :])
             and not _a_year(m.group(0), text[m.end() :], q)
         ]
@@ -539,7 +540,8 @@ def fact_lead(q: Question, text: str) -> str | None:
         periods = {frozenset(years_near(text, span[0])) for span in dated}
         if len(dated) > 1 and len(periods) == len(dated) <= MAX_PERIOD_FIGURES:
             return "; ".join(_phrase_after(text, *span) for span in dated)
-        spans = dated or spans
+        # None of the period asked: not one dated to another period either.
+        spans = dated or [span for span in spans if not years_near(text, span[0])] or spans
     chosen = _nearest(text, spans, terms)
     return _phrase_after(text, *chosen) if chosen else None
 

@@ -24,7 +24,7 @@ RESOURCE_LINE = re.compile(
 )
 # What such a question asks for: time in full-time equivalents, hours a week, or a cost.
 _TIME_Q = re.compile(
-    r"\bfull[-\s]time\s+equivalents?\b|\bFTEs?\b|\bhours?\s+(?:a|per)\s+week\b|\bhours\s+a\s+week\b|"
+    r"\bfull[-\s]time\s+equivalents?\b|\bFTEs?\b|\bhours?\s+(?:a|per)\s+week\b|"
     r"\b\d+[-\s]hour\s+(?:working\s+)?week\b|\bworking\s+week\b",
     re.I,
 )
@@ -61,10 +61,18 @@ def _lines(
     under another name than the one the question gives ("Discovery Board 5xSO@5%" for the Programme
     Board) is not it."""
     best: tuple[tuple[int, int, int], Line] | None = None
+    rows = [
+        c.text[max(0, m.start() - ROW_REACH) : m.start()].lower()
+        for c in ranked[:DEPTH]
+        for m in RESOURCE_LINE.finditer(c.text)
+    ]
+    # Only names some row carries choose among rows ("the Programme Board"); a document's or a
+    # council's name ("the Plan for Collaboration") labels no row.
+    labels = [n for n in (re.sub(r"['’]s$", "", n).lower() for n in names) if any(n in r for r in rows)]
     for rank, c in enumerate(ranked[:DEPTH]):
         for m in RESOURCE_LINE.finditer(c.text):
             row = c.text[max(0, m.start() - ROW_REACH) : m.start()].lower()
-            if any(re.sub(r"['’]s$", "", n).lower() not in row for n in names):
+            if any(n not in row for n in labels):
                 continue  # the row's label comes before its line
             role = " ".join(m.group("role").split())
             spelt = " ".join(glossary.get(w, w) for w in role.split())
@@ -96,7 +104,7 @@ def resourcing(
     people = Amount(line.count, "", text=str(line.count))
     share = Amount(line.share, "", text=f"{line.share:g}")
     ops = [router.Operand(line.text, people, cited), router.Operand(line.text, share, cited)]
-    said = f"{line.count} × {line.role} at {line.share:.0%} of their time"
+    said = f"{line.count} × {line.role} at {line.share * 100:g}% of their time"
     money = find_money(text)
     hours = _HOURS.search(text)
     if money:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.tools.base import ToolResult, as_number, require
 from core.errors import ToolInputError
@@ -115,7 +115,7 @@ def _for_print(result: Decimal, amounts: list[Amount]) -> tuple[Decimal, list[Am
         if money
         else Decimal(10) ** -AVERAGE_DECIMALS
     )
-    shown = (result / step).quantize(Decimal(1)) * step
+    shown = (result / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step  # as papers round
     return shown, amounts if millions or not money else [Amount(float(shown), "£")]
 
 

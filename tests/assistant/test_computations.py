@@ -371,3 +371,25 @@ def test_percentages_to_be_added_are_each_one_the_question_names(assistant) -> N
     )
     assert "3.5% × £12m = £420,000" in answer.answer
     assert _tool(answer) == "arithmetic.percentage_of"
+
+
+def test_the_review_findings_stay_fixed(assistant) -> None:
+    # "over the next three years" in a question of its own is not a follow-up of the turn before.
+    first = assistant.ask("What savings were identified and allocated for 2019/20?", role="admin")
+    alone = assistant.ask(
+        "What savings does the productivity plan expect over the next three years?",
+        conversation_id=first.conversation_id,
+        role="admin",
+    )
+    assert "2020/21" not in alone.answer.split("\n")[0]
+    # "How much of X ..., and is it the same proportion as before?" is no share applied to X.
+    both = assistant.ask(
+        "How much of the 2018/19 savings target was allocated, and is it the same proportion as before?",
+        role="admin",
+    )
+    assert "To compute this" not in both.answer
+    # The noun of the question's own figure ("6,000 staff") does not choose the rate applied.
+    staff = assistant.ask(
+        "Say the council had 6,000 staff. How many posts would the workforce reduction remove?", role="admin"
+    )
+    assert "0.03%" not in staff.answer

@@ -40,3 +40,9 @@ def test_a_definition_is_the_expansion_a_document_gives(assistant, question: str
 def test_an_acronym_no_document_defines_is_not_answered(assistant) -> None:
     answer = assistant.ask("What does NHS stand for?", role="admin")
     assert answer.abstained and not answer.citations
+
+
+@pytest.mark.integration
+def test_what_an_acronym_means_by_something_is_no_definition(assistant) -> None:
+    answer = assistant.ask("What does SCC mean by transformation?", role="admin")
+    assert not answer.answer.startswith("SCC: Somerset County Council")
