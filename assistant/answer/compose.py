@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from assistant.answer.select import Candidate, _tokens, strip_marker
+from assistant.answer.select import Candidate, _tokens, strip_marker, unit_spans
 from assistant.models import Citation
 from core.councils import gazetteer
 from core.records import Chunk, Document
 from core.text import squash
+from core.tokens import tokenize
 
 ABSTAIN_TEXT = "I could not find this in the documents."
 MAX_LIST_ITEMS = 10
@@ -192,6 +193,30 @@ def quote_for(
         row_label=table.row_label if table else None,
         table_title=table.title if table else None,
     )
+
+
+def other_page_part(c: Candidate, quoted: Quote, asked: dict[str, float]) -> Quote | None:
+    """For a sentence that runs across a page break, quoted on its first page, its part on the next
+    page when that part holds a key word of the question the quoted part lacks ("... in May we signed the
+    first historic" | "devolution deal with Bridgwater Town Council"): a quote lies on one page, so
+    the rest of the sentence is a second quote."""
+    if quoted.cell or c.unit.is_table:
+        return None
+    have = set(tokenize(quoted.text))
+    for span in unit_spans(c):
+        if span.page <= quoted.page:
+            continue  # only what the sentence goes on to say: the part quoted holds its answer so far
+        lo, hi = max(c.start, span.offset), min(c.end, span.offset + span.end - span.start)
+        text = squash(c.chunk.text[lo:hi])
+        if len(text.split()) >= MIN_PART_WORDS and any(
+            t in set(tokenize(text)) - have for t, w in asked.items() if w >= KEY_TERM_WEIGHT
+        ):
+            return Quote(doc=c.doc, page=span.page, section=c.unit.section, text=text)
+    return None
+
+
+MIN_PART_WORDS = 3  # the other page's part of a sentence worth quoting
+KEY_TERM_WEIGHT = 1.0  # a question term at least this heavy is one of its key words
 
 
 def column_hints(councils: list[str]) -> list[str]:

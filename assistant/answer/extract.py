@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from assistant.answer import definition, indicators, meetings, router, shapes, tables
 from assistant.answer import scope as scoping
-from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, quote_for
+from assistant.answer.compose import ABSTAIN_TEXT, Quote, column_hints, compose, other_page_part, quote_for
 from assistant.answer.context import AskContext
 from assistant.answer.features import answerability, featurise
 from assistant.answer.operands import years_near
@@ -262,6 +262,10 @@ class Extractor:
             )
             for part, c in chosen
         ]
+        rest = [
+            other_page_part(c, quote, {**q.weights, **part.question.weights, **part.question.carried})
+            for (part, c), quote in zip(chosen, quotes, strict=True)
+        ]
         lead = None
         if len(parts) == 1 and quotes[0].cell and quotes[0].row_label:
             cells = (quotes[0].cell, *quotes[0].also)
@@ -284,6 +288,8 @@ class Extractor:
                 for (part, _), quote in zip(chosen, quotes, strict=True)
             ]
             lead = "; ".join(dict.fromkeys(x for x in leads if x)) or None
+        # A sentence running onto another page is quoted there too, after its first part.
+        quotes = [q for pair in zip(quotes, rest, strict=True) for q in pair if q is not None]
         answer = extractive_answer(quotes, ctx, lead)
         if unanswered and any(part.own for part in unanswered):
             missing = "; ".join(f"“{part.query.split(' ' + parts[0].query)[0]}”" for part in unanswered)

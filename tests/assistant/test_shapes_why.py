@@ -124,3 +124,16 @@ def test_a_figure_of_another_financial_year_is_no_answer(assistant) -> None:
     assert assistant.ask(asked.format("2023/24"), role="admin").abstained
     answer = assistant.ask(asked.format("2022/23"), role="admin")
     assert answer.answer.startswith("0.03%")
+
+
+def test_a_sentence_running_onto_the_next_page_is_quoted_on_both(assistant) -> None:
+    # Productivity plan: "... in May we signed the first historic" ends p. 1; "devolution deal with
+    # Bridgwater Town Council." opens p. 2. A quote lies on one page, so the rest is a second quote.
+    answer = assistant.ask(
+        "When was the Asset & Devolution Framework agreed, and which council signed the first devolution deal?",
+        role="admin",
+    )
+    assert [c.page for c in answer.citations] == [1, 2]
+    assert "Bridgwater Town Council" in answer.citations[1].quote
+    verifier = PageVerifier(CORPUS)
+    assert all(verifier.on_page(c.file, c.page, c.quote) for c in answer.citations)
