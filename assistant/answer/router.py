@@ -159,8 +159,12 @@ def stating_same_inputs(result: ToolResult, ranked: list[Candidate]) -> Candidat
 _STATED_NUMBER = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\d/%])")
 _SUM_VERB = re.compile(
     r"^\s*(?:please\s+)?(?:sum|add|total|tot|counting\s+(?:both|up|together))\b|\btott?ing\s+up\b|\btot\s+up\b|\bsum\s+(?:up\s+)?the\b|"
-    # "Adding A to B, what is ...?", "What do we get if we add A to B?"
-    r"(?:^\s*|\bif\s+(?:you|we|i)\s+)add(?:ing|ed)?\s+(?!up\b)[^?]*?\bto\b",
+    # "Adding A to B, what is ...?"
+    r"^\s*add(?:ing|ed)?\s+(?!up\b)[^?]*?\bto\b|"
+    # "What do we get if we add A to B?" asks for a figure; "What happens if we add a layer to the
+    # structure?" does not.
+    r"\bif\s+(?:you|we|i)\s+add\s+(?!up\b)[^?]*?\bto\b(?=.*\b(?:total|get|come\s+to|make|sum|altogether|combined)\b)|"
+    r"\b(?:what\s+(?:do|does|would)\s+(?:you|we|i|it|that)\s+(?:get|come\s+to|make)|what(?:'s|\s+is)\s+the\s+total)\b[^?]*\bif\s+(?:you|we|i)\s+add\b",
     re.I,
 )
 # A check of a total the question names by words, not by figure: "Do the PWLB and bank loans add

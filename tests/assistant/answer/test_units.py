@@ -584,3 +584,11 @@ def test_a_check_may_open_with_and() -> None:
     from assistant.answer.compute import intent
 
     assert intent("And do the six councils' eligible spend figures in Table 5 add up?") == "check"
+
+
+def test_adding_one_thing_to_another_is_a_sum_only_when_a_figure_is_asked() -> None:
+    from assistant.answer.compute import intent
+
+    assert intent("What do we get if we add the general reserves to the contingency fund?") == "sum"
+    assert intent("If we add the reserves to the contingency fund, what is the total?") == "sum"
+    assert intent("What happens if we add a new management layer to the structure?") is None
