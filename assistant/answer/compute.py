@@ -118,7 +118,7 @@ class Computer:
                 part = Part(res.query, self._money_question(res.query, q.carried), None)
                 outcome = stated.per_period(q, self.extractor.evidence(ctx, part, scope).candidates, quote)
             if outcome is None and len(_periods(text)) >= 2:
-                outcome = self._average_of_periods(ctx, scope)
+                outcome = self._from_operands(ctx, "average", scope)  # of the periods named
             if outcome is None:
                 return None  # "on average 5 days earlier" is a stated figure, not an average to work out
         elif kind == "staffing":
@@ -320,19 +320,6 @@ class Computer:
         result = arithmetic.total(amounts)
         return router.Computed(result, ops, f"Adding the figures above: {result.formula}.")
 
-    def _average_of_periods(self, ctx: AskContext, scope: Scope) -> router.Computed | router.Missing | None:
-        """The average of one figure over the periods the question names ("the overspends for 2015/16,
-        2016/17 and 2017/18"): each period's figure found and cited on its own."""
-        labels = _period_phrases(ctx.text)
-        ops = self._operands(ctx, labels, scope)
-        if isinstance(ops, router.Missing):
-            return ops if ops.found else None
-        if _repeated(ops):
-            return None
-        result = arithmetic.average([o.amount for o in ops], len(ops), "a year")
-        named = ", ".join(f"{o.amount.text} ({o.label.rsplit(' in ', 1)[-1]})" for o in ops)
-        return router.Computed(result, ops, f"The average of {named}: {result.formula}.")
-
     def _operands(
         self, ctx: AskContext, labels: list[str], scope: Scope
     ) -> list[router.Operand] | router.Missing:
@@ -363,7 +350,8 @@ class Computer:
     def _from_operands(
         self, ctx: AskContext, kind: str, scope: Scope
     ) -> router.Computed | router.Missing | None:
-        """A sum, difference or percentage change of figures the question names as phrases."""
+        """A sum, difference, percentage change or average (over the periods named) of figures the
+        question names as phrases."""
         if kind == "remainder":
             labels = _remainder_phrases(ctx.text)
         elif kind == "change" or len(_periods(ctx.text)) >= 2:
@@ -372,7 +360,7 @@ class Computer:
             labels = operands.phrases(ctx.text)
         if len(labels) < 2:
             return None
-        if kind != "sum":
+        if kind not in ("sum", "average"):
             labels = labels[:2]
         ops = self._operands(ctx, labels, scope)
         if isinstance(ops, router.Missing):
@@ -380,6 +368,10 @@ class Computer:
         if _repeated(ops):
             return None
         amounts = [o.amount for o in ops]
+        if kind == "average":
+            result = arithmetic.average(amounts, len(ops), "a year")
+            years = ", ".join(f"{o.amount.text} ({o.label.rsplit(' in ', 1)[-1]})" for o in ops)
+            return router.Computed(result, ops, f"The average of {years}: {result.formula}.")
         named = ", ".join(f"{o.amount.text} ({o.label})" for o in ops)
         if kind == "sum":
             result = arithmetic.total(amounts)

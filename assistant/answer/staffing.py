@@ -61,29 +61,27 @@ def _lines(
     under another name than the one the question gives ("Discovery Board 5xSO@5%" for the Programme
     Board) is not it."""
     best: tuple[tuple[int, int, int], Line] | None = None
-    rows = [
-        c.text[max(0, m.start() - ROW_REACH) : m.start()].lower()
-        for c in ranked[:DEPTH]
+    found = [
+        (rank, c, m, c.text[max(0, m.start() - ROW_REACH) : m.start()].lower())
+        for rank, c in enumerate(ranked[:DEPTH])
         for m in RESOURCE_LINE.finditer(c.text)
     ]
     # Only names some row carries choose among rows ("the Programme Board"); a document's or a
     # council's name ("the Plan for Collaboration") labels no row.
-    labels = [n for n in (re.sub(r"['’]s$", "", n).lower() for n in names) if any(n in r for r in rows)]
-    for rank, c in enumerate(ranked[:DEPTH]):
-        for m in RESOURCE_LINE.finditer(c.text):
-            row = c.text[max(0, m.start() - ROW_REACH) : m.start()].lower()
-            if any(n not in row for n in labels):
-                continue  # the row's label comes before its line
-            role = " ".join(m.group("role").split())
-            spelt = " ".join(glossary.get(w, w) for w in role.split())
-            named = len(terms.near & set(tokenize(spelt)))
-            if not named:
-                continue
-            line = Line(int(m.group("count")), role, float(m.group("pct")) / 100, m.group(0), c)
-            # Of lines for the same role, the one whose row the question names ("Programme Board").
-            merit = (named, stated.nearness(c.text, m.start(), m.end(), terms), -rank)
-            if best is None or merit > best[0]:
-                best = (merit, line)
+    labels = [n for n in (re.sub(r"['’]s$", "", n).lower() for n in names) if any(n in f[3] for f in found)]
+    for rank, c, m, row in found:
+        if any(n not in row for n in labels):
+            continue  # the row's label comes before its line
+        role = " ".join(m.group("role").split())
+        spelt = " ".join(glossary.get(w, w) for w in role.split())
+        named = len(terms.near & set(tokenize(spelt)))
+        if not named:
+            continue
+        line = Line(int(m.group("count")), role, float(m.group("pct")) / 100, m.group(0), c)
+        # Of lines for the same role, the one whose row the question names ("Programme Board").
+        merit = (named, stated.nearness(c.text, m.start(), m.end(), terms), -rank)
+        if best is None or merit > best[0]:
+            best = (merit, line)
     return best[1] if best else None
 
 
