@@ -288,6 +288,10 @@ class Extractor:
                 for (part, _), quote in zip(chosen, quotes, strict=True)
             ]
             lead = "; ".join(dict.fromkeys(x for x in leads if x)) or None
+        if len(parts) == 1 and lead is None and all(_bare_label(x.text) for x in quotes):
+            # "Follow up visit", "Programme Management": a label says what a passage is about, not
+            # what it says; quoted alone it answers nothing, and a wrong citation is worse than none.
+            return extractive_answer([], ctx)
         # A sentence running onto another page is quoted there too, after its first part.
         quotes = [q for pair in zip(quotes, rest, strict=True) for q in pair if q is not None]
         answer = extractive_answer(quotes, ctx, lead)
@@ -414,6 +418,19 @@ def _fits(q: Question, c: Candidate) -> bool:
     given ("October 2014", not "2014")."""
     precise = q.answer_type != "date" or bool(SPECIFIC_DATE.search(c.text))
     return c.type_ok and c.period_ok and precise
+
+
+BARE_LABEL_WORDS = 5  # the most words of a heading-like label ("Programme Management")
+
+
+def _bare_label(text: str) -> bool:
+    """A heading or label: a few words with no figure and no sentence's closing stop."""
+    words = text.split()
+    return (
+        len(words) <= BARE_LABEL_WORDS
+        and not has_number(text)
+        and not text.rstrip().endswith((".", "?", "!"))
+    )
 
 
 def lacks_asked_figure(q: Question, quote: str) -> bool:

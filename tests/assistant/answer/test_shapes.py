@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer import formulas, operands, router, shapes, tables
 from assistant.answer.compute import intent
-from assistant.answer.extract import _of_the_shape_asked, lacks_asked_figure, question_parts
+from assistant.answer.extract import _bare_label, _of_the_shape_asked, lacks_asked_figure, question_parts
 from assistant.answer.followup import _shift_text, substitute
 from assistant.answer.question import analyse, same_period, year_forms
 from assistant.answer.router import TableRow
@@ -376,3 +376,10 @@ def test_who_did_what_only_a_person_does_at_a_meeting_asks_for_a_person() -> Non
     assert _analyse("The Chairman was absent - who chaired that meeting?").person
     assert _analyse("Who seconded the amendment?").person
     assert not _analyse("Who developed the 2019 Plan for Collaboration?").person
+
+
+def test_a_label_is_not_an_answer_but_a_short_sentence_or_figure_is() -> None:
+    assert _bare_label("Programme Management") and _bare_label("Follow up visit")
+    assert not _bare_label("The PID was agreed.")
+    assert not _bare_label("Shared Services 2.0 8.0")
+    assert not _bare_label("It is important to stress that this was not an inspection")
