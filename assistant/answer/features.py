@@ -251,10 +251,17 @@ def featurise(
         x = out[row]
         parts = dict.fromkeys(("unit", "strong", "prefix", "weak", "synonym", "near"), 0.0)
         missing: set[str] = set()
+        # "the 2019 collaboration plan": a year that names the candidate's document refers to the
+        # paper, as its title does, not to what one of its sentences must say.
+        naming_year = (
+            year_forms((c.doc.date or "")[:4]) if question.years and named.get(c.doc.doc_id, 0) else set()
+        )
         for terms in (question.weights, question.carried):
             for t, w in terms.items():
                 spelled = question.alternatives.get(t)
-                if t in c.tokens or (spelled and spelled <= c.tokens):
+                if t in naming_year:
+                    parts["weak"] += w
+                elif t in c.tokens or (spelled and spelled <= c.tokens):
                     parts["unit"] += w
                 elif t in c.strong or (spelled and spelled <= c.strong | c.tokens):
                     parts["strong"] += w

@@ -98,6 +98,11 @@ FILLERS = frozenset(
         "even",
         "quite",
         "please",
+        # "what does the plan say re Pioneer?": words for "about", as "about" is a stop word
+        "re",
+        "regarding",
+        "concerning",
+        "wrt",
         # words that say what kind of figure is asked for, which the answer type checks
         "proportion",
         "percentage",

@@ -175,6 +175,27 @@ def test_a_year_that_names_the_paper_is_not_a_period_its_passage_must_state() ->
     assert best.period_ok  # the question names the 2018 paper: its year is the paper's
 
 
+def test_a_year_that_names_the_paper_does_not_pick_its_sentence() -> None:
+    from dataclasses import replace
+
+    from assistant.answer.scope import FIRMLY, Scope
+
+    plan = replace(DOC, doc_id="plan", title="A Plan for Collaboration", date="2019-06")
+    chunk = _chunk(
+        "c",
+        [
+            "The Councils agreed this plan in 2019.",
+            "It recalls Pioneer Somerset, which never really got off the ground.",
+        ],
+        doc=plan,
+    )
+    q = _analyse("what does the 2019 collaboration plan say re Pioneer?")
+    assert "re" not in q.weights  # "re" is "about", not a word the answer must hold
+    named = Scope(groups=({"plan": FIRMLY},))
+    best = score_candidates(q, candidates([Hit(chunk, plan, 1.0)]), ScoringWeights.load(), named)[0]
+    assert "Pioneer" in best.text
+
+
 def test_a_sentence_without_the_asked_kind_of_answer_scores_low() -> None:
     chunk = _chunk("c", ["The Leaders and Chief Executives selected these options as the way forward."])
     q = _analyse("Who is the chief executive of Somerset Council?")
