@@ -400,17 +400,28 @@ def _other_quarter(q: Question, c: Candidate) -> bool:
 
 def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]) -> Candidate:
     """The best candidate, or, where it is not of the kind or period asked for (no date for "when",
-    another year than the one named), the next one that is, that is about what the question names
+    another year than the one named) or is a bare label, the next one that is, that is about what the question names
     and that has every question term the best has. (The depth searched was measured flat between 3
     and 10 candidates.)"""
-    if q.yes_no or _fits(q, best):
+    if (q.yes_no or _fits(q, best)) and not _label_only(best):
         return best
     weight = {**q.weights, **q.carried}
     lacking = sum(weight.get(t, 0.0) for t in best.missing)
     for c in next_best:
-        if _fits(q, c) and c.entity_ok and sum(weight.get(t, 0.0) for t in c.missing) <= lacking:
+        if (
+            _fits(q, c)
+            and c.entity_ok
+            and not _label_only(c)
+            and sum(weight.get(t, 0.0) for t in c.missing) <= lacking
+        ):
             return c
     return best
+
+
+def _label_only(c: Candidate) -> bool:
+    """A label that is not a heading ("the delivery of savings", a line of a diagram): no answer by
+    itself. (A heading brings the opening of its section instead.)"""
+    return c.unit.kind != "heading" and _bare_label(c.text)
 
 
 def _fits(q: Question, c: Candidate) -> bool:

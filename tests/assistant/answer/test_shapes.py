@@ -349,10 +349,14 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
     from assistant.answer.select import Candidate
 
     def candidate(
-        type_ok: bool, missing: set[str], period_ok: bool = True, entity_ok: bool = True, text: str = ""
+        type_ok: bool,
+        missing: set[str],
+        period_ok: bool = True,
+        entity_ok: bool = True,
+        text: str = "The council agreed it that year.",
     ) -> Candidate:
         fields = {"type_ok": type_ok, "missing": missing, "period_ok": period_ok, "entity_ok": entity_ok}
-        return cast(Candidate, SimpleNamespace(text=text, **fields))
+        return cast(Candidate, SimpleNamespace(text=text, unit=SimpleNamespace(kind="sentence"), **fields))
 
     q = _analyse("When did the council adopt the protocol?")
     best = candidate(False, set())
@@ -370,6 +374,10 @@ def test_evidence_of_the_shape_asked_is_preferred_when_it_has_every_term_the_bes
     # Nor is a passage about something else than the name the question uses.
     elsewhere = candidate(True, set(), entity_ok=False)
     assert _of_the_shape_asked(q, other_year, [elsewhere]) is other_year
+    # A bare label ("the delivery of savings") gives way to the next sentence of the shape asked.
+    q = _analyse("What did the peer challenge say about financial planning?")
+    label = candidate(True, set(), text="the delivery of savings")
+    assert _of_the_shape_asked(q, label, [label, this_year]) is this_year
 
 
 def test_who_did_what_only_a_person_does_at_a_meeting_asks_for_a_person() -> None:
