@@ -435,12 +435,13 @@ BARE_LABEL_WORDS = 5  # the most words of a heading-like label ("Programme Manag
 
 
 def _bare_label(text: str) -> bool:
-    """A heading or label: a few words with no figure and no sentence's closing stop."""
+    """A heading or label: a few words with no figure and no sentence's closing stop. A list's
+    introduction ("In particular:") is not one: the list under it answers."""
     words = text.split()
     return (
         len(words) <= BARE_LABEL_WORDS
         and not has_number(text)
-        and not text.rstrip().endswith((".", "?", "!"))
+        and not text.rstrip().endswith((".", "?", "!", ":", ":-"))
     )
 
 

@@ -52,6 +52,14 @@ def test_a_cited_answer_has_the_contract(assistant) -> None:
     assert "£20" in c.quote and "[1]" in answer.answer
 
 
+def test_a_list_under_a_short_introduction_is_given(assistant) -> None:
+    # "In particular:" and "Recommendations That Full Council:" introduce the lists that answer.
+    risks = assistant.ask("What are the risks listed in the Pioneer report?")
+    assert not risks.abstained and "Risk A" in risks.answer
+    recommended = assistant.ask("What does the joint working report recommend?")
+    assert "Does not create a Joint Authority" in recommended.answer
+
+
 def test_unanswerable_questions_abstain_with_no_citations(assistant) -> None:
     for q in (
         "Who chaired the Pioneer Somerset Board?",

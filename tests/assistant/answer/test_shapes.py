@@ -391,3 +391,4 @@ def test_a_label_is_not_an_answer_but_a_short_sentence_or_figure_is() -> None:
     assert not _bare_label("The PID was agreed.")
     assert not _bare_label("Shared Services 2.0 8.0")
     assert not _bare_label("It is important to stress that this was not an inspection")
+    assert not _bare_label("In particular:")  # a list's introduction: the list answers
