@@ -129,6 +129,7 @@ KENT_SAMPLE = (
     "full_council/2025-01-09/Printed minutes 09th-Jan-2025 10.00 County Council.pdf",
     "full_council/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Council.pdf",
     "cabinet/2025-01-30/Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf",
+    "cabinet/2025-01-30/24-00096 - PRoD.pdf",
     "full_council/2025-03-13/Appendix 4 - 24-00093 Record of Decision.pdf",
     "full_council/2025-02-13/3 - Amendment - Liberal Democrats - LEVI capital funding.pdf",
     "cabinet/2025-03-04/Agenda frontsheet 04th-Mar-2025 10.00 Cabinet.pdf",

@@ -273,8 +273,9 @@ _OUTCOME_STATED = re.compile(r"\b(?:carried|lost|agreed|defeated|fell|approved|r
 
 # How a question names each kind of decision the store records ("what did Cabinet resolve").
 _KIND_WORDS: dict[str, re.Pattern[str]] = {
-    # A motion that is carried is recorded as the resolution it became.
-    "resolution": re.compile(r"\bresol(?:ved?|ves|ution)\b|\bmotions?\b", re.I),
+    # A motion that is carried is recorded as the resolution it became; a resolution is what the
+    # meeting decided.
+    "resolution": re.compile(r"\bresol(?:ved?|ves|ution)\b|\bmotions?\b|\bdeci(?:de[ds]?|sions?)\b", re.I),
     "amendment": re.compile(r"\bamend(?:ment|ed)?s?\b", re.I),
     "motion": re.compile(r"\bmotions?\b", re.I),
     "decision": re.compile(r"\bdeci(?:de[ds]?|sions?)\b", re.I),

@@ -151,6 +151,18 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_assistant, v
 
 
 @pytest.mark.integration
+def test_what_was_decided_is_answered_from_the_minute_not_the_proposed_record(kent_assistant) -> None:
+    # The proposed record of decision 24/00096 went to Cabinet with its report; the minute of
+    # 30 January records what Cabinet resolved.
+    answer = kent_assistant.ask(
+        "What did Cabinet decide on 30 January 2025 about the Commissioning Plan for Education Provision?"
+    )
+    [c] = answer.citations
+    assert "RESOLVED that Cabinet agree the Commissioning Plan" in c.quote
+    assert "proposed" not in answer.answer
+
+
+@pytest.mark.integration
 def test_an_indicator_question_is_answered_from_the_performance_report(kent_assistant, verifier) -> None:
     assistant = kent_assistant
     answer = assistant.ask("How many foster households did KCC have at Quarter 3, against what target?")
