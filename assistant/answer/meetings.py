@@ -217,7 +217,56 @@ def find_decision(
         return None
     d = best[1]
     quotes, told = _quotes_for(d, docs[d.doc_id], asked)
-    return Found(quotes, decision_lead(d, asked, told))
+    what = None
+    if asked.decision and not (asked.vote or asked.mover or asked.seconder):
+        what = decided_words(d, q)
+    return Found(quotes, decision_lead(d, asked, told, what))
+
+
+# The most of a decision's own words a lead repeats: a longer resolution is quoted, not retold.
+DECIDED_LEAD_WORDS = 40
+# How a part of the resolution is found in its quote, which may end within it: by its first
+# words, at most this many and, unless the part is shorter, at least that many.
+PART_START_WORDS, PART_MIN_WORDS = 10, 3
+# Where the parts of an enumerated resolution begin: "(a) ", "(iii) ", "(1) ", "2. ".
+_RESOLUTION_PART = re.compile(r"\s(?=(?:\([a-z]{1,4}\)|\(\d{1,2}\)|\d{1,2}\.|[a-z]\))\s)")
+_ONLY_NOTES = re.compile(r"^(?:\S{1,5}\s+)?(?:notes?|noted|comments?\s+on)\b", re.I)
+
+
+def _as_quoted(part: str, quoted: str) -> str | None:
+    """The part of a resolution as far as the quote shows it (a quote may end within a part), found
+    by its opening words; None where the quote does not show it."""
+    words = part.split()
+    for n in range(min(len(words), PART_START_WORDS), min(len(words), PART_MIN_WORDS) - 1, -1):
+        at = quoted.find(" ".join(words[:n]))
+        if n and at >= 0:
+            return quoted[at : at + len(part)]
+    return None
+
+
+def decided_words(d: Decision, q: Question) -> str | None:
+    """What was decided, in the decision's own words as its cited quote states them: of an
+    enumerated resolution, the part most about the question, and one that decides before one that
+    only notes ("(iii) Adopts the Kent Minerals and Waste Local Plan", not "(i) Notes the Inspector's
+    Report"). None where the quote does not show the words."""
+    quoted = squash(d.quote)
+    parts = [shown for x in _RESOLUTION_PART.split(d.text) if (shown := _as_quoted(squash(x), quoted))]
+    if not parts:
+        return None
+    # The period ("2025-26") and the body deciding ("Cabinet") are the whole resolution's; which
+    # part is asked is said in other words.
+    ignore = (
+        _FIELD_WORDS
+        | {t for t in {**q.weights, **q.carried} if any(ch.isdigit() for ch in t)}
+        | _tokens(f"{d.committee or ''} {d.decision_maker or ''}".replace("_", " "))
+    )
+
+    def about(part: str) -> float:
+        return cover(q, _tokens(part), ignore)
+
+    best = max(parts, key=lambda p: (about(p) > 0, not _ONLY_NOTES.match(p), about(p)))
+    words = best.split()
+    return best if len(words) <= DECIDED_LEAD_WORDS else " ".join(words[:DECIDED_LEAD_WORDS]) + "…"
 
 
 def _records_asked(d: Decision, asked: Asked) -> bool:
@@ -300,12 +349,15 @@ def _answered(d: Decision, asked: Asked) -> int:
     )
 
 
-def decision_lead(d: Decision, asked: Asked, told: bool = True) -> str:
+def decision_lead(d: Decision, asked: Asked, told: bool = True, what: str | None = None) -> str:
     """The fields asked for, in plain words: "The amendment was lost, 13 for and 52 against; moved
-    by Mr X and seconded by Mrs Y". The outcome only where a quote cited states it (`told`)."""
+    by Mr X and seconded by Mrs Y". The outcome only where a quote cited states it (`told`); `what`
+    was decided, in the decision's words, after it."""
     parts: list[str] = []
     if (asked.outcome or asked.decision or asked.vote) and told:
-        parts.append(f"The {d.kind} was {d.status}")
+        parts.append(f"The {d.kind} was {d.status}" + (f": {what}" if what else ""))
+    elif what:
+        parts.append(what)
     if asked.vote and d.votes_for is not None:
         tally = f"{d.votes_for} for and {d.votes_against or 0} against"
         if d.abstentions:

@@ -160,6 +160,10 @@ def test_what_was_decided_is_answered_from_the_minute_not_the_proposed_record(ke
     [c] = answer.citations
     assert "RESOLVED that Cabinet agree the Commissioning Plan" in c.quote
     assert "proposed" not in answer.answer
+    assert answer.answer.startswith("The resolution was agreed: Cabinet agree the Commissioning Plan")
+    # Of a long resolution, the lead gives the part asked about, as the quote prints it.
+    answer = kent_assistant.ask("What was the council tax increase agreed for 2025-26?")
+    assert "(e) To increase Council Tax band rates up to the maximum permitted" in answer.answer
 
 
 @pytest.mark.integration
@@ -360,3 +364,28 @@ def test_who_chaired_a_meeting_is_read_from_its_own_minutes(kent_assistant) -> N
     [c] = answer.citations
     assert "Mr R W Gough (Chairman)" in c.quote
     assert "30 January 2025" in assistant.retriever.state.docs[c.doc_id].title
+
+
+@pytest.mark.unit
+def test_what_was_decided_is_said_in_the_words_of_the_part_of_the_resolution_asked() -> None:
+    from assistant.answer.meetings import decided_words
+    from assistant.answer.question import analyse
+    from core.records import Decision
+
+    text = (
+        "Council: (i) Notes the Inspector's Report on the examination of the Kent Minerals and Waste "
+        "Local Plan 2024-2039 for Council approval; (ii) Adopts the Kent Minerals and Waste Local Plan "
+        "2024-2039 as set out in Appendix B; and (iii) Notes the timetable for the Council Tax base"
+    )
+    # The quote ends within the last part: the lead says only what the quote shows.
+    quote = "RESOLVED that " + text[: text.index("timetable") + len("timetable")]
+    d = Decision("m", "resolution", text, "carried", 8, quote, committee="full council")
+
+    def ask(question: str) -> str | None:
+        return decided_words(d, analyse(question, lambda t: 1.0, lambda t: 0.01))
+
+    # A part that decides comes before one that only notes the same subject.
+    assert ask("What did the Council decide about the Minerals and Waste Local Plan?") == (
+        "(ii) Adopts the Kent Minerals and Waste Local Plan 2024-2039 as set out in Appendix B; and"
+    )
+    assert ask("What did the Council resolve about the timetable?") == "(iii) Notes the timetable"
