@@ -44,7 +44,8 @@ _VOTE = re.compile(
 _MOVER = re.compile(r"\b(?:moved|mover|proposed|proposer|put\s+forward|tabled|brought)\b", re.I)
 _SECONDER = re.compile(r"\bsecond(?:ed|er)\b", re.I)
 _OUTCOME = re.compile(
-    r"\b(?:carried|pass(?:ed)?|lost|defeated|fail(?:ed)?|adopted|approved|agree[ds]?|accepted|rejected|"
+    r"\b(?:carried|pass(?:ed)?|lost|defeated|fail(?:ed)?|adopt(?:ed|s)?|approve[ds]?|agree[ds]?|"
+    r"accept(?:ed|s)?|reject(?:ed|s)?|"
     r"what\s+happened|outcome|result|go\s+through|succeed\w*)\b",
     re.I,
 )
@@ -220,7 +221,20 @@ def find_decision(
     what = None
     if asked.decision and not (asked.vote or asked.mover or asked.seconder):
         what = decided_words(d, q)
-    return Found(quotes, decision_lead(d, asked, told, what))
+    lead = decision_lead(d, asked, told, what)
+    if q.yes_no and told and (asked.outcome or asked.decision) and d.status != "proposed":
+        # "Was the amendment carried?" is answered yes or no, then how it went.
+        went_through = d.status in _WENT_THROUGH
+        lead = f"{'Yes' if went_through != bool(_ASKS_IT_FAILED.search(q.text)) else 'No'}. {lead}"
+    return Found(quotes, lead)
+
+
+# Outcomes by which what was put to the meeting went through; any other (lost, deferred, withdrawn,
+# referred, called in) means it did not, or not yet.
+_WENT_THROUGH = frozenset({"agreed", "carried", "noted"})
+_ASKS_IT_FAILED = re.compile(
+    r"\b(?:lost|defeated|reject(?:ed)?|fail(?:ed)?|turned\s+down|thrown\s+out|withdrawn|deferred)\b", re.I
+)
 
 
 # The most of a decision's own words a lead repeats: a longer resolution is quoted, not retold.

@@ -145,6 +145,11 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_assistant, v
     # Each name the answer gives as mover or seconder is in a cited quote that says so.
     quotes = [c.quote for c in answer.citations]
     assert any(states_person(q, "Mr Lehmann") for q in quotes), quotes
+    # Asked yes or no, the answer says so before how it went.
+    answer = assistant.ask("Was the amendment on the Council Tax Reduction Scheme grant carried?")
+    assert answer.answer.startswith("No. The amendment was lost")
+    answer = assistant.ask("Was the amendment on the Council Tax Reduction Scheme grant rejected?")
+    assert answer.answer.startswith("Yes. The amendment was lost")
     # A question about a decision the papers do not record is not answered from the nearest one.
     answer = assistant.ask("What was the vote on the community wardens amendment in March 2025?")
     assert "for and" not in answer.answer
