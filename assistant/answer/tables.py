@@ -522,7 +522,7 @@ def _judge_cell(
     """The column a question names in `row`, how firmly, and whether the row, column and table
     account for enough of the question's key words (`LOOKUP_KEY_COVER`) or a council it names."""
     header, strength = _named_column(row, q, asked)
-    if header is None or not row.cells.get(header):
+    if header is None or not row.cells.get(header) or not _fits_cell(q, row.cells[header]):
         return None, 0, False
     # The labels' column names what the rows are: "the Customer workstream" is row Customer of
     # a table whose labels are headed "Workstream".
@@ -536,6 +536,16 @@ def _judge_cell(
     )
     enough = covered / (sum(key.values()) or 1.0) >= LOOKUP_KEY_COVER or council_of(header) in q.councils
     return header, strength, enough
+
+
+def _fits_cell(q: Question, value: str) -> bool:
+    """Whether a cell can hold the kind of answer asked: "Who leads ...?" is answered by a name
+    ("TDBC"), not by a figure ("2.0 4.0" in "Lead Officers"); "How much ...?" by a figure."""
+    if q.answer_type == "who":
+        return bool(re.search(r"[A-Za-z]", value))
+    if q.answer_type in ("money", "percent", "count", "quantity"):
+        return bool(re.search(r"\d", value))
+    return True
 
 
 def _named_column(row: TableRow, q: Question, asked: set[str]) -> tuple[str | None, float]:

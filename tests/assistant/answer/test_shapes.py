@@ -205,6 +205,18 @@ def test_table_sums_checks_and_lookups_read_the_named_cells() -> None:
     assert tables.table_lookup(q.text, q, rows) is None
 
 
+def test_a_lookup_reads_only_a_cell_that_can_hold_the_kind_of_answer_asked() -> None:
+    def row(label: str, cells: dict[str, str]) -> TableRow:
+        return TableRow(DOC, "t", "Table 3", label, cells, {}, 11, "7.1", label)
+
+    days = row("Shared Services", {"Lead Officers": "2.0 8.0"})
+    lead = row("Shared Services", {"Lead": "MDC"})
+    who = _analyse("Who leads the Shared Services workstream?")
+    assert tables.table_lookup(who.text, who, [days]) is None  # a figure names no one
+    found = tables.table_lookup(who.text, who, [days, lead])
+    assert found is not None and found.value == "MDC"
+
+
 def test_leads_are_words_of_the_quote() -> None:
     quote = "To achieve annual revenue savings arising from enhanced two-tier working of £20m, by 2012/13."
     assert shapes.fact_lead(_analyse("What annual savings did Pioneer aim for?"), quote) == "£20m, by 2012/13"
