@@ -201,8 +201,12 @@ class Extractor:
                 found = self._in_document_of(part, found, chosen[0][1])
             best = found.best
             if best is None or found.answerable < self.weights.abstain_below:
-                unanswered.append(part)
-                continue
+                # A later part is read first where the earlier part's answer stands: its numbered
+                # paragraph ("3.3(a)" ... "3.3(e)"), the natural window of a two-part question.
+                best = _in_paragraph_of(part.question, found.candidates, chosen[0][1]) if chosen else None
+                if best is None:
+                    unanswered.append(part)
+                    continue
             best = _of_the_shape_asked(part.question, best, found.candidates[1:SHAPE_FALLBACK_DEPTH])
             if part.own and _answered_already(part.question, found.candidates, {c.key for _, c in chosen}):
                 continue  # the evidence chosen for an earlier part states this part too: quote it once
@@ -391,6 +395,29 @@ class Extractor:
             ):
                 return [c]
         return []
+
+
+_SUB_PARAGRAPH = re.compile(r"\s*\([^()]{1,4}\)$")  # "3.3(d)", "2. Recommendations (3)"
+
+
+def _in_paragraph_of(q: Question, found: list[Candidate], first: Candidate) -> Candidate | None:
+    """The best unit of the earlier answer's numbered paragraph that answers this part: of the kind
+    it asks for and lacking none of its own key words (in other words where the papers use them:
+    "on its own" is the "Solo Business Case")."""
+    paragraph = _SUB_PARAGRAPH.sub("", first.unit.section or "")
+    if not paragraph:
+        return None
+    key = {t for t, w in q.weights.items() if w >= 1.0}
+    for c in found:
+        if (
+            c.doc.doc_id == first.doc.doc_id
+            and c.key != first.key
+            and _SUB_PARAGRAPH.sub("", c.unit.section or "") == paragraph
+            and c.type_ok
+            and not (c.missing & key)
+        ):
+            return c
+    return None
 
 
 def _other_quarter(q: Question, c: Candidate) -> bool:

@@ -414,6 +414,11 @@ def _unknown(entity: str, df_fraction: Callable[[str], float], acronyms: dict[st
     return bool(terms) and all(df_fraction(t) == 0 for t in terms)
 
 
+# "What could it save on its own?": the idiom's word is "alone" ("solo", "standalone"), which the
+# question's stop words would otherwise lose with "own".
+_ALONE = re.compile(r"\bon\s+(?:its|their|our|his|her|my|your)\s+own\b|\bby\s+(?:itself|themselves)\b", re.I)
+
+
 def analyse(
     text: str,
     idf: Callable[[str], float],
@@ -423,7 +428,7 @@ def analyse(
     """`idf(term)` weighs a term; `df_fraction(term)` is the share of chunks that hold it; `acronyms`
     are those the documents define."""
     weights: dict[str, float] = {}
-    for tok in tokenize(text):
+    for tok in tokenize(_ALONE.sub(" alone ", text)):
         if tok in FILLERS or tok in STOPWORDS:
             continue
         # Terms nearly every chunk holds ("council", "somerset") say little about which sentence answers.

@@ -60,6 +60,14 @@ def test_a_list_under_a_short_introduction_is_given(assistant) -> None:
     assert "Does not create a Joint Authority" in recommended.answer
 
 
+def test_a_later_part_is_read_in_the_numbered_paragraph_of_the_first(assistant) -> None:
+    # Paragraph 3.3 lists (a) the savings required and (d) the Solo Business Case's; "on its own"
+    # is the solo case.
+    answer = assistant.ask("How much does SSDC need to save by 2020 and what could it save on its own?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "£4.1m" in quotes and "Solo Business Case" in quotes and "could not find" not in answer.answer
+
+
 def test_unanswerable_questions_abstain_with_no_citations(assistant) -> None:
     for q in (
         "Who chaired the Pioneer Somerset Board?",

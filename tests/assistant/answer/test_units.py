@@ -613,3 +613,9 @@ def test_adding_one_thing_to_another_is_a_sum_only_when_a_figure_is_asked() -> N
     assert intent("What do we get if we add the general reserves to the contingency fund?") == "sum"
     assert intent("If we add the reserves to the contingency fund, what is the total?") == "sum"
     assert intent("What happens if we add a new management layer to the structure?") is None
+
+
+def test_on_its_own_asks_for_what_is_done_alone() -> None:
+    q = _analyse("What could South Somerset save on its own?")
+    assert "alon" in q.weights or "alone" in q.weights
+    assert "own" not in _analyse("How many people can stay in their own homes?").weights
