@@ -275,10 +275,14 @@ class Extractor:
             cells = (quotes[0].cell, *quotes[0].also)
             lead = f"{quotes[0].row_label} — " + "; ".join(f"{h}: {v}" for h, v in cells)
         elif len(parts) == 1:
+            # A follow-up naming another subject or period ("And children's services?") never gives
+            # the earlier answer's figure again; one asking more of the same ("What was the
+            # deadline?") may find it in the same words.
+            said = ctx.resolution.previous_answer if _NEW_SUBJECT.match(ctx.text) else ""
             lead = shapes.yes_no_lead(q, quotes[0].text, quotes[0].doc.title) or shapes.fact_lead(
-                q, quotes[0].text
+                q, quotes[0].text, said
             )
-            if lead is None and lacks_asked_figure(q, quotes[0].text):
+            if lead is None and lacks_asked_figure(q, quotes[0].text, said):
                 return extractive_answer([], ctx)
             if (
                 lacks_asked_role(q, quotes[0].text)
@@ -472,15 +476,23 @@ def _bare_label(text: str) -> bool:
     )
 
 
-def lacks_asked_figure(q: Question, quote: str) -> bool:
+_NEW_SUBJECT = re.compile(
+    r"^\s*(?:and|(?:and\s+)?(?:what|how)\s+about)\b(?!.*\b(?:what|when|how|who|whom|which|why|where)\b)", re.I
+)
+
+
+def lacks_asked_figure(q: Question, quote: str, said: str = "") -> bool:
     """Whether a quote fails to state what the question's shape asks for: a date, percentage or count
     it does not give ("August 08" is no count), or a sum with no figure in it at all (a sum asked as
     "what figure did they use to cost it" may be a plain number, so any figure will do for those).
-    A passage about the subject does not say when, how much or how many."""
+    A passage about the subject does not say when, how much or how many; nor does one whose only
+    figures are those the earlier answer (`said`, for a follow-up) gave."""
     if q.yes_no or q.answer_type not in ("date", "percent", "money", "count"):
         return False
-    if shapes.fact_lead(q, quote) is not None:
+    if shapes.fact_lead(q, quote, said) is not None:
         return False
+    if q.answer_type == "money" and said:
+        return all(quote[a:b] in said for (a, b), _ in find_money(quote))
     return q.answer_type != "money" or not has_number(quote)
 
 

@@ -506,15 +506,16 @@ _MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s*$", re.I)
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
 
 
-def fact_lead(q: Question, text: str) -> str | None:
-    """The figure or date the question asks for, as the quote states it."""
+def fact_lead(q: Question, text: str, said: str = "") -> str | None:
+    """The figure or date the question asks for, as the quote states it; none that the earlier
+    answer (`said`, for a follow-up) gave."""
     terms = {t: w for t, w in {**q.weights, **q.carried}.items() if w >= 1.0}
     if q.answer_type in ("money", "quantity"):
         spans = [span for span, _ in find_money(text) + find_percent(text)]
     elif q.answer_type == "percent":
         spans = [span for span, _ in find_percent(text)]
     elif q.answer_type == "date":
-        spans = [m.span() for m in _DATE.finditer(text)]
+        spans = [m.span() for m in _DATE.finditer(text) if not (said and m.group(0) in said)]
         chosen = _nearest(text, spans, terms)
         return text[chosen[0] : chosen[1]] if chosen else None
     elif q.answer_type == "count":
@@ -533,6 +534,8 @@ def fact_lead(q: Question, text: str) -> str | None:
         ]
     else:
         return None
+    if said:
+        spans = [span for span in spans if text[span[0] : span[1]] not in said]
     if q.years:
         # The figures of the periods asked ("the two years after that": £5.8m in 2019/20 and £3.2m
         # in 2020/21), where the quote states figures by period.

@@ -117,6 +117,21 @@ def test_a_yes_no_follow_up_asks_past_the_figure_just_given(assistant) -> None:
     assert "£20.3m" in then.answer and "£18.5m" not in then.answer.split("[1]")[0]
 
 
+def test_a_follow_up_naming_another_subject_never_gives_the_earlier_figure_again(assistant) -> None:
+    # Peer challenge, p. 7: adult social care "had overspent by £9.1m"; the next sentence mentions
+    # children's services but gives no figure of theirs.
+    first = assistant.ask(
+        "What was the adult social care overspend the year before the peer challenge?", role="admin"
+    )
+    assert first.answer.startswith("£9.1m")
+    then = assistant.ask("And children's services?", role="admin", conversation_id=first.conversation_id)
+    assert not then.answer.startswith("£9.1m")
+    # Asking more of the same passage may find the answer in the same words.
+    first = assistant.ask("What annual savings did Pioneer Somerset commit to?", role="admin")
+    then = assistant.ask("What was the deadline?", role="admin", conversation_id=first.conversation_id)
+    assert "2012" in then.answer.split("\n")[0]
+
+
 def test_a_figure_of_another_financial_year_is_no_answer(assistant) -> None:
     # Productivity plan, p. 3: "For 2022/23 the % for central staff was 0.03% ..." answers 2022/23,
     # not 2023/24.
