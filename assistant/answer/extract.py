@@ -203,7 +203,11 @@ class Extractor:
             if best is None or found.answerable < self.weights.abstain_below:
                 # A later part is read first where the earlier part's answer stands: its numbered
                 # paragraph ("3.3(a)" ... "3.3(e)"), the natural window of a two-part question.
-                best = _in_paragraph_of(part.question, found.candidates, chosen[0][1]) if chosen else None
+                best = (
+                    _in_paragraph_of(part.question, found.candidates, chosen[0][1])
+                    if part.own and chosen
+                    else None
+                )
                 if best is None:
                     unanswered.append(part)
                     continue
@@ -431,9 +435,9 @@ def _other_quarter(q: Question, c: Candidate) -> bool:
 
 def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]) -> Candidate:
     """The best candidate, or, where it is not of the kind or period asked for (no date for "when",
-    another year than the one named) or is a bare label, the next one that is, that is about what the question names
-    and that has every question term the best has. (The depth searched was measured flat between 3
-    and 10 candidates.)"""
+    another year than the one named) or is a bare label, the next one that is, that is about what
+    the question names and that has every question term the best has. (The depth searched was
+    measured flat between 3 and 10 candidates.)"""
     if (q.yes_no or _fits(q, best)) and not _label_only(best):
         return best
     weight = {**q.weights, **q.carried}
