@@ -282,7 +282,8 @@ class Extractor:
             # A follow-up naming another subject or period ("And children's services?") never gives
             # the earlier answer's figure again; one asking more of the same ("What was the
             # deadline?") may find it in the same words.
-            said = ctx.resolution.previous_answer if _NEW_SUBJECT.match(ctx.text) else ""
+            new_subject = _NEW_SUBJECT.match(ctx.text) and not _ASKS_ATTRIBUTE.search(ctx.text)
+            said = ctx.resolution.previous_answer if new_subject else ""
             lead = shapes.yes_no_lead(q, quotes[0].text, quotes[0].doc.title) or shapes.fact_lead(
                 q, quotes[0].text, said
             )
@@ -300,7 +301,12 @@ class Extractor:
                 for (part, _), quote in zip(chosen, quotes, strict=True)
             ]
             lead = "; ".join(dict.fromkeys(x for x in leads if x)) or None
-        if len(parts) == 1 and lead is None and all(_bare_label(x.text) for x in quotes):
+        if (
+            len(parts) == 1
+            and lead is None
+            and q.answer_type != "who"
+            and all(_bare_label(x.text) for x in quotes)
+        ):
             # "Follow up visit", "Programme Management": a label says what a passage is about, not
             # what it says; quoted alone it answers nothing, and a wrong citation is worse than none.
             return extractive_answer([], ctx)
@@ -405,21 +411,23 @@ class Extractor:
         return []
 
 
-_SUB_PARAGRAPH = re.compile(r"\s*\([^()]{1,4}\)$")  # "3.3(d)", "2. Recommendations (3)"
+_SUB_PARAGRAPH = re.compile(r"\s*\((?:[a-z]|[ivx]{1,4}|\d{1,3})\)$")  # "3.3(d)", "2. Recommendations (3)"
 
 
 def _in_paragraph_of(q: Question, found: list[Candidate], first: Candidate) -> Candidate | None:
     """The best unit of the earlier answer's numbered paragraph that answers this part: of the kind
     it asks for and lacking none of its own key words (in other words where the papers use them:
     "on its own" is the "Solo Business Case")."""
-    paragraph = _SUB_PARAGRAPH.sub("", first.unit.section or "")
-    if not paragraph:
-        return None
+    section = first.unit.section or ""
     key = {t for t, w in q.weights.items() if w >= 1.0}
+    if not _SUB_PARAGRAPH.search(section) or not key:
+        return None  # not a numbered sub-paragraph, or a part that asks nothing of its own
+    paragraph = _SUB_PARAGRAPH.sub("", section)
     for c in found:
         if (
             c.doc.doc_id == first.doc.doc_id
             and c.key != first.key
+            and _SUB_PARAGRAPH.search(c.unit.section or "")
             and _SUB_PARAGRAPH.sub("", c.unit.section or "") == paragraph
             and c.type_ok
             and not (c.missing & key)
@@ -438,7 +446,7 @@ def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]
     another year than the one named) or is a bare label, the next one that is, that is about what
     the question names and that has every question term the best has. (The depth searched was
     measured flat between 3 and 10 candidates.)"""
-    if (q.yes_no or _fits(q, best)) and not _label_only(best):
+    if (q.yes_no or _fits(q, best)) and not _label_only(q, best):
         return best
     weight = {**q.weights, **q.carried}
     lacking = sum(weight.get(t, 0.0) for t in best.missing)
@@ -446,17 +454,18 @@ def _of_the_shape_asked(q: Question, best: Candidate, next_best: list[Candidate]
         if (
             _fits(q, c)
             and c.entity_ok
-            and not _label_only(c)
+            and not _label_only(q, c)
             and sum(weight.get(t, 0.0) for t in c.missing) <= lacking
         ):
             return c
     return best
 
 
-def _label_only(c: Candidate) -> bool:
+def _label_only(q: Question, c: Candidate) -> bool:
     """A label that is not a heading ("the delivery of savings", a line of a diagram): no answer by
-    itself. (A heading brings the opening of its section instead.)"""
-    return c.unit.kind != "heading" and _bare_label(c.text)
+    itself. (A heading brings the opening of its section instead; a name, "Jane Smith (Chairman)",
+    answers "who".)"""
+    return q.answer_type != "who" and c.unit.kind != "heading" and _bare_label(c.text)
 
 
 def _fits(q: Question, c: Candidate) -> bool:
@@ -470,18 +479,20 @@ BARE_LABEL_WORDS = 5  # the most words of a heading-like label ("Programme Manag
 
 
 def _bare_label(text: str) -> bool:
-    """A heading or label: a few words with no figure and no sentence's closing stop. A list's
-    introduction ("In particular:") is not one: the list under it answers."""
+    """A heading or label: a few words with no figure, no sentence's closing stop and no field's
+    colon. A list's introduction ("In particular:") is not one: the list under it answers; nor is a
+    field ("Lead officer: Jane Smith")."""
     words = text.split()
-    return (
-        len(words) <= BARE_LABEL_WORDS
-        and not has_number(text)
-        and not text.rstrip().endswith((".", "?", "!", ":", ":-"))
-    )
+    return len(words) <= BARE_LABEL_WORDS and not has_number(text) and not re.search(r"[.?!:]", text)
 
 
+# "And children's services?", "What about the year before?": the earlier question of another
+# subject or period. "And the deadline?" asks another attribute of the same one.
 _NEW_SUBJECT = re.compile(
     r"^\s*(?:and|(?:and\s+)?(?:what|how)\s+about)\b(?!.*\b(?:what|when|how|who|whom|which|why|where)\b)", re.I
+)
+_ASKS_ATTRIBUTE = re.compile(
+    r"\b(?:deadline|timescale|timeframe|date|cost|costs|target|baseline|total|amount|rate|breakdown)\b", re.I
 )
 
 
@@ -495,8 +506,9 @@ def lacks_asked_figure(q: Question, quote: str, said: str = "") -> bool:
         return False
     if shapes.fact_lead(q, quote, said) is not None:
         return False
-    if q.answer_type == "money" and said:
-        return all(quote[a:b] in said for (a, b), _ in find_money(quote))
+    sums = [quote[a:b] for (a, b), _ in find_money(quote)]
+    if q.answer_type == "money" and said and sums:
+        return all(shapes.said_before(s, said) for s in sums)
     return q.answer_type != "money" or not has_number(quote)
 
 

@@ -222,19 +222,29 @@ def find_decision(
     if asked.decision and not (asked.vote or asked.mover or asked.seconder):
         what = decided_words(d, q)
     lead = decision_lead(d, asked, told, what)
-    if q.yes_no and told and (asked.outcome or asked.decision) and d.status != "proposed":
+    if (
+        q.yes_no
+        and told
+        and asked.outcome
+        and d.status in _SETTLED
+        and not _EITHER_OR.search(q.text)
+        and not _DECIDED_TO.search(q.text)
+    ):
         # "Was the amendment carried?" is answered yes or no, then how it went.
-        went_through = d.status in _WENT_THROUGH
-        lead = f"{'Yes' if went_through != bool(_ASKS_IT_FAILED.search(q.text)) else 'No'}. {lead}"
+        asks_failed = bool(_ASKS_IT_FAILED.search(q.text))
+        lead = f"{'Yes' if _SETTLED[d.status] != asks_failed else 'No'}. {lead}"
     return Found(quotes, lead)
 
 
-# Outcomes by which what was put to the meeting went through; any other (lost, deferred, withdrawn,
-# referred, called in) means it did not, or not yet.
-_WENT_THROUGH = frozenset({"agreed", "carried", "noted"})
+# The outcomes that settle whether what was put to the meeting went through. Noted, deferred,
+# withdrawn, referred or called in answer neither "Was it approved?" nor "Did it fail?".
+_SETTLED = {"agreed": True, "carried": True, "lost": False}
 _ASKS_IT_FAILED = re.compile(
-    r"\b(?:lost|defeated|reject(?:ed)?|fail(?:ed)?|turned\s+down|thrown\s+out|withdrawn|deferred)\b", re.I
+    r"\b(?:lost|defeated|reject(?:ed)?|fail(?:ed)?|turned\s+down|thrown\s+out)\b", re.I
 )
+_EITHER_OR = re.compile(r"\bor\b", re.I)  # "Was the motion carried or lost?"
+# "Did Cabinet decide to reject the proposal?": the outcome word is what was decided, not how.
+_DECIDED_TO = re.compile(r"\b(?:decide[ds]?|agree[ds]?|vote[ds]?|resolve[ds]?)\s+(?:to|that)\b", re.I)
 
 
 # The most of a decision's own words a lead repeats: a longer resolution is quoted, not retold.
@@ -243,7 +253,9 @@ DECIDED_LEAD_WORDS = 40
 # words, at most this many and, unless the part is shorter, at least that many.
 PART_START_WORDS, PART_MIN_WORDS = 10, 3
 # Where the parts of an enumerated resolution begin: "(a) ", "(iii) ", "(1) ", "2. ".
-_RESOLUTION_PART = re.compile(r"\s(?=(?:\([a-z]{1,4}\)|\(\d{1,2}\)|\d{1,2}\.|[a-z]\))\s)")
+# A part opens with a capital ("(e) To increase"), which a cross-reference ("para 3.3 (a) above")
+# does not.
+_RESOLUTION_PART = re.compile(r"\s(?=(?:\([a-z]{1,4}\)|\(\d{1,2}\)|\d{1,2}\.|[a-z]\))\s+[A-Z])")
 _ONLY_NOTES = re.compile(r"^(?:\S{1,5}\s+)?(?:notes?|noted|comments?\s+on)\b", re.I)
 
 
@@ -252,9 +264,10 @@ def _as_quoted(part: str, quoted: str) -> str | None:
     by its opening words; None where the quote does not show it."""
     words = part.split()
     for n in range(min(len(words), PART_START_WORDS), min(len(words), PART_MIN_WORDS) - 1, -1):
-        at = quoted.find(" ".join(words[:n]))
-        if n and at >= 0:
-            return quoted[at : at + len(part)]
+        at = quoted.find(" ".join(words[:n])) if n else -1
+        shown = quoted[at : at + len(part)] if at >= 0 else ""
+        if shown and part.startswith(shown):  # the part itself, not another opening alike
+            return shown
     return None
 
 
@@ -265,6 +278,8 @@ def decided_words(d: Decision, q: Question) -> str | None:
     Report"). None where the quote does not show the words."""
     quoted = squash(d.quote)
     parts = [shown for x in _RESOLUTION_PART.split(d.text) if (shown := _as_quoted(squash(x), quoted))]
+    # "Council:" introduces the parts; it says nothing that was decided.
+    parts = [p for p in parts if not p.rstrip().endswith(":")] or parts
     if not parts:
         return None
     # The period ("2025-26") and the body deciding ("Cabinet") are the whole resolution's; which
@@ -279,6 +294,8 @@ def decided_words(d: Decision, q: Question) -> str | None:
         return cover(q, _tokens(part), ignore)
 
     best = max(parts, key=lambda p: (about(p) > 0, not _ONLY_NOTES.match(p), about(p)))
+    if about(best) == 0 and len(parts) > 1:
+        return None  # no part is about what was asked: the quote, not a guessed part, says it
     words = best.split()
     return best if len(words) <= DECIDED_LEAD_WORDS else " ".join(words[:DECIDED_LEAD_WORDS]) + "…"
 

@@ -416,7 +416,10 @@ def _unknown(entity: str, df_fraction: Callable[[str], float], acronyms: dict[st
 
 # "What could it save on its own?": the idiom's word is "alone" ("solo", "standalone"), which the
 # question's stop words would otherwise lose with "own".
-_ALONE = re.compile(r"\bon\s+(?:its|their|our|his|her|my|your)\s+own\b|\bby\s+(?:itself|themselves)\b", re.I)
+_ALONE = re.compile(
+    r"\b(?:on\s+(?:its|their|our|his|her|my|your)\s+own|by\s+(?:itself|themselves))(?=\s*(?:[?.,;!]|$|and\b|or\b))",
+    re.I,
+)
 
 
 def analyse(

@@ -506,6 +506,15 @@ _MONTH_BEFORE = re.compile(rf"\b{MONTH_NAME}\.?\s*$", re.I)
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
 
 
+def said_before(figure: str, said: str) -> bool:
+    """Whether an earlier answer gave this figure: as a figure of its own ("£9.1m"), not inside
+    another ("20" in "120") or a citation marker ("[1]")."""
+    if not said or not figure.strip():
+        return False
+    plain = re.sub(r"\[\d+\]", " ", said)
+    return re.search(rf"(?<![\w.,£]){re.escape(figure.strip())}(?![\w.,]*\d)", plain) is not None
+
+
 def fact_lead(q: Question, text: str, said: str = "") -> str | None:
     """The figure or date the question asks for, as the quote states it; none that the earlier
     answer (`said`, for a follow-up) gave."""
@@ -515,7 +524,7 @@ def fact_lead(q: Question, text: str, said: str = "") -> str | None:
     elif q.answer_type == "percent":
         spans = [span for span, _ in find_percent(text)]
     elif q.answer_type == "date":
-        spans = [m.span() for m in _DATE.finditer(text) if not (said and m.group(0) in said)]
+        spans = [m.span() for m in _DATE.finditer(text) if not said_before(m.group(0), said)]
         chosen = _nearest(text, spans, terms)
         return text[chosen[0] : chosen[1]] if chosen else None
     elif q.answer_type == "count":
@@ -535,7 +544,7 @@ def fact_lead(q: Question, text: str, said: str = "") -> str | None:
     else:
         return None
     if said:
-        spans = [span for span in spans if text[span[0] : span[1]] not in said]
+        spans = [span for span in spans if not said_before(text[span[0] : span[1]], said)]
     if q.years:
         # The figures of the periods asked ("the two years after that": £5.8m in 2019/20 and £3.2m
         # in 2020/21), where the quote states figures by period.

@@ -150,6 +150,9 @@ def test_vote_and_mover_questions_are_answered_from_the_minute(kent_assistant, v
     assert answer.answer.startswith("No. The amendment was lost")
     answer = assistant.ask("Was the amendment on the Council Tax Reduction Scheme grant rejected?")
     assert answer.answer.startswith("Yes. The amendment was lost")
+    # An either-or question is answered by how it went, not yes or no.
+    answer = assistant.ask("Was the amendment on the Council Tax Reduction Scheme grant carried or lost?")
+    assert answer.answer.startswith("The amendment was lost")
     # A question about a decision the papers do not record is not answered from the nearest one.
     answer = assistant.ask("What was the vote on the community wardens amendment in March 2025?")
     assert "for and" not in answer.answer
@@ -394,3 +397,13 @@ def test_what_was_decided_is_said_in_the_words_of_the_part_of_the_resolution_ask
         "(ii) Adopts the Kent Minerals and Waste Local Plan 2024-2039 as set out in Appendix B; and"
     )
     assert ask("What did the Council resolve about the timetable?") == "(iii) Notes the timetable"
+    # No part about what was asked: no part is guessed (the quote says what was resolved).
+    assert ask("What did the Council decide on 9 January 2025?") is None
+    # A cross-reference is not a part, and a part is quoted only where the quote shows that part.
+    crossed = Decision(
+        "m", "resolution", "Council: (a) Agrees the plan as amended (see para 3.3 (a) above)", "carried",
+        8, "RESOLVED that Council: (a) Agrees the plan as amended (see para 3.3 (a) above)",
+    )  # fmt: skip
+    assert decided_words(
+        crossed, analyse("What did the Council decide about the plan?", lambda t: 1.0, lambda t: 0.01)
+    ) == ("(a) Agrees the plan as amended (see para 3.3 (a) above)")

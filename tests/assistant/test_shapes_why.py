@@ -125,7 +125,7 @@ def test_a_follow_up_naming_another_subject_never_gives_the_earlier_figure_again
     )
     assert first.answer.startswith("£9.1m")
     then = assistant.ask("And children's services?", role="admin", conversation_id=first.conversation_id)
-    assert not then.answer.startswith("£9.1m")
+    assert "£9.1m" not in then.answer.split("\n")[0]
     # Asking more of the same passage may find the answer in the same words.
     first = assistant.ask("What annual savings did Pioneer Somerset commit to?", role="admin")
     then = assistant.ask("What was the deadline?", role="admin", conversation_id=first.conversation_id)

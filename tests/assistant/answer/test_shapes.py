@@ -404,3 +404,6 @@ def test_a_label_is_not_an_answer_but_a_short_sentence_or_figure_is() -> None:
     assert not _bare_label("Shared Services 2.0 8.0")
     assert not _bare_label("It is important to stress that this was not an inspection")
     assert not _bare_label("In particular:")  # a list's introduction: the list answers
+    assert not _bare_label("Lead officer: Jane Smith")  # a field
+    assert shapes.said_before("£9.1m", "£9.1m [1].")
+    assert not shapes.said_before("20", "120 staff [1].") and not shapes.said_before("1", "£9.1m [1].")
